@@ -1,0 +1,104 @@
+"""The EhcpAudit application service: record actions on plans, read a child's entries.
+
+A thin layer over eventsourcing's Application: get, call a method, save. Returns plain
+values; library errors become the project's own (errors.py) here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from ehcp_audit.domain.entry import Entry
+from ehcp_audit.domain.import_log import ImportLog
+from ehcp_audit.domain.plan import Plan, entry_from_state, plan_id
+from ehcp_audit.errors import ConcurrentWriteError
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    """One validated entry to record, with its provenance."""
+
+    entry: Entry
+    source: str
+    source_row: int
+
+
+class EhcpAudit(Application[UUID]):
+    name = "EhcpAudit"
+
+    def plans(self, child_ids: Iterable[str]) -> dict[str, Plan]:
+        """The existing plans of these children (children with none are left out)."""
+        found: dict[str, Plan] = {}
+        for child_id in child_ids:
+            try:
+                found[child_id] = self.repository.get(plan_id(child_id))
+            except AggregateNotFoundError:
+                continue
+        return found
+
+    def entries(self, child_id: str) -> list[Entry]:
+        plan = self.plans([child_id]).get(child_id)
+        return plan.as_entries() if plan is not None else []
+
+    def timeline(self, child_id: str) -> list[dict[str, Any]]:
+        """Every entry of the child's stream as recorded, voids included, in log order."""
+        plan = self.plans([child_id]).get(child_id)
+        return [dict(e) for e in plan.entries] if plan is not None else []
+
+    def record(
+        self,
+        by_child: dict[str, Sequence[Recording]],
+        existing: dict[str, Plan],
+        import_log: ImportLog | None = None,
+    ) -> None:
+        """Record each child's entries (in the given order) and the import log, atomically."""
+        aggregates: list[Any] = []
+        for child_id, recordings in by_child.items():
+            if not recordings:
+                continue
+            plan = existing.get(child_id) or Plan(child_id)
+            for r in recordings:
+                plan.record(
+                    r.entry,
+                    source=r.source,
+                    source_row=r.source_row,
+                    recorded_by=r.entry.recorded_by,
+                    recorded_at=r.entry.recorded_at,
+                )
+            aggregates.append(plan)
+        if import_log is not None:
+            aggregates.append(import_log)
+        try:
+            self.save(*aggregates)
+        except IntegrityError as exc:
+            raise ConcurrentWriteError(
+                "another import recorded entries for the same children at the same time"
+            ) from exc
+
+    def log_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def notifications_after(
+        self, position: int, page: int = 5000, stop: int | None = None
+    ) -> Iterator[list[Any]]:
+        """Pages of (position, domain event) after `position` (up to `stop`), in log order."""
+        while True:
+            limit = page if stop is None else min(page, stop - position)
+            if limit <= 0:
+                return
+            notifications = self.recorder.select_notifications(
+                position, limit, inclusive_of_start=False
+            )
+            if not notifications:
+                return
+            yield [(n.id, self.mapper.to_domain_event(n)) for n in notifications]
+            position = notifications[-1].id
+
+
+__all__ = ["EhcpAudit", "Recording", "entry_from_state", "plan_id"]

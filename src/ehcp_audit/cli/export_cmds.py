@@ -1,0 +1,102 @@
+"""`ehcp-audit export compliance|kpis` and `ehcp-audit project` (RULES.md section 4)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ehcp_audit.cli.errors import handles_errors
+from ehcp_audit.cli.progress import progress_bar
+from ehcp_audit.config import Settings
+
+FORMATS = click.Choice(["csv", "parquet", "xlsx"])
+
+
+def parse_day(_: object, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param=param) from None
+
+
+@click.command("project")
+@click.option("--rebuild", is_flag=True, help="Rebuild the view from the whole log.")
+@click.pass_obj
+@handles_errors
+def project_command(settings: Settings, rebuild: bool) -> None:
+    """Bring the compliance view up to date with the log (only new entries are read)."""
+    from ehcp_audit.bootstrap import open_view
+
+    with open_view(settings) as view, progress_bar("Projecting") as advance:
+        read = view.rebuild(lambda _, n: advance(n)) if rebuild else view.catch_up(lambda _, n: advance(n))
+        click.echo(
+            f"compliance view {'rebuilt' if rebuild else 'caught up'}: {read} new log entries read, "
+            f"now at log position {view.position()} ({view.path})",
+            err=True,
+        )
+
+
+@click.group("export")
+def export_group() -> None:
+    """Write compliance rows or monthly KPIs to a file."""
+
+
+@export_group.command("compliance")
+@click.option("--as-of", "as_of", callback=parse_day, help="Statuses as of this day (default: today).")
+@click.option(
+    "--as-known-on",
+    "known_on",
+    callback=parse_day,
+    help="Only what had been recorded by this day (reproduces an earlier report).",
+)
+@click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+@click.pass_obj
+@handles_errors
+def export_compliance(
+    settings: Settings, as_of: date | None, known_on: date | None, fmt: str, out: Path
+) -> None:
+    """One row per child, review cycle and measure, with its deadline, done date and status."""
+    from ehcp_audit.bootstrap import open_view
+    from ehcp_audit.exports import write_frame
+
+    day = as_of or date.today()
+    with open_view(settings) as view:
+        view.catch_up()
+        frame = view.compliance(day, known_on)
+    write_frame(frame, out, fmt)
+    click.echo(f"{len(frame)} compliance rows as of {day} written to {out}", err=True)
+
+
+@export_group.command("kpis")
+@click.option("--period", required=True, help="The month, YYYY-MM.")
+@click.option("--as-of", "as_of", callback=parse_day, help="Statuses as of this day (default: today).")
+@click.option("--by", type=click.Choice(["school", "none"]), default="school", show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
+@click.pass_obj
+@handles_errors
+def export_kpis(
+    settings: Settings, period: str, as_of: date | None, by: str, fmt: str, out: Path
+) -> None:
+    """Met, missed, overdue, pending and n/a counts and the on-time rate per measure for a month."""
+    from ehcp_audit.analytics.kpis import kpis_frame
+    from ehcp_audit.bootstrap import open_view
+    from ehcp_audit.exports import write_frame
+
+    day = as_of or date.today()
+    with open_view(settings) as view:
+        view.catch_up()
+        frame = view.compliance(day)
+        view.con.register("compliance", frame)
+        kpis = kpis_frame(view.con, period, by)
+        view.con.unregister("compliance")
+    write_frame(kpis, out, fmt)
+    click.echo(f"{len(kpis)} KPI rows for {period} as of {day} written to {out}", err=True)
+
+
+COMMANDS = [project_command, export_group]

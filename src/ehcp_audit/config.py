@@ -1,0 +1,39 @@
+"""One Settings object: where the store and the analytics files live, and the cipher key."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = "ehcp_audit.sqlite"
+    cipher_key: str | None = None
+
+    @classmethod
+    def from_cli(cls, db: str) -> Settings:
+        return cls(db=db, cipher_key=os.environ.get("EHCP_AUDIT_CIPHER_KEY") or None)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.db.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def display_db(self) -> str:
+        """The store as shown to users: a PostgreSQL password is never printed."""
+        if self.is_postgres and "@" in self.db:
+            scheme, rest = self.db.split("://", 1)
+            credentials, host = rest.rsplit("@", 1)
+            return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+        return self.db
+
+    @property
+    def analytics_path(self) -> Path:
+        """The DuckDB compliance view lives beside a SQLite store, or in the working directory."""
+        if self.is_postgres:
+            digest = hashlib.sha256(self.db.encode()).hexdigest()[:12]
+            return Path(f"ehcp_audit_view_{digest}.duckdb")
+        return Path(self.db).with_suffix(".view.duckdb")

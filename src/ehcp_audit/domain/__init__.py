@@ -1,0 +1,1 @@
+"""The plan aggregate and the vocabulary of RULES.md section 1 (no I/O here)."""

@@ -1,0 +1,19 @@
+"""The project's own errors: what the CLI turns into clear messages and exit codes."""
+
+from __future__ import annotations
+
+
+class EhcpAuditError(Exception):
+    """Base of every error meant for the user."""
+
+
+class UnusableFileError(EhcpAuditError):
+    """The file itself cannot be read as an action log (exit status 2)."""
+
+
+class ConcurrentWriteError(EhcpAuditError):
+    """Another writer recorded entries for the same plan first; retrying is safe."""
+
+
+class StoreError(EhcpAuditError):
+    """The event store cannot be opened or read (wrong key, unreachable server...)."""

@@ -1,0 +1,1 @@
+"""Reading action logs: parsing and checking rows, the rejects file, the import itself."""

@@ -1,0 +1,175 @@
+"""Parse and check one action-log row on its own (RULES.md section 1, "Action-log CSV" and the
+row-level reasons of "Rejected rows"). Checks that need the child's history: rules.admission."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ehcp_audit.domain.entry import Entry
+from ehcp_audit.domain.vocabulary import (
+    ACTION_SET,
+    DATE_COLUMNS,
+    DECISIONS,
+    LIST_COLUMNS,
+    NOT_RECORDED,
+    REQUIRED,
+    REVIEW_TYPES,
+    ROLES,
+    TOPICS,
+    VIEW_ROLES,
+)
+
+CHILD_ID = re.compile(r"[A-Za-z0-9_/-]{1,32}")
+URN = re.compile(r"[1-9][0-9]{5}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+YES = frozenset({"yes", "y", "true"})
+NO = frozenset({"no", "n", "false"})
+
+
+class RowError(ValueError):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(f"{column}: {message}")
+        self.column = column
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRow:
+    entry: Entry
+    recorded_by: str
+    recorded_at: str
+
+
+def parse_date(column: str, raw: str) -> date:
+    """YYYY-MM-DD or DD/MM/YYYY (UK)."""
+    try:
+        if ISO_DATE.fullmatch(raw):
+            return date.fromisoformat(raw)
+        uk = UK_DATE.fullmatch(raw)
+        if uk:
+            return date(int(uk.group(3)), int(uk.group(2)), int(uk.group(1)))
+    except ValueError:
+        pass
+    raise RowError(column, f"{raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+
+
+def parse_recorded_at(raw: str) -> str:
+    try:
+        return datetime.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise RowError("recorded_at", f"{raw!r} is not an ISO-8601 date-time") from None
+
+
+def _codes(column: str, raw: str, allowed: frozenset[str]) -> str:
+    codes = {c.strip().lower() for c in raw.split(";") if c.strip()}
+    if codes == {NOT_RECORDED}:
+        return NOT_RECORDED
+    unknown = sorted(codes - allowed)
+    if unknown:
+        kind = "topic" if column == "topics" else "role"
+        raise RowError(column, f"unknown {kind} {', '.join(map(repr, unknown))}")
+    return ";".join(sorted(codes))
+
+
+def _yes_no(column: str, raw: str) -> str:
+    value = raw.lower()
+    if value in YES:
+        return "yes"
+    if value in NO:
+        return "no"
+    if value == NOT_RECORDED and column == "ehcp_copy_included":
+        return NOT_RECORDED
+    raise RowError(column, f"{raw!r} is not yes or no")
+
+
+def _in(column: str, raw: str, allowed: frozenset[str], kind: str) -> str:
+    value = raw.lower()
+    if value not in allowed:
+        raise RowError(column, f"unknown {kind} {raw!r}")
+    return value
+
+
+def _detail(column: str, raw: str, action: str, today: date) -> str:
+    if column in DATE_COLUMNS:
+        day = parse_date(column, raw)
+        if day > today:
+            raise RowError(column, f"{day} is after the day of import ({today})")
+        return day.isoformat()
+    if column == "school_urn":
+        if not URN.fullmatch(raw):
+            raise RowError(column, f"{raw!r} is not a 6-digit school URN (100000-999999)")
+        return raw
+    if column == "role":
+        allowed = VIEW_ROLES if action == "views_received" else ROLES
+        return _in(column, raw, allowed, "role")
+    if column in LIST_COLUMNS:
+        return _codes(column, raw, TOPICS if column == "topics" else ROLES)
+    if column == "ehcp_copy_included":
+        return _yes_no(column, raw)
+    if column == "review_type":
+        return _in(column, raw, REVIEW_TYPES, "review type")
+    if column == "decision":
+        return _in(column, raw, DECISIONS, "decision")
+    if column == "void_action":
+        value = _in(column, raw, ACTION_SET, "action")
+        if value == "void":
+            raise RowError(column, "a void cannot void another void")
+        return value
+    return raw
+
+
+def parse_row(raw: Mapping[str, str | None], today: date) -> ParsedRow:
+    """Check one row and return it normalised; raise RowError naming the column."""
+    values = {k: (v or "").strip() for k, v in raw.items()}
+    child_id = values.get("child_id", "")
+    if not child_id:
+        raise RowError("child_id", "is blank")
+    if not CHILD_ID.fullmatch(child_id):
+        raise RowError("child_id", f"{child_id!r} must be 1-32 characters of A-Z a-z 0-9 - _ /")
+    action = values.get("action", "").lower()
+    if not action:
+        raise RowError("action", "is blank")
+    if action not in ACTION_SET:
+        raise RowError("action", f"unknown action {values['action']!r}")
+    if not values.get("occurred_on"):
+        raise RowError("occurred_on", "is blank")
+    occurred_on = parse_date("occurred_on", values["occurred_on"])
+    if occurred_on > today:
+        raise RowError("occurred_on", f"{occurred_on} is after the day of import ({today})")
+    for column in REQUIRED[action]:
+        if not values.get(column):
+            raise RowError(column, f"is required for {action}")
+
+    details: dict[str, str] = {}
+    for column, value in values.items():
+        if not value or column in (
+            "child_id",
+            "action",
+            "occurred_on",
+            "recorded_by",
+            "recorded_at",
+        ):
+            continue
+        normal = _detail(column, value, action, today)
+        if column in LIST_COLUMNS and normal == NOT_RECORDED:
+            continue  # a blank list and not_recorded are the same fact
+        details[column] = normal
+    if action == "meeting_held":
+        details.setdefault("review_type", "annual")
+    dob = details.get("date_of_birth")
+    if dob and dob > occurred_on.isoformat():
+        raise RowError("date_of_birth", f"{dob} is after occurred_on ({occurred_on})")
+    recorded_at = parse_recorded_at(values["recorded_at"]) if values.get("recorded_at") else ""
+    entry = Entry(
+        child_id=child_id,
+        action=action,
+        occurred_on=occurred_on,
+        details=details,
+        recorded_by=values.get("recorded_by", ""),
+        recorded_at=recorded_at,
+    )
+    return ParsedRow(entry, entry.recorded_by, recorded_at)

@@ -1,0 +1,124 @@
+"""Conversions between view rows and rule objects (entries in, compliance rows out)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Any
+
+from ehcp_audit.domain.entry import Entry
+from ehcp_audit.rules.compliance import BaseRow, Row
+
+ENTRY_COLUMNS = (
+    "position",
+    "child_id",
+    "version",
+    "action",
+    "occurred_on",
+    "details",
+    "recorded_by",
+    "recorded_at",
+    "imported_at",
+    "known_on",
+    "source",
+    "source_row",
+)
+BASE_COLUMNS = (
+    "child_id",
+    "cycle",
+    "due_on",
+    "meeting_on",
+    "school_urn",
+    "measure",
+    "deadline",
+    "done_on",
+    "base",
+    "visible_from",
+)
+ROW_COLUMNS = (
+    "child_id",
+    "cycle",
+    "due_on",
+    "meeting_on",
+    "school_urn",
+    "measure",
+    "deadline",
+    "done_on",
+    "status",
+)
+
+
+def event_to_entry_row(position: int, child_id: str, event: Any) -> tuple[Any, ...]:
+    imported_at = event.timestamp
+    recorded_at = event.recorded_at or ""
+    known_on = date.fromisoformat(recorded_at[:10]) if recorded_at else imported_at.date()
+    return (
+        position,
+        child_id,
+        event.originator_version,
+        event.ACTION,
+        date.fromisoformat(event.occurred_on),
+        json.dumps(event.details, sort_keys=True, separators=(",", ":")),
+        event.recorded_by,
+        recorded_at,
+        imported_at.replace(tzinfo=None),
+        known_on,
+        event.source,
+        event.source_row,
+    )
+
+
+def entries_by_child(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[Entry]]]:
+    """Group (child_id, version, action, occurred_on, details, recorded_by, recorded_at,
+    known_on) rows, ordered by child, into each child's entries."""
+    current: str | None = None
+    entries: list[Entry] = []
+    for child_id, version, action, occurred_on, details, recorded_by, recorded_at, known_on in rows:
+        if child_id != current:
+            if current is not None:
+                yield current, entries
+            current, entries = child_id, []
+        entries.append(
+            Entry(
+                child_id=child_id,
+                action=action,
+                occurred_on=occurred_on,
+                details=json.loads(details),
+                recorded_by=recorded_by or "",
+                recorded_at=recorded_at or "",
+                seq=version,
+                known_on=known_on,
+            )
+        )
+    if current is not None:
+        yield current, entries
+
+
+def base_row_tuple(r: BaseRow) -> tuple[Any, ...]:
+    return (
+        r.child_id,
+        r.cycle,
+        r.due_on,
+        r.meeting_on,
+        r.school_urn or None,
+        r.measure,
+        r.deadline,
+        r.done_on,
+        r.base,
+        r.visible_from,
+    )
+
+
+def row_tuple(r: Row) -> tuple[Any, ...]:
+    return (
+        r.child_id,
+        r.cycle,
+        r.due_on,
+        r.meeting_on,
+        r.school_urn or None,
+        r.measure,
+        r.deadline,
+        r.done_on,
+        r.status,
+    )

@@ -1,0 +1,46 @@
+-- The compliance view. Disposable: `ehcp-audit project --rebuild` recreates it from the log.
+CREATE TABLE IF NOT EXISTS tracking (
+    position BIGINT NOT NULL,    -- last notification of the event log applied here
+    store VARCHAR NOT NULL       -- which store the view follows (a hash of its location)
+);
+CREATE TABLE IF NOT EXISTS plans (plan_id VARCHAR NOT NULL, child_id VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+    position BIGINT NOT NULL,
+    child_id VARCHAR NOT NULL,
+    version INTEGER NOT NULL,    -- order within the child's stream: import order, then row order
+    action VARCHAR NOT NULL,
+    occurred_on DATE NOT NULL,
+    details VARCHAR NOT NULL,    -- JSON object of the detail columns
+    recorded_by VARCHAR,
+    recorded_at VARCHAR,
+    imported_at TIMESTAMP NOT NULL,
+    known_on DATE NOT NULL,
+    source VARCHAR,
+    source_row INTEGER
+);
+CREATE TABLE IF NOT EXISTS imports (
+    position BIGINT NOT NULL,
+    imported_at TIMESTAMP NOT NULL,
+    kind VARCHAR, file_name VARCHAR, sha256 VARCHAR,
+    rows INTEGER, imported INTEGER, duplicates INTEGER, rejected INTEGER
+);
+CREATE TABLE IF NOT EXISTS rejected_rows (
+    position BIGINT NOT NULL, imported_at TIMESTAMP NOT NULL, source VARCHAR, "row" INTEGER, error VARCHAR
+);
+-- Children whose rows must be recomputed (written with the entries, cleared with the rows).
+CREATE TABLE IF NOT EXISTS dirty (child_id VARCHAR NOT NULL);
+-- last_on: the latest business date of the child's effective entries. For any as-of day on or
+-- after it, the stored base rows are the answer; earlier days are evaluated from `entries`.
+CREATE TABLE IF NOT EXISTS children (child_id VARCHAR NOT NULL, last_on DATE);
+CREATE TABLE IF NOT EXISTS base_rows (
+    child_id VARCHAR NOT NULL,
+    cycle INTEGER NOT NULL,
+    due_on DATE,
+    meeting_on DATE,
+    school_urn VARCHAR,
+    measure VARCHAR NOT NULL,
+    deadline DATE,
+    done_on DATE,
+    base VARCHAR NOT NULL,       -- met, missed, n/a, or open (overdue/pending by the as-of day)
+    visible_from DATE            -- phase transfers: the row exists once its school year began
+);

@@ -1,0 +1,135 @@
+"""The compliance view: open the DuckDB file, keep it caught up, answer compliance as of a day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ehcp_audit.application import EhcpAudit
+from ehcp_audit.errors import StoreError
+from ehcp_audit.projection.projector import ENTRY_FIELDS, Progress, Projector
+from ehcp_audit.projection.records import ROW_COLUMNS, entries_by_child, row_tuple
+from ehcp_audit.rules.compliance import evaluate_child
+
+SLOW_CHUNK = 5_000
+
+
+def sql(name: str) -> str:
+    return files("ehcp_audit.projection").joinpath(name).read_text(encoding="utf-8")
+
+
+class ComplianceView:
+    def __init__(self, path: Path, app: EhcpAudit) -> None:
+        self.path = path
+        self.app = app
+        try:
+            self.con = duckdb.connect(str(path))
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"cannot open the compliance view {path} (is another ehcp-audit command "
+                f"using it?): {exc}"
+            ) from exc
+        self.con.execute(sql("schema.sql"))
+        self.projector = Projector(self.con, app)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> ComplianceView:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- keeping up with the log -------------------------------------------------------------
+    def catch_up(self, progress: Progress | None = None) -> int:
+        if self.projector.position() > self.app.log_position():
+            # The view is ahead of its store: it follows another store, so start again.
+            return self.rebuild(progress)
+        return self.projector.catch_up(progress)
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        for table in (
+            "tracking", "plans", "entries", "imports", "rejected_rows", "dirty", "children",
+            "base_rows",
+        ):
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+        self.con.execute(sql("schema.sql"))
+        self.projector = Projector(self.con, self.app)
+        return self.projector.catch_up(progress)
+
+    def position(self) -> int:
+        return self.projector.position()
+
+    # -- answers ---------------------------------------------------------------------------------
+    def compliance(
+        self, as_of: date, known_on: date | None = None, at_position: int | None = None
+    ) -> pd.DataFrame:
+        """Every compliance row as of `as_of` (as known on `known_on`), sorted per RULES.md."""
+        if known_on is None and at_position is None:
+            settled = self.con.execute(sql("sql/compliance_settled.sql"), {"as_of": as_of}).df()
+            open_children = "SELECT child_id FROM children WHERE last_on > $as_of"
+            params: dict[str, Any] = {"as_of": as_of}
+        else:
+            settled = pd.DataFrame(columns=list(ROW_COLUMNS))
+            open_children = "SELECT DISTINCT child_id FROM entries WHERE position <= $at"
+            params = {"at": at_position if at_position is not None else 2**62}
+        evaluated = pd.DataFrame.from_records(
+            list(self._evaluate(open_children, params, as_of, known_on, at_position)),
+            columns=list(ROW_COLUMNS),
+        )
+        self.con.register("settled_rows", settled)
+        self.con.register("evaluated_rows", evaluated)
+        try:
+            return self.con.execute(
+                f"""
+                SELECT {", ".join(ROW_COLUMNS)} FROM (
+                    SELECT * FROM settled_rows UNION ALL
+                    SELECT child_id, CAST(cycle AS INTEGER), CAST(due_on AS DATE),
+                           CAST(meeting_on AS DATE), CAST(school_urn AS VARCHAR), measure,
+                           CAST(deadline AS DATE), CAST(done_on AS DATE), status
+                    FROM evaluated_rows)
+                ORDER BY child_id, cycle, measure, deadline NULLS FIRST
+                """
+            ).df()
+        finally:
+            self.con.unregister("settled_rows")
+            self.con.unregister("evaluated_rows")
+
+    def _evaluate(
+        self,
+        children_query: str,
+        params: dict[str, Any],
+        as_of: date,
+        known_on: date | None,
+        at_position: int | None,
+    ) -> Iterator[tuple[Any, ...]]:
+        children = [r[0] for r in self.con.execute(children_query, params).fetchall()]
+        limit = at_position if at_position is not None else 2**62
+        for start in range(0, len(children), SLOW_CHUNK):
+            chunk = pd.DataFrame({"child_id": children[start : start + SLOW_CHUNK]})
+            self.con.register("slow_ids", chunk)
+            try:
+                rows = self.con.execute(
+                    f"SELECT {ENTRY_FIELDS} FROM entries "
+                    "WHERE child_id IN (SELECT child_id FROM slow_ids) AND position <= ? "
+                    "ORDER BY child_id, version",
+                    [limit],
+                ).fetchall()
+            finally:
+                self.con.unregister("slow_ids")
+            for _, entries in entries_by_child(rows):
+                for row in evaluate_child(entries, as_of, known_on):
+                    yield row_tuple(row)
+
+    def entries(self, at_position: int | None = None) -> pd.DataFrame:
+        limit = at_position if at_position is not None else 2**62
+        return self.con.execute(
+            "SELECT * FROM entries WHERE position <= ? ORDER BY position", [limit]
+        ).df()

@@ -1,0 +1,123 @@
+"""One child's compliance rows (RULES.md sections 2-4): the entry point of the rulebook."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from ehcp_audit.domain.entry import Entry
+from ehcp_audit.rules.cycles import PlanHistory, build_history
+from ehcp_audit.rules.effective import apply_voids
+from ehcp_audit.rules.effective import as_of as entries_as_of
+from ehcp_audit.rules.measures import CYCLE_MEASURES
+from ehcp_audit.rules.phase_transfer import applicable_transfers, final_plan_for
+from ehcp_audit.rules.status import Judgement, base_status, resolve
+
+PHASE_TRANSFER = "phase_transfer_deadline"
+
+
+@dataclass(frozen=True, slots=True)
+class BaseRow:
+    """A compliance row before the as-of day turns `open` into overdue or pending.
+    `visible_from` is set on phase-transfer rows: they exist once their school year began."""
+
+    child_id: str
+    cycle: int
+    due_on: date
+    meeting_on: date | None
+    school_urn: str
+    measure: str
+    deadline: date | None
+    done_on: date | None
+    base: str
+    visible_from: date | None = None
+
+    def sort_key(self) -> tuple[str, int, str, date]:
+        return (self.child_id, self.cycle, self.measure, self.deadline or date.min)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    child_id: str
+    cycle: int
+    due_on: date
+    meeting_on: date | None
+    school_urn: str
+    measure: str
+    deadline: date | None
+    done_on: date | None
+    status: str
+
+
+def base_rows(plan: PlanHistory) -> list[BaseRow]:
+    """Every row of the plan judged from its entries alone (any as-of day on or after them)."""
+    rows: list[BaseRow] = []
+    for k, cycle in enumerate(plan.cycles):
+        held = cycle.meeting is not None
+        urn = plan.placement_on(cycle.meeting_on or cycle.due_on)
+        for name, measure in CYCLE_MEASURES.items():
+            base, deadline, done_on = base_status(measure(plan, k), held, plan.ceased_on)
+            rows.append(
+                BaseRow(
+                    plan.child_id,
+                    cycle.number,
+                    cycle.due_on,
+                    cycle.meeting_on,
+                    urn,
+                    name,
+                    deadline,
+                    done_on,
+                    base,
+                )
+            )
+    for transfer in applicable_transfers(plan):
+        in_force = plan.cycle_in_force(transfer.deadline) or plan.cycles[0]
+        judgement = Judgement(deadline=transfer.deadline, done_on=final_plan_for(plan, transfer))
+        base, deadline, done_on = base_status(judgement, False, plan.ceased_on)
+        rows.append(
+            BaseRow(
+                plan.child_id,
+                in_force.number,
+                in_force.due_on,
+                in_force.meeting_on,
+                plan.placement_on(transfer.deadline),
+                PHASE_TRANSFER,
+                deadline,
+                done_on,
+                base,
+                visible_from=transfer.school_year_starts,
+            )
+        )
+    return rows
+
+
+def evaluate_base(effective: list[Entry], day: date) -> list[BaseRow]:
+    """Base rows from effective entries (voids applied) as of `day`."""
+    plan = build_history(entries_as_of(effective, day))
+    if plan is None:
+        return []
+    return base_rows(plan)
+
+
+def resolve_rows(rows: Iterable[BaseRow], day: date) -> list[Row]:
+    return [
+        Row(
+            r.child_id,
+            r.cycle,
+            r.due_on,
+            r.meeting_on,
+            r.school_urn,
+            r.measure,
+            r.deadline,
+            r.done_on,
+            resolve(r.base, r.deadline, day),
+        )
+        for r in sorted(rows, key=BaseRow.sort_key)
+        if r.visible_from is None or r.visible_from <= day
+    ]
+
+
+def evaluate_child(entries: Iterable[Entry], day: date, known_on: date | None = None) -> list[Row]:
+    """The child's compliance rows as of `day` (and as known on `known_on`), sorted per RULES.md."""
+    return resolve_rows(evaluate_base(apply_voids(entries, known_on), day), day)
