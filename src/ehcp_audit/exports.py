@@ -1,4 +1,4 @@
-"""Writing a table to CSV (the contract's format: ISO dates, empty cells for none), Parquet or XLSX."""
+"""Writing a table to CSV (ISO dates, empty cells for none), Parquet or XLSX."""
 
 from __future__ import annotations
 

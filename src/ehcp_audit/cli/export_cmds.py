@@ -32,9 +32,14 @@ def project_command(settings: Settings, rebuild: bool) -> None:
     from ehcp_audit.bootstrap import open_view
 
     with open_view(settings) as view, progress_bar("Projecting") as advance:
-        read = view.rebuild(lambda _, n: advance(n)) if rebuild else view.catch_up(lambda _, n: advance(n))
+        read = (
+            view.rebuild(lambda _, n: advance(n))
+            if rebuild
+            else view.catch_up(lambda _, n: advance(n))
+        )
         click.echo(
-            f"compliance view {'rebuilt' if rebuild else 'caught up'}: {read} new log entries read, "
+            f"compliance view {'rebuilt' if rebuild else 'caught up'}: "
+            f"{read} new log entries read, "
             f"now at log position {view.position()} ({view.path})",
             err=True,
         )
@@ -46,7 +51,9 @@ def export_group() -> None:
 
 
 @export_group.command("compliance")
-@click.option("--as-of", "as_of", callback=parse_day, help="Statuses as of this day (default: today).")
+@click.option(
+    "--as-of", "as_of", callback=parse_day, help="Statuses as of this day (default: today)."
+)
 @click.option(
     "--as-known-on",
     "known_on",
@@ -74,7 +81,9 @@ def export_compliance(
 
 @export_group.command("kpis")
 @click.option("--period", required=True, help="The month, YYYY-MM.")
-@click.option("--as-of", "as_of", callback=parse_day, help="Statuses as of this day (default: today).")
+@click.option(
+    "--as-of", "as_of", callback=parse_day, help="Statuses as of this day (default: today)."
+)
 @click.option("--by", type=click.Choice(["school", "none"]), default="school", show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True)

@@ -7,9 +7,50 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ehcp_audit.domain.vocabulary import COLUMNS, REQUIRED_COLUMNS
 from ehcp_audit.errors import UnusableFileError
+
+Row = tuple[list[str], dict[str, str], str]
+
+
+class RowSource(Protocol):
+    """Where rows come from: a CSV file, a tracker, or one row typed at the command line."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def header(self) -> list[str]: ...
+    def rows(self) -> Iterator[Row]: ...
+
+
+@dataclass(frozen=True)
+class SingleRow:
+    """One row given on the command line (`record`, `void`)."""
+
+    values: dict[str, str]
+    kind: str = "command"
+
+    @property
+    def name(self) -> str:
+        return f"command line ({self.kind})"
+
+    @property
+    def header(self) -> list[str]:
+        return list(self.values)
+
+    @property
+    def sha256(self) -> str:
+        text = "\x1f".join(f"{k}={v}" for k, v in sorted(self.values.items()))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def rows(self) -> Iterator[Row]:
+        yield list(self.values.values()), dict(self.values), ""
 
 
 @dataclass(frozen=True)
@@ -17,8 +58,13 @@ class ActionLogFile:
     path: Path
     header: list[str]
     sha256: str
+    kind: str = "actions"
 
-    def rows(self) -> Iterator[tuple[list[str], dict[str, str], str]]:
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def rows(self) -> Iterator[Row]:
         """(raw values, {column: text}, problem) per data row; problem is "" for a well-formed row
         and the reason otherwise (that row alone is rejected)."""
         with self.path.open(encoding="utf-8-sig", newline="") as handle:

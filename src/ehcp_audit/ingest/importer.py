@@ -14,7 +14,7 @@ from pathlib import Path
 from ehcp_audit.application import EhcpAudit, Recording
 from ehcp_audit.domain.import_log import ImportLog
 from ehcp_audit.errors import ConcurrentWriteError
-from ehcp_audit.ingest.csv_file import ActionLogFile, open_action_log
+from ehcp_audit.ingest.csv_file import RowSource, open_action_log
 from ehcp_audit.ingest.rejects import Rejection, write_rejects
 from ehcp_audit.ingest.row_parser import RowError, parse_row
 from ehcp_audit.rules.admission import ACCEPTED, DUPLICATE, Candidate, admit
@@ -62,9 +62,29 @@ def import_actions(
     rejects_path: Path | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    log = open_action_log(path)
+    """Import an action-log CSV file."""
+    return import_rows(
+        app,
+        open_action_log(path),
+        strict=strict,
+        today=today,
+        rejects_path=rejects_path,
+        progress=progress,
+    )
+
+
+def import_rows(
+    app: EhcpAudit,
+    log: RowSource,
+    *,
+    strict: bool = False,
+    today: date | None = None,
+    rejects_path: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import rows from a file or any other source (the `record` and `void` commands)."""
     today = today or date.today()
-    result = ImportResult(path.name, log.sha256)
+    result = ImportResult(log.name, log.sha256)
     by_child, problems = _parse(log, today, result)
     rejected_rows: dict[int, tuple[str, str]] = dict(problems)
 
@@ -78,7 +98,7 @@ def import_actions(
         if rejected_rows:
             result.strict_aborted = True
     if not result.strict_aborted:
-        source = f"{path.name} sha256:{log.sha256[:16]}"
+        source = f"{log.name} sha256:{log.sha256[:16]}"
         for batch in batches:
             imported, duplicates = _record_batch(app, batch, by_child, rejected_rows, source)
             result.imported += imported
@@ -92,8 +112,8 @@ def import_actions(
             {},
             {},
             ImportLog(
-                kind="actions",
-                file_name=path.name,
+                kind=log.kind,
+                file_name=log.name,
                 sha256=log.sha256,
                 rows=result.rows,
                 imported=result.imported,
@@ -107,7 +127,7 @@ def import_actions(
 
 
 def _parse(
-    log: ActionLogFile, today: date, result: ImportResult
+    log: RowSource, today: date, result: ImportResult
 ) -> tuple[dict[str, list[Candidate]], dict[int, tuple[str, str]]]:
     by_child: dict[str, list[Candidate]] = {}
     problems: dict[int, tuple[str, str]] = {}
@@ -175,7 +195,7 @@ def _record_batch(
     raise AssertionError("unreachable")
 
 
-def _rejections(log: ActionLogFile, rejected_rows: dict[int, tuple[str, str]]) -> list[Rejection]:
+def _rejections(log: RowSource, rejected_rows: dict[int, tuple[str, str]]) -> list[Rejection]:
     if not rejected_rows:
         return []
     found = []

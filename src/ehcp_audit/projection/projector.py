@@ -80,8 +80,17 @@ class Projector:
             elif isinstance(event, ImportLog.Completed):
                 at = event.timestamp.replace(tzinfo=None)
                 imports.append(
-                    (position, at, event.kind, event.file_name, event.sha256, event.rows,
-                     event.imported, event.duplicates, len(event.rejected))
+                    (
+                        position,
+                        at,
+                        event.kind,
+                        event.file_name,
+                        event.sha256,
+                        event.rows,
+                        event.imported,
+                        event.duplicates,
+                        len(event.rejected),
+                    )
                 )
                 rejected.extend(
                     (position, at, event.file_name, r["row"], r["error"]) for r in event.rejected
@@ -93,12 +102,27 @@ class Projector:
             _insert(con, "plans", ("plan_id", "child_id"), new_plans)
             _insert(con, "entries", ENTRY_COLUMNS, entries)
             _insert(
-                con, "imports",
-                ("position", "imported_at", "kind", "file_name", "sha256", "rows", "imported",
-                 "duplicates", "rejected"),
+                con,
+                "imports",
+                (
+                    "position",
+                    "imported_at",
+                    "kind",
+                    "file_name",
+                    "sha256",
+                    "rows",
+                    "imported",
+                    "duplicates",
+                    "rejected",
+                ),
                 imports,
             )
-            _insert(con, "rejected_rows", ("position", "imported_at", "source", "row", "error"), rejected)
+            _insert(
+                con,
+                "rejected_rows",
+                ("position", "imported_at", "source", "row", "error"),
+                rejected,
+            )
             _insert(con, "dirty", ("child_id",), [(c,) for c in sorted(touched)])
             con.execute("DELETE FROM tracking")
             con.execute("INSERT INTO tracking VALUES (?, ?)", [last, "log"])
@@ -131,8 +155,8 @@ class Projector:
         con.register("chunk_ids", ids)
         try:
             rows = con.execute(
-                f"SELECT {ENTRY_FIELDS} FROM entries WHERE child_id IN (SELECT child_id FROM chunk_ids) "
-                "ORDER BY child_id, version"
+                f"SELECT {ENTRY_FIELDS} FROM entries "
+                "WHERE child_id IN (SELECT child_id FROM chunk_ids) ORDER BY child_id, version"
             ).fetchall()
             base: list[tuple[Any, ...]] = []
             last_on: list[tuple[str, date | None]] = []
@@ -157,7 +181,10 @@ class Projector:
 
 
 def _insert(
-    con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
 ) -> None:
     if not rows:
         return

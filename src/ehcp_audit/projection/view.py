@@ -56,7 +56,13 @@ class ComplianceView:
 
     def rebuild(self, progress: Progress | None = None) -> int:
         for table in (
-            "tracking", "plans", "entries", "imports", "rejected_rows", "dirty", "children",
+            "tracking",
+            "plans",
+            "entries",
+            "imports",
+            "rejected_rows",
+            "dirty",
+            "children",
             "base_rows",
         ):
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -127,6 +133,14 @@ class ComplianceView:
             for _, entries in entries_by_child(rows):
                 for row in evaluate_child(entries, as_of, known_on):
                     yield row_tuple(row)
+
+    def entry_rows(self, at_position: int | None = None) -> list[tuple[Any, ...]]:
+        """Every entry as rule inputs (see records.entries_by_child), by child and version."""
+        limit = at_position if at_position is not None else 2**62
+        return self.con.execute(
+            f"SELECT {ENTRY_FIELDS} FROM entries WHERE position <= ? ORDER BY child_id, version",
+            [limit],
+        ).fetchall()
 
     def entries(self, at_position: int | None = None) -> pd.DataFrame:
         limit = at_position if at_position is not None else 2**62

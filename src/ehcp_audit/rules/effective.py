@@ -9,12 +9,12 @@ from datetime import date
 from ehcp_audit.domain.entry import Entry
 
 
-def apply_voids(entries: Iterable[Entry], known_on: date | None = None) -> list[Entry]:
-    """The entries a void has not removed, in business order (occurred_on, then seq).
+def voided_by(entries: Iterable[Entry], known_on: date | None = None) -> dict[int, Entry]:
+    """{seq of a voided entry: the void that removed it}.
 
     Voids apply in (occurred_on, seq) order, whatever the as-of date; each removes the earliest
     imported (lowest seq) entry with its action and date that no earlier void removed. With
-    `known_on`, entries and voids not yet known on that day are left out first.
+    `known_on`, entries and voids not yet known on that day are left out.
     """
     kept: list[Entry] = []
     voids: list[Entry] = []
@@ -22,18 +22,32 @@ def apply_voids(entries: Iterable[Entry], known_on: date | None = None) -> list[
         if known_on is not None and entry.known_on is not None and entry.known_on > known_on:
             continue
         (voids if entry.action == "void" else kept).append(entry)
-    if voids:
-        removed: set[int] = set()
-        by_key: dict[tuple[str, str], list[int]] = {}
-        for index, entry in sorted(enumerate(kept), key=lambda pair: pair[1].seq):
-            by_key.setdefault((entry.action, entry.occurred_on.isoformat()), []).append(index)
-        for void in sorted(voids, key=lambda e: (e.occurred_on, e.seq)):
-            candidates = by_key.get((void.get("void_action"), void.get("void_occurred_on")), [])
-            for index in candidates:
-                if index not in removed:
-                    removed.add(index)
-                    break
-        kept = [entry for index, entry in enumerate(kept) if index not in removed]
+    removed: dict[int, Entry] = {}
+    if not voids:
+        return removed
+    by_key: dict[tuple[str, str], list[Entry]] = {}
+    for entry in sorted(kept, key=lambda e: e.seq):
+        by_key.setdefault((entry.action, entry.occurred_on.isoformat()), []).append(entry)
+    for void in sorted(voids, key=lambda e: (e.occurred_on, e.seq)):
+        for candidate in by_key.get((void.get("void_action"), void.get("void_occurred_on")), []):
+            if candidate.seq not in removed:
+                removed[candidate.seq] = void
+                break
+    return removed
+
+
+def apply_voids(entries: Iterable[Entry], known_on: date | None = None) -> list[Entry]:
+    """The entries that count: voids, voided entries and (with `known_on`) entries not yet
+    known left out; in business order (occurred_on, then seq)."""
+    entries = list(entries)
+    removed = voided_by(entries, known_on)
+    kept = [
+        e
+        for e in entries
+        if e.action != "void"
+        and e.seq not in removed
+        and (known_on is None or e.known_on is None or e.known_on <= known_on)
+    ]
     kept.sort(key=lambda e: (e.occurred_on, e.seq))
     return kept
 
