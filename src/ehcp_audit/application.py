@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from eventsourcing.persistence import IntegrityError
 
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.import_log import ImportLog
-from ehcp_audit.domain.plan import Plan, entry_from_state, plan_id
+from ehcp_audit.domain.plan import Plan, plan_id
 from ehcp_audit.errors import ConcurrentWriteError
 
 
@@ -49,7 +50,7 @@ class EhcpAudit(Application[UUID]):
     def timeline(self, child_id: str) -> list[dict[str, Any]]:
         """Every entry of the child's stream as recorded, voids included, in log order."""
         plan = self.plans([child_id]).get(child_id)
-        return [dict(e) for e in plan.entries] if plan is not None else []
+        return [e.as_state() for e in plan.entries] if plan is not None else []
 
     def record(
         self,
@@ -59,6 +60,7 @@ class EhcpAudit(Application[UUID]):
     ) -> None:
         """Record each child's entries (in the given order) and the import log, atomically."""
         aggregates: list[Any] = []
+        now = datetime.now(UTC)
         for child_id, recordings in by_child.items():
             if not recordings:
                 continue
@@ -70,6 +72,7 @@ class EhcpAudit(Application[UUID]):
                     source_row=r.source_row,
                     recorded_by=r.entry.recorded_by,
                     recorded_at=r.entry.recorded_at,
+                    timestamp=now,
                 )
             aggregates.append(plan)
         if import_log is not None:
@@ -101,4 +104,4 @@ class EhcpAudit(Application[UUID]):
             position = notifications[-1].id
 
 
-__all__ = ["EhcpAudit", "Recording", "entry_from_state", "plan_id"]
+__all__ = ["EhcpAudit", "Recording", "plan_id"]

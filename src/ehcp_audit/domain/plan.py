@@ -7,7 +7,7 @@ class never breaks stored history.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -48,30 +48,38 @@ class Plan(Aggregate):
         source_row: int
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.entries.append(
-                {
-                    "action": self.ACTION,
-                    "occurred_on": self.occurred_on,
-                    "details": self.details,
-                    "recorded_by": self.recorded_by,
-                    "recorded_at": self.recorded_at,
-                    "imported_at": self.timestamp.isoformat(),
-                    "source": self.source,
-                    "source_row": self.source_row,
-                    "version": self.originator_version,
-                }
-            )
+            aggregate.entries.append(self)
+
+        def as_state(self) -> dict[str, Any]:
+            return {
+                "action": self.ACTION,
+                "occurred_on": self.occurred_on,
+                "details": self.details,
+                "recorded_by": self.recorded_by,
+                "recorded_at": self.recorded_at,
+                "imported_at": self.timestamp.isoformat(),
+                "source": self.source,
+                "source_row": self.source_row,
+                "version": self.originator_version,
+            }
 
     def __init__(self, child_id: str) -> None:
         self.child_id = child_id
-        self.entries: list[dict[str, Any]] = []
+        self.entries: list[Plan.ActionRecorded] = []
 
     @staticmethod
     def create_id(child_id: str) -> UUID:
         return plan_id(child_id)
 
     def record(
-        self, entry: Entry, *, source: str, source_row: int, recorded_by: str, recorded_at: str
+        self,
+        entry: Entry,
+        *,
+        source: str,
+        source_row: int,
+        recorded_by: str,
+        recorded_at: str,
+        timestamp: datetime | None = None,
     ) -> None:
         """Record one validated action (validation lives in rules.admission)."""
         if entry.child_id != self.child_id:
@@ -84,24 +92,24 @@ class Plan(Aggregate):
             recorded_at=recorded_at,
             source=source,
             source_row=source_row,
+            timestamp=timestamp,
         )
 
     def as_entries(self) -> list[Entry]:
-        return [entry_from_state(self.child_id, e) for e in self.entries]
+        return [entry_from_event(self.child_id, e) for e in self.entries]
 
 
-def entry_from_state(child_id: str, state: dict[str, Any]) -> Entry:
-    recorded_at = state["recorded_at"] or ""
-    known = (recorded_at or state["imported_at"])[:10]
+def entry_from_event(child_id: str, event: Plan.ActionRecorded) -> Entry:
+    recorded_at = event.recorded_at or ""
     return Entry(
         child_id=child_id,
-        action=state["action"],
-        occurred_on=date.fromisoformat(state["occurred_on"]),
-        details=state["details"],
-        recorded_by=state["recorded_by"],
+        action=event.ACTION,
+        occurred_on=date.fromisoformat(event.occurred_on),
+        details=event.details,
+        recorded_by=event.recorded_by,
         recorded_at=recorded_at,
-        seq=state["version"],
-        known_on=date.fromisoformat(known),
+        seq=event.originator_version,
+        known_on=date.fromisoformat(recorded_at[:10]) if recorded_at else event.timestamp.date(),
     )
 
 

@@ -137,11 +137,11 @@ def _parse(
             problems[number] = ("", problem)
             continue
         try:
-            parsed = parse_row(mapping, today)
+            entry = parse_row(mapping, today)
         except RowError as exc:
             problems[number] = (exc.column, exc.message)
             continue
-        by_child.setdefault(parsed.entry.child_id, []).append(Candidate(number, parsed.entry))
+        by_child.setdefault(entry.child_id, []).append(Candidate(number, entry))
     return by_child, problems
 
 

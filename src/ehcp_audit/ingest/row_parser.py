@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from ehcp_audit.domain.entry import Entry
@@ -37,17 +36,10 @@ class RowError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedRow:
-    entry: Entry
-    recorded_by: str
-    recorded_at: str
-
-
 def parse_date(column: str, raw: str) -> date:
     """YYYY-MM-DD or DD/MM/YYYY (UK)."""
     try:
-        if ISO_DATE.fullmatch(raw):
+        if len(raw) == 10 and raw[4] == "-" and ISO_DATE.fullmatch(raw):
             return date.fromisoformat(raw)
         uk = UK_DATE.fullmatch(raw)
         if uk:
@@ -122,54 +114,56 @@ def _detail(column: str, raw: str, action: str, today: date) -> str:
     return raw
 
 
-def parse_row(raw: Mapping[str, str | None], today: date) -> ParsedRow:
-    """Check one row and return it normalised; raise RowError naming the column."""
-    values = {k: (v or "").strip() for k, v in raw.items()}
-    child_id = values.get("child_id", "")
+_SKIP = frozenset({"child_id", "action", "occurred_on", "recorded_by", "recorded_at"})
+
+
+def parse_row(raw: Mapping[str, str | None], today: date) -> Entry:
+    """Check one row and return it as a normalised entry; raise RowError naming the column."""
+    child_id = (raw.get("child_id") or "").strip()
     if not child_id:
         raise RowError("child_id", "is blank")
     if not CHILD_ID.fullmatch(child_id):
         raise RowError("child_id", f"{child_id!r} must be 1-32 characters of A-Z a-z 0-9 - _ /")
-    action = values.get("action", "").lower()
-    if not action:
+    given_action = (raw.get("action") or "").strip()
+    if not given_action:
         raise RowError("action", "is blank")
+    action = given_action.lower()
     if action not in ACTION_SET:
-        raise RowError("action", f"unknown action {values['action']!r}")
-    if not values.get("occurred_on"):
+        raise RowError("action", f"unknown action {given_action!r}")
+    day_text = (raw.get("occurred_on") or "").strip()
+    if not day_text:
         raise RowError("occurred_on", "is blank")
-    occurred_on = parse_date("occurred_on", values["occurred_on"])
+    occurred_on = parse_date("occurred_on", day_text)
     if occurred_on > today:
         raise RowError("occurred_on", f"{occurred_on} is after the day of import ({today})")
-    for column in REQUIRED[action]:
-        if not values.get(column):
-            raise RowError(column, f"is required for {action}")
 
     details: dict[str, str] = {}
-    for column, value in values.items():
-        if not value or column in (
-            "child_id",
-            "action",
-            "occurred_on",
-            "recorded_by",
-            "recorded_at",
-        ):
+    for column, given in raw.items():
+        if not given or column in _SKIP:
+            continue
+        value = given.strip()
+        if not value:
             continue
         normal = _detail(column, value, action, today)
         if column in LIST_COLUMNS and normal == NOT_RECORDED:
             continue  # a blank list and not_recorded are the same fact
         details[column] = normal
+    for column in REQUIRED[action]:
+        if column not in details and not (
+            column in LIST_COLUMNS and (raw.get(column) or "").strip()
+        ):
+            raise RowError(column, f"is required for {action}")
     if action == "meeting_held":
         details.setdefault("review_type", "annual")
     dob = details.get("date_of_birth")
     if dob and dob > occurred_on.isoformat():
         raise RowError("date_of_birth", f"{dob} is after occurred_on ({occurred_on})")
-    recorded_at = parse_recorded_at(values["recorded_at"]) if values.get("recorded_at") else ""
-    entry = Entry(
+    recorded_at = (raw.get("recorded_at") or "").strip()
+    return Entry(
         child_id=child_id,
         action=action,
         occurred_on=occurred_on,
         details=details,
-        recorded_by=values.get("recorded_by", ""),
-        recorded_at=recorded_at,
+        recorded_by=(raw.get("recorded_by") or "").strip(),
+        recorded_at=parse_recorded_at(recorded_at) if recorded_at else "",
     )
-    return ParsedRow(entry, entry.recorded_by, recorded_at)
