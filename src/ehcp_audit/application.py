@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -28,6 +28,14 @@ class Recording:
     entry: Entry
     source: str
     source_row: int
+
+
+class LoggedEvent(NamedTuple):
+    position: int
+    topic: str
+    originator_id: str
+    version: int
+    state: dict[str, Any]
 
 
 class EhcpAudit(Application[UUID]):
@@ -86,6 +94,40 @@ class EhcpAudit(Application[UUID]):
 
     def log_position(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+    def log_after(
+        self, position: int, page: int = 10_000, stop: int | None = None
+    ) -> Iterator[list[LoggedEvent]]:
+        """Pages of the log after `position` (up to `stop`) as plain records, without building
+        event objects (the projector reads millions; the mapper's cipher and compressor apply)."""
+        mapper = self.mapper
+        while True:
+            limit = page if stop is None else min(page, stop - position)
+            if limit <= 0:
+                return
+            notifications = self.recorder.select_notifications(
+                position, limit, inclusive_of_start=False
+            )
+            if not notifications:
+                return
+            records = []
+            for n in notifications:
+                state = n.state
+                if mapper.cipher is not None:
+                    state = mapper.cipher.decrypt(state)
+                if mapper.compressor is not None:
+                    state = mapper.compressor.decompress(state)
+                records.append(
+                    LoggedEvent(
+                        n.id,
+                        n.topic,
+                        str(n.originator_id),
+                        n.originator_version,
+                        mapper.transcoder.decode(state),
+                    )
+                )
+            yield records
+            position = notifications[-1].id
 
     def notifications_after(
         self, position: int, page: int = 5000, stop: int | None = None

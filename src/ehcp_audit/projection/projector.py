@@ -14,25 +14,72 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from ehcp_audit.application import EhcpAudit
+from ehcp_audit.application import EhcpAudit, LoggedEvent
 from ehcp_audit.domain.import_log import ImportLog
-from ehcp_audit.domain.plan import Plan
+from ehcp_audit.domain.plan import EVENT_CLASSES, Plan
 from ehcp_audit.projection.records import (
     BASE_COLUMNS,
     ENTRY_COLUMNS,
     base_row_tuple,
     entries_by_child,
-    event_to_entry_row,
+    entry_row,
 )
 from ehcp_audit.rules.compliance import evaluate_base
 from ehcp_audit.rules.effective import apply_voids
 
 PAGE = 10_000
+ACTION_OF_TOPIC = {cls.TOPIC: action for action, cls in EVENT_CLASSES.items()}
+OPENED = Plan.Opened.TOPIC
+IMPORT_COMPLETED = ImportLog.Completed.TOPIC
 CHILDREN_PER_CHUNK = 2_000
 ENTRY_FIELDS = "child_id, version, action, occurred_on, details, recorded_by, recorded_at, known_on"
 
 Progress = Callable[[str, int], None]
+
+_TYPES = {
+    "position": pa.int64(),
+    "version": pa.int32(),
+    "cycle": pa.int32(),
+    "row": pa.int32(),
+    "source_row": pa.int32(),
+    "rows": pa.int32(),
+    "imported": pa.int32(),
+    "duplicates": pa.int32(),
+    "rejected": pa.int32(),
+    "occurred_on": pa.date32(),
+    "known_on": pa.date32(),
+    "due_on": pa.date32(),
+    "meeting_on": pa.date32(),
+    "deadline": pa.date32(),
+    "done_on": pa.date32(),
+    "visible_from": pa.date32(),
+    "last_on": pa.date32(),
+    "imported_at": pa.timestamp("us"),
+}
+TABLE_TYPES: dict[str, dict[str, pa.DataType]] = {
+    table: {c: _TYPES.get(c, pa.string()) for c in columns}
+    for table, columns in {
+        "plans": ("plan_id", "child_id"),
+        "entries": ENTRY_COLUMNS,
+        "imports": (
+            "position",
+            "imported_at",
+            "kind",
+            "file_name",
+            "sha256",
+            "rows",
+            "imported",
+            "duplicates",
+            "rejected",
+        ),
+        "rejected_rows": ("position", "imported_at", "source", "row", "error"),
+        "dirty": ("child_id",),
+        "children": ("child_id", "last_on"),
+        "base_rows": BASE_COLUMNS,
+    }.items()
+}
 
 
 class Projector:
@@ -48,7 +95,7 @@ class Projector:
     def catch_up(self, progress: Progress | None = None, stop: int | None = None) -> int:
         """Apply every notification after the tracked position; returns how many were read."""
         read = 0
-        for page in self.app.notifications_after(self.position(), PAGE, stop=stop):
+        for page in self.app.log_after(self.position(), PAGE, stop=stop):
             self._apply_page(page)
             read += len(page)
             if progress is not None:
@@ -62,40 +109,43 @@ class Projector:
             self._children = dict(rows)
         return self._children
 
-    def _apply_page(self, page: list[tuple[int, Any]]) -> None:
+    def _apply_page(self, page: list[LoggedEvent]) -> None:
         children = self._child_ids()
         new_plans: list[tuple[str, str]] = []
         entries: list[tuple[Any, ...]] = []
         imports: list[tuple[Any, ...]] = []
         rejected: list[tuple[Any, ...]] = []
         touched: set[str] = set()
-        for position, event in page:
-            if isinstance(event, Plan.Opened):
-                new_plans.append((str(event.originator_id), event.child_id))
-                children[str(event.originator_id)] = event.child_id
-            elif isinstance(event, Plan.ActionRecorded):
-                child_id = children[str(event.originator_id)]
-                entries.append(event_to_entry_row(position, child_id, event))
+        for event in page:
+            state = event.state
+            action = ACTION_OF_TOPIC.get(event.topic)
+            if action is not None:
+                child_id = children[event.originator_id]
+                entries.append(entry_row(event, child_id, action))
                 touched.add(child_id)
-            elif isinstance(event, ImportLog.Completed):
-                at = event.timestamp.replace(tzinfo=None)
+            elif event.topic == OPENED:
+                new_plans.append((event.originator_id, state["child_id"]))
+                children[event.originator_id] = state["child_id"]
+            elif event.topic == IMPORT_COMPLETED:
+                at = state["timestamp"].replace(tzinfo=None)
                 imports.append(
                     (
-                        position,
+                        event.position,
                         at,
-                        event.kind,
-                        event.file_name,
-                        event.sha256,
-                        event.rows,
-                        event.imported,
-                        event.duplicates,
-                        len(event.rejected),
+                        state["kind"],
+                        state["file_name"],
+                        state["sha256"],
+                        state["rows"],
+                        state["imported"],
+                        state["duplicates"],
+                        len(state["rejected"]),
                     )
                 )
                 rejected.extend(
-                    (position, at, event.file_name, r["row"], r["error"]) for r in event.rejected
+                    (event.position, at, state["file_name"], r["row"], r["error"])
+                    for r in state["rejected"]
                 )
-        last = page[-1][0]
+        last = page[-1].position
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
@@ -186,10 +236,15 @@ def _insert(
     columns: tuple[str, ...],
     rows: list[tuple[Any, ...]],
 ) -> None:
+    """Insert rows through Arrow: typed columns, no per-cell pandas conversion."""
     if not rows:
         return
-    frame = pd.DataFrame.from_records(rows, columns=list(columns))
-    con.register("incoming", frame)
+    schema = TABLE_TYPES[table]
+    arrays = [
+        pa.array(list(values), type=schema[name])
+        for name, values in zip(columns, zip(*rows, strict=True), strict=True)
+    ]
+    con.register("incoming", pa.Table.from_arrays(arrays, names=list(columns)))
     try:
         quoted = ", ".join(f'"{c}"' for c in columns)
         con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM incoming")

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
+from ehcp_audit.application import LoggedEvent
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.rules.compliance import BaseRow, Row
 
@@ -49,23 +50,24 @@ ROW_COLUMNS = (
 )
 
 
-def event_to_entry_row(position: int, child_id: str, event: Any) -> tuple[Any, ...]:
-    imported_at = event.timestamp
-    recorded_at = event.recorded_at or ""
+def entry_row(event: LoggedEvent, child_id: str, action: str) -> tuple[Any, ...]:
+    state = event.state
+    imported_at = state["timestamp"]
+    recorded_at = state["recorded_at"] or ""
     known_on = date.fromisoformat(recorded_at[:10]) if recorded_at else imported_at.date()
     return (
-        position,
+        event.position,
         child_id,
-        event.originator_version,
-        event.ACTION,
-        date.fromisoformat(event.occurred_on),
-        json.dumps(event.details, sort_keys=True, separators=(",", ":")),
-        event.recorded_by,
+        event.version,
+        action,
+        date.fromisoformat(state["occurred_on"]),
+        json.dumps(state["details"], sort_keys=True, separators=(",", ":")),
+        state["recorded_by"],
         recorded_at,
         imported_at.replace(tzinfo=None),
         known_on,
-        event.source,
-        event.source_row,
+        state["source"],
+        state["source_row"],
     )
 
 

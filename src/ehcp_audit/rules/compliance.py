@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.rules.cycles import PlanHistory, build_history
@@ -17,8 +17,7 @@ from ehcp_audit.rules.status import Judgement, base_status, resolve
 PHASE_TRANSFER = "phase_transfer_deadline"
 
 
-@dataclass(frozen=True, slots=True)
-class BaseRow:
+class BaseRow(NamedTuple):
     """A compliance row before the as-of day turns `open` into overdue or pending.
     `visible_from` is set on phase-transfer rows: they exist once their school year began."""
 
@@ -37,8 +36,7 @@ class BaseRow:
         return (self.child_id, self.cycle, self.measure, self.deadline or date.min)
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     child_id: str
     cycle: int
     due_on: date

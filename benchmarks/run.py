@@ -1,0 +1,244 @@
+"""Benchmark of the hot paths against floors measured in the same run (issue: compliance view).
+
+    python benchmarks/run.py [--children 20000] [--years 3] [--repeat 3] [--workdir DIR]
+
+Every step runs in its own process so that its peak memory (max RSS) is its own. Steps that
+are quick are repeated and their median reported; ratios compare medians from this run only,
+so a busy machine slows both sides alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from datetime import date
+from pathlib import Path
+
+PYTHON = sys.executable
+
+RAW_FLOOR = """
+import csv, json, sqlite3, sys
+con = sqlite3.connect(sys.argv[2])
+con.execute("CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT)")
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as handle:
+    reader = csv.DictReader(handle)
+    with con:
+        con.executemany("INSERT INTO rows (body) VALUES (?)", ((json.dumps(r),) for r in reader))
+"""
+
+IMPORT = """
+import sys
+from pathlib import Path
+from ehcp_audit.bootstrap import open_app
+from ehcp_audit.config import Settings
+from ehcp_audit.ingest.importer import import_actions
+result = import_actions(open_app(Settings(db=sys.argv[2])), Path(sys.argv[1]))
+assert result.rejected == 0, result.summary()
+"""
+
+# The baseline a rebuild must beat: read the CSV once, group by child, evaluate every rule.
+SINGLE_PASS = """
+import csv, sys
+from datetime import date
+from ehcp_audit.ingest.row_parser import parse_row
+from ehcp_audit.rules.compliance import evaluate_child
+today, as_of = date.today(), date.fromisoformat(sys.argv[2])
+by_child = {}
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as handle:
+    for seq, row in enumerate(csv.DictReader(handle)):
+        entry = parse_row(row, today)._replace(seq=seq)
+        by_child.setdefault(entry.child_id, []).append(entry)
+rows = sum(len(evaluate_child(entries, as_of)) for entries in by_child.values())
+print(rows, file=sys.stderr)
+"""
+
+REBUILD = """
+import sys
+from ehcp_audit.bootstrap import open_view
+from ehcp_audit.config import Settings
+with open_view(Settings(db=sys.argv[1])) as view:
+    view.rebuild()
+"""
+
+CATCH_UP = """
+import sys
+from ehcp_audit.bootstrap import open_view
+from ehcp_audit.config import Settings
+with open_view(Settings(db=sys.argv[1])) as view:
+    read = view.catch_up()
+print(read, file=sys.stderr)
+"""
+
+EXPORT = """
+import sys
+from datetime import date
+from pathlib import Path
+from ehcp_audit.bootstrap import open_view
+from ehcp_audit.config import Settings
+from ehcp_audit.exports import write_frame
+with open_view(Settings(db=sys.argv[1])) as view:
+    view.catch_up()
+    write_frame(view.compliance(date.fromisoformat(sys.argv[2])), Path(sys.argv[3]), "csv")
+"""
+
+KPIS = """
+import sys
+from datetime import date
+from ehcp_audit.analytics.kpis import kpis_frame
+from ehcp_audit.bootstrap import open_view
+from ehcp_audit.config import Settings
+with open_view(Settings(db=sys.argv[1])) as view:
+    view.catch_up()
+    view.con.register("compliance", view.compliance(date.fromisoformat(sys.argv[2])))
+    kpis_frame(view.con, sys.argv[2][:7], "school")
+"""
+
+MEASURE = """
+import json, resource, runpy, sys, time
+start = time.perf_counter()
+code = sys.argv[1]
+sys.argv = ["step", *sys.argv[2:]]
+exec(compile(code, "step", "exec"), {"__name__": "__main__"})
+elapsed = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"seconds": elapsed, "peak": peak}), file=sys.__stdout__)
+"""
+
+
+def step(code: str, *args: str) -> dict[str, float]:
+    done = subprocess.run(
+        [PYTHON, "-c", MEASURE, textwrap.dedent(code), *args],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def median_of(repeat: int, code: str, *args: str, before: object = None) -> dict[str, float]:
+    runs = []
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        runs.append(step(code, *args))
+    return {
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "peak": max(r["peak"] for r in runs),
+        "runs": [round(r["seconds"], 2) for r in runs],  # type: ignore[dict-item]
+    }
+
+
+def new_actions(log: Path, out: Path, count: int, on: date) -> None:
+    """`count` valid new entries for children whose plans are open: a booked review each."""
+    open_children: dict[str, bool] = {}
+    with log.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            child = row["child_id"]
+            if row["action"] == "plan_ceased":
+                open_children[child] = False
+            else:
+                open_children.setdefault(child, True)
+    chosen = [c for c, is_open in open_children.items() if is_open][:count]
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["child_id", "action", "occurred_on", "meeting_on"])
+        for child in chosen:
+            writer.writerow([child, "review_scheduled", on.isoformat(), on.isoformat()])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=20_000)
+    parser.add_argument("--schools", type=int, default=400)
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir", type=Path)
+    args = parser.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="ehcp-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / "actions.csv"
+    end = date(2026, 10, 31)
+    if not log.exists():
+        subprocess.run(
+            [
+                PYTHON,
+                "-m",
+                "ehcp_audit.cli",
+                "samples",
+                "generate",
+                "--children",
+                str(args.children),
+                "--schools",
+                str(args.schools),
+                "--years",
+                str(args.years),
+                "--seed",
+                str(args.seed),
+                "--end",
+                end.isoformat(),
+                "--out",
+                str(log),
+            ],
+            check=True,
+        )
+    actions = sum(1 for _ in log.open(encoding="utf-8")) - 1
+    store = work / "store.sqlite"
+    floor_db = work / "floor.sqlite"
+
+    def clean_store() -> None:
+        for path in work.glob("store*"):
+            path.unlink()
+
+    def clean_floor() -> None:
+        floor_db.unlink(missing_ok=True)
+
+    results: dict[str, dict[str, float]] = {}
+    results["raw floor (csv -> json -> sqlite)"] = median_of(
+        args.repeat, RAW_FLOOR, str(log), str(floor_db), before=clean_floor
+    )
+    results["import actions"] = median_of(
+        args.repeat, IMPORT, str(log), str(store), before=clean_store
+    )
+    results["single-pass rules over csv"] = median_of(
+        args.repeat, SINGLE_PASS, str(log), end.isoformat()
+    )
+    results["full rebuild"] = median_of(args.repeat, REBUILD, str(store))
+    extra = work / "new.csv"
+    new_actions(log, extra, 1000, end)
+    step(IMPORT, str(extra), str(store))
+    results["catch-up after 1,000 new"] = step(CATCH_UP, str(store))
+    results["export compliance"] = median_of(
+        args.repeat, EXPORT, str(store), end.isoformat(), str(work / "c.csv")
+    )
+    results["export kpis"] = median_of(args.repeat, KPIS, str(store), end.isoformat())
+
+    print(f"\n{actions:,} actions, {args.children:,} children; medians of {args.repeat} runs\n")
+    print(f"{'step':34} {'seconds':>9} {'peak MiB':>9}  runs")
+    for name, r in results.items():
+        print(f"{name:34} {r['seconds']:9.2f} {r['peak'] / 2**20:9.0f}  {r.get('runs', '')}")
+    floor = results["raw floor (csv -> json -> sqlite)"]["seconds"]
+    single = results["single-pass rules over csv"]["seconds"]
+    rebuild = results["full rebuild"]["seconds"]
+    print()
+    imported = results["import actions"]["seconds"]
+    print(f"import / raw floor            = {imported / floor:.2f}x (target <= 3x)")
+    print(f"single-pass / rebuild         = {single / rebuild:.2f}x (target > 1x, aim 4x)")
+    catch_up = results["catch-up after 1,000 new"]["seconds"]
+    print(f"catch-up / rebuild            = {catch_up / rebuild:.1%} (target <= 5%)")
+    print(
+        f"rebuild peak memory           = {results['full rebuild']['peak'] / 2**30:.2f} GiB (target < 2 GiB)"
+    )
+    if args.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
