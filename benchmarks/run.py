@@ -233,9 +233,8 @@ def main() -> None:
     print(f"single-pass / rebuild         = {single / rebuild:.2f}x (target > 1x, aim 4x)")
     catch_up = results["catch-up after 1,000 new"]["seconds"]
     print(f"catch-up / rebuild            = {catch_up / rebuild:.1%} (target <= 5%)")
-    print(
-        f"rebuild peak memory           = {results['full rebuild']['peak'] / 2**30:.2f} GiB (target < 2 GiB)"
-    )
+    peak = results["full rebuild"]["peak"] / 2**30
+    print(f"rebuild peak memory           = {peak:.2f} GiB (target < 2 GiB)")
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
 
