@@ -9,6 +9,7 @@ import click
 
 from ehcp_audit.cli.errors import handles_errors
 from ehcp_audit.cli.progress import progress_bar
+from ehcp_audit.cli.sen2_cmds import export_sen2
 from ehcp_audit.config import Settings
 
 FORMATS = click.Choice(["csv", "parquet", "xlsx"])
@@ -102,10 +103,12 @@ def export_kpis(
         view.catch_up()
         frame = view.compliance(day)
         view.con.register("compliance", frame)
-        kpis = kpis_frame(view.con, period, by)
+        kpis = kpis_frame(view.con, period, "school" if by == "school" else "none")
         view.con.unregister("compliance")
     write_frame(kpis, out, fmt)
     click.echo(f"{len(kpis)} KPI rows for {period} as of {day} written to {out}", err=True)
 
+
+export_group.add_command(export_sen2)
 
 COMMANDS = [project_command, export_group]

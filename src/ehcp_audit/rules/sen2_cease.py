@@ -20,27 +20,55 @@ CEASE_REASONS: Final[dict[int, str]] = {
 
 # First match wins, so the order settles texts that name two things ("moved to Wales to
 # start a job" is code 7, not 4). None means: recognised, but deliberately left to a person.
-_PATTERNS: Final[tuple[tuple[int | None, re.Pattern[str]], ...]] = tuple(
-    (code, re.compile(pattern))
-    for code, pattern in (
-        (8, r"\b(deceased|died|death|passed away)\b"),
-        (7, r"outside (of )?england|abroad|overseas|emigrat|\bleft the (uk|country)\b"
-            r"|\bmoved to (wales|scotland|northern ireland|ireland)\b"),
-        (5, r"\b(another|other|new|different) (la|local authority|authority|council)\b"
-            r"|\btransfer(red)? (out|to (la|local authority))\b|\bout of (the )?(area|county|borough)\b"),
-        (1, r"\bmax(imum)? age\b|\bage limit\b|\b(aged?|turned|reached|over) 25\b"
-            r"|\b25 (or|and) over\b|\badult estate\b"),
-        (3, r"higher education|\buniversity\b|\bdegree\b"),
-        # The guide excludes apprenticeships from code 4; which code then applies is a judgement.
-        (None, r"apprentice"),
-        (4, r"(?<!un)employ|\bpaid work\b|\bjob\b"),
-        (6, r"no longer wish|\b(dis)?engag|left (education|training|school|college)"
-            r"|not in education|\bneet\b"),
-        (2, r"needs? (are |being )?met|without (an |a )?(ehc )?plan|sen support"
-            r"|no longer (needs|requires)|outcomes (achieved|met)"),
-        (9, r"\bother\b|adult (social care|services)"),
-    )
+_RULES: Final[tuple[tuple[int | None, tuple[str, ...]], ...]] = (
+    (8, (r"\b(deceased|died|death|passed away)\b",)),
+    (
+        7,
+        (
+            r"outside (of )?england",
+            r"abroad|overseas|emigrat",
+            r"\bleft the (uk|country)\b",
+            r"\bmoved to (wales|scotland|northern ireland|ireland)\b",
+        ),
+    ),
+    (
+        5,
+        (
+            r"\b(another|other|new|different) (la|local authority|authority|council)\b",
+            r"\btransfer(red)? (out|to (la|local authority))\b",
+            r"\bout of (the )?(area|county|borough)\b",
+        ),
+    ),
+    (
+        1,
+        (
+            r"\bmax(imum)? age\b|\bage limit\b",
+            r"\b(aged?|turned|reached|over) 25\b|\b25 (or|and) over\b",
+            r"\badult estate\b",
+        ),
+    ),
+    (3, (r"higher education|\buniversity\b|\bdegree\b",)),
+    # The guide excludes apprenticeships from code 4; which code then applies is a judgement.
+    (None, (r"apprentice",)),
+    (4, (r"(?<!un)employ|\bpaid work\b|\bjob\b",)),
+    (
+        6,
+        (
+            r"no longer wish|\b(dis)?engag",
+            r"left (education|training|school|college)",
+            r"not in education|\bneet\b",
+        ),
+    ),
+    (
+        2,
+        (
+            r"needs? (are |being )?met|without (an |a )?(ehc )?plan",
+            r"sen support|no longer (needs|requires)|outcomes (achieved|met)",
+        ),
+    ),
+    (9, (r"\bother\b|adult (social care|services)",)),
 )
+_PATTERNS: Final = tuple((code, re.compile("|".join(parts))) for code, parts in _RULES)
 
 
 def cease_reason_code(reason: str) -> int | None:
