@@ -1,0 +1,39 @@
+"""`ehcp-audit demo`: a sample authority, imported and reported on, in the working directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ehcp_audit.cli.errors import handles_errors
+from ehcp_audit.config import Settings
+
+
+@click.command("demo")
+@click.option("--children", type=click.IntRange(10, 20_000), default=300, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"))
+@click.pass_obj
+@handles_errors
+def demo_command(settings: Settings, children: int, seed: int, out: Path) -> None:
+    """Generate a sample authority (no real children), import it, and write its reports.
+
+    Writes the sample action log to sample_la.csv, records it in the store (--db), and
+    writes the monthly LA report, a school report, the inspection pack and a due list.
+    Running it again adds nothing: every row is already recorded.
+    """
+    from ehcp_audit.demo import run_demo
+
+    result = run_demo(settings, Path.cwd(), children=children, seed=seed, out_dir=out, echo=_say)
+    click.echo("")
+    click.echo("Reports written (open them in a web browser):")
+    for label, path in result.reports:
+        click.echo(f"  {label:22} {path}")
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+COMMANDS = [demo_command]
