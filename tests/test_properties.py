@@ -102,3 +102,26 @@ def test_a_void_then_the_correct_entry_equals_never_making_the_mistake(
     # A mistaken date can itself be rejected (before its meeting, say); then so is its void.
     corrected = _export(tmp, "corrected", [first, [void, right]], allow_rejects=True)
     _same(baseline, corrected)
+
+
+@PROPERTY
+@given(rows=action_log(), seed=st.integers(0, 10**6), parts=st.integers(2, 4))
+def test_incremental_catch_up_equals_a_rebuild(
+    tmp_path_factory, rows: list[Row], seed: int, parts: int
+) -> None:
+    tmp = tmp_path_factory.mktemp("catchup")
+    store = Settings(db=str(tmp / "store.sqlite"))
+    app = open_app(store)
+    ordered = _by_date(rows)
+    rng = random.Random(seed)
+    cuts = sorted(rng.sample(range(len(ordered) + 1), k=min(parts - 1, len(ordered) + 1)))
+    with open_view(store, app) as view:
+        for index, (a, b) in enumerate(zip([0, *cuts], [*cuts, len(ordered)], strict=True)):
+            path = tmp / f"part-{index}.csv"
+            write_csv(path, ordered[a:b])
+            import_actions(app, path, today=TODAY)
+            view.catch_up()
+        incremental = [view.compliance(day) for day in AS_OF_DAYS]
+        view.rebuild()
+        rebuilt = [view.compliance(day) for day in AS_OF_DAYS]
+    _same(incremental, rebuilt)

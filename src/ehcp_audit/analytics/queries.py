@@ -1,0 +1,33 @@
+"""Run the named, parameterised SQL files shipped in `analytics/sql/`."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of `sql/<name>.sql` (read once per process)."""
+    return resources.files("ehcp_audit.analytics").joinpath("sql", f"{name}.sql").read_text("utf-8")
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:
+    """Run `sql/<name>.sql` with DuckDB `$name` parameters; DATE columns come back as dates."""
+    return con.execute(sql_text(name), params or None).df(date_as_object=True)
+
+
+def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
+    """Run a statement file that returns nothing (e.g. one that creates a relation)."""
+    con.execute(sql_text(name), params or None)
+
+
+def records(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[str, Any]]:
+    """Run `sql/<name>.sql` and return plain rows (DATE as date, NULL as None), for templates."""
+    cursor = con.execute(sql_text(name), params or None)
+    columns = [d[0] for d in cursor.description or ()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -1,0 +1,1 @@
+SELECT count(*) AS rejected FROM rejected_rows;

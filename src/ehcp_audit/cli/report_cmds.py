@@ -1,0 +1,163 @@
+"""`ehcp-audit report ...`: write the HTML reports (thin wrappers over ehcp_audit.reports)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ehcp_audit.analytics.periods import TERMS, Month
+from ehcp_audit.reports.data import ReportData
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Month | None:
+    if value is None:
+        return None
+    try:
+        return Month.parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _as_of(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+def _common(command: F) -> F:
+    """--as-of, --out and --at-position, shared by every report."""
+    command = click.option(
+        "--at-position",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Compute from the event log up to this position (reproduces an earlier report).",
+    )(command)
+    command = click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("reports"),
+        show_default=True,
+        help="Folder to write the report into.",
+    )(command)
+    return click.option(
+        "--as-of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        callback=_as_of,
+        default=None,
+        help="Evaluate statuses as of this date (YYYY-MM-DD).",
+    )(command)
+
+
+def _data(ctx: click.Context, at_position: int | None) -> ReportData:
+    # Imported here so that the store is only opened when a report runs (and tests can patch it).
+    from ehcp_audit.bootstrap import report_data
+
+    data: ReportData = report_data(ctx.obj, at_position=at_position)
+    return data
+
+
+def _echo(paths: list[Path]) -> None:
+    for path in paths:
+        click.echo(str(path))
+
+
+@click.group("report")
+def report() -> None:
+    """Write self-contained HTML reports (one file each, printable, no network needed)."""
+
+
+@report.command("monthly")
+@click.option("--month", required=True, callback=_month, help="The month, YYYY-MM.")
+@_common
+@click.pass_context
+def monthly(
+    ctx: click.Context, month: Month, as_of: date | None, out_dir: Path, at_position: int | None
+) -> None:
+    """The local authority's monthly report (as of the month end, or today if earlier)."""
+    from ehcp_audit.reports.monthly import build_monthly
+
+    _echo([build_monthly(_data(ctx, at_position), month, as_of, out_dir)])
+
+
+@report.command("school")
+@click.option("--urn", required=True, help="The setting's URN.")
+@click.option("--month", required=True, callback=_month, help="The month, YYYY-MM.")
+@_common
+@click.pass_context
+def school(
+    ctx: click.Context,
+    urn: str,
+    month: Month,
+    as_of: date | None,
+    out_dir: Path,
+    at_position: int | None,
+) -> None:
+    """One setting's monthly report, with its children's overdue and due steps."""
+    from ehcp_audit.reports.school import build_school
+
+    _echo([build_school(_data(ctx, at_position), urn.strip(), month, as_of, out_dir)])
+
+
+@report.command("due-list")
+@click.option("--term", required=True, type=click.Choice(sorted(TERMS)), help="The school term.")
+@click.option(
+    "--year", required=True, type=click.IntRange(2000, 2100), help="Calendar year of the term."
+)
+@_common
+@click.pass_context
+def due_list(
+    ctx: click.Context,
+    term: str,
+    year: int,
+    as_of: date | None,
+    out_dir: Path,
+    at_position: int | None,
+) -> None:
+    """Per setting, the reviews due in a term and the date each step is owed by (HTML + CSV)."""
+    from ehcp_audit.reports.due_list import build_due_list
+
+    _echo(build_due_list(_data(ctx, at_position), term, year, as_of, out_dir))
+
+
+@report.command("inspection")
+@click.option("--from", "first", required=True, callback=_month, help="First month, YYYY-MM.")
+@click.option("--to", "last", required=True, callback=_month, help="Last month, YYYY-MM.")
+@click.option(
+    "--sample",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="How many children to draw at random for case timelines.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the random sample.")
+@click.option(
+    "--child", "children", multiple=True, help="A case reference to include (repeatable)."
+)
+@_common
+@click.pass_context
+def inspection(
+    ctx: click.Context,
+    first: Month,
+    last: Month,
+    sample: int,
+    seed: int,
+    children: tuple[str, ...],
+    as_of: date | None,
+    out_dir: Path,
+    at_position: int | None,
+) -> None:
+    """The inspection pack: trends, method, provenance and case timelines."""
+    from ehcp_audit.reports.inspection import build_inspection
+
+    if last < first:
+        raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
+    data = _data(ctx, at_position)
+    _echo([build_inspection(data, first, last, as_of, sample, seed, children, out_dir)])
+
+
+COMMANDS = [report]

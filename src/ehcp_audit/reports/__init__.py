@@ -1,0 +1,1 @@
+"""Self-contained HTML reports built from the compliance rows and the entry log."""

@@ -1,0 +1,92 @@
+"""Headline counts and rates read from the `compliance` relation (the same SQL as `export kpis`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from ehcp_audit.analytics.kpis import COUNT_COLUMNS, kpi_counts
+from ehcp_audit.analytics.periods import Month, month_range
+from ehcp_audit.analytics.rates import percent_text, rate_text
+from ehcp_audit.domain.vocabulary import MEASURES
+
+
+@dataclass(frozen=True)
+class Counts:
+    met: int = 0
+    missed: int = 0
+    overdue: int = 0
+    pending: int = 0
+    na: int = 0
+
+    @property
+    def denominator(self) -> int:
+        return self.met + self.missed + self.overdue
+
+    @property
+    def total(self) -> int:
+        return self.denominator + self.pending + self.na
+
+    @property
+    def rate(self) -> str:
+        return rate_text(self.met, self.missed, self.overdue)
+
+    @property
+    def percent(self) -> str:
+        return percent_text(self.rate)
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, c) + getattr(other, c) for c in COUNT_COLUMNS))
+
+
+def _counts(row: pd.Series) -> Counts:
+    return Counts(*(int(row[c]) for c in COUNT_COLUMNS))
+
+
+def by_measure(
+    con: duckdb.DuckDBPyConnection, start: date, end: date, school_urn: str | None = None
+) -> dict[str, Counts]:
+    """Counts per measure for the period [start, end] (every measure, zero when it has no rows)."""
+    frame = kpi_counts(con, start, end, by_school=False, school_urn=school_urn)
+    totals = {m: Counts() for m in MEASURES}
+    for _, row in frame.iterrows():
+        measure = str(row["measure"])
+        totals[measure] = totals.get(measure, Counts()) + _counts(row)
+    return totals
+
+
+def monthly_series(
+    con: duckdb.DuckDBPyConnection,
+    first: Month,
+    last: Month,
+    measures: tuple[str, ...],
+    school_urn: str | None = None,
+) -> dict[str, list[tuple[Month, Counts]]]:
+    """Counts per month from `first` to `last` for each measure (one query for the whole range)."""
+    frame = kpi_counts(con, first.start, last.end, by_school=False, school_urn=school_urn)
+    found = {(str(r["period"]), str(r["measure"])): _counts(r) for _, r in frame.iterrows()}
+    months = month_range(first, last)
+    return {m: [(mo, found.get((str(mo), m), Counts())) for mo in months] for m in measures}
+
+
+def by_school(con: duckdb.DuckDBPyConnection, month: Month) -> dict[str, dict[str, Counts]]:
+    """Counts per school URN ('' when none recorded) and measure for one month."""
+    frame = kpi_counts(con, month.start, month.end, by_school=True)
+    table: dict[str, dict[str, Counts]] = {}
+    for _, row in frame.iterrows():
+        table.setdefault(str(row["school_urn"]), {})[str(row["measure"])] = _counts(row)
+    return table
+
+
+def change_text(now: str, before: str) -> str:
+    """Difference of two 4-decimal rates in percentage points, from the same text as shown."""
+    if not now or not before:
+        return "no comparison"
+    diff = round(float(now) * 10000) - round(float(before) * 10000)
+    if diff == 0:
+        return "no change"
+    sign = "+" if diff > 0 else "−"
+    return f"{sign}{abs(diff) // 100}.{abs(diff) % 100:02d} points"

@@ -1,0 +1,85 @@
+"""The headline figure per measure for a month, with the previous month and the same month a year
+earlier as each stood at its own month end (compliance recomputed as of that date)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from ehcp_audit.analytics.periods import Month
+from ehcp_audit.analytics.relations import compliance_connection
+from ehcp_audit.domain.vocabulary import MEASURES
+from ehcp_audit.reports.benchmarks import national_benchmarks
+from ehcp_audit.reports.charts import TrendChart, trend_chart
+from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.figures import Counts, by_measure, change_text, monthly_series
+from ehcp_audit.reports.render import Comparison, MeasureFigure
+from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
+
+
+def comparison_as_of(month: Month, as_of: date) -> date:
+    """A comparison month is taken at its own month end, never later than the report's as-of."""
+    return min(month.end, as_of)
+
+
+def _comparison(
+    data: ReportData, month: Month, as_of: date, school_urn: str | None
+) -> tuple[str, dict[str, Counts]]:
+    at = comparison_as_of(month, as_of)
+    con = compliance_connection(data.compliance(at))
+    try:
+        return f"{month.label} as of {at.day} {at:%B %Y}", by_measure(
+            con, month.start, month.end, school_urn
+        )
+    finally:
+        con.close()
+
+
+def measure_figures(
+    con: duckdb.DuckDBPyConnection,
+    data: ReportData,
+    month: Month,
+    as_of: date,
+    school_urn: str | None = None,
+    with_benchmarks: bool = True,
+) -> tuple[MeasureFigure, ...]:
+    current = by_measure(con, month.start, month.end, school_urn)
+    prev_label, previous = _comparison(data, month.shift(-1), as_of, school_urn)
+    year_label, last_year = _comparison(data, month.shift(-12), as_of, school_urn)
+    benchmarks = national_benchmarks() if with_benchmarks else {}
+    return tuple(
+        MeasureFigure(
+            measure=measure,
+            title=STEPS[measure].title,
+            owner=STEPS[measure].owner,
+            counts=current[measure],
+            previous=Comparison(
+                prev_label,
+                previous[measure],
+                change_text(current[measure].rate, previous[measure].rate),
+            ),
+            last_year=Comparison(
+                year_label,
+                last_year[measure],
+                change_text(current[measure].rate, last_year[measure].rate),
+            ),
+            benchmark=benchmarks.get(measure),
+        )
+        for measure in MEASURES
+    )
+
+
+def key_figures(figures: tuple[MeasureFigure, ...]) -> tuple[MeasureFigure, ...]:
+    return tuple(f for f in figures if f.measure in KEY_MEASURES)
+
+
+def trends(
+    con: duckdb.DuckDBPyConnection,
+    first: Month,
+    last: Month,
+    measures: tuple[str, ...] = KEY_MEASURES,
+    school_urn: str | None = None,
+) -> tuple[TrendChart, ...]:
+    series = monthly_series(con, first, last, measures, school_urn)
+    return tuple(trend_chart(m, STEPS[m].title, series[m]) for m in measures)

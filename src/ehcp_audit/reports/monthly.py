@@ -1,0 +1,84 @@
+"""The local authority's monthly report."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from ehcp_audit.analytics.periods import Month, default_as_of
+from ehcp_audit.analytics.relations import compliance_connection
+from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.figures import Counts, by_school
+from ehcp_audit.reports.headline import key_figures, measure_figures, trends
+from ehcp_audit.reports.output import write_report
+from ehcp_audit.reports.provenance import load_log, provenance
+from ehcp_audit.reports.quality import data_quality
+from ehcp_audit.reports.render import MonthlyContext, SchoolCell, SchoolRow
+from ehcp_audit.reports.steps import STEPS
+from ehcp_audit.reports.worklist import due_soon_items, overdue_items
+
+DUE_SOON_DAYS = 28
+SCHOOL_MEASURES = (
+    "review_on_time",
+    "invitations_2_weeks",
+    "papers_circulated_2_weeks",
+    "paperwork_2_weeks",
+    "decision_4_weeks",
+)
+
+
+def school_rows(
+    table: dict[str, dict[str, SchoolCell]], names: dict[str, str]
+) -> tuple[SchoolRow, ...]:
+    rows = [
+        SchoolRow(urn=urn, name=names.get(urn, ""), cells=tuple(cells[m] for m in SCHOOL_MEASURES))
+        for urn, cells in table.items()
+    ]
+    # Named settings first by name, then unnamed ones by URN, then "no setting recorded".
+    return tuple(sorted(rows, key=lambda r: (r.urn == "", r.name == "", r.name.casefold(), r.urn)))
+
+
+def monthly_context(data: ReportData, month: Month, as_of: date) -> MonthlyContext:
+    names = data.school_names()
+    con = compliance_connection(data.compliance(as_of))
+    try:
+        load_log(con, data)
+        figures = measure_figures(con, data, month, as_of)
+        counts = by_school(con, month)
+        table = {
+            urn: {m: SchoolCell(m, per.get(m, Counts())) for m in SCHOOL_MEASURES}
+            for urn, per in counts.items()
+        }
+        due_until = as_of + timedelta(days=DUE_SOON_DAYS)
+        return MonthlyContext(
+            title=f"EHCP annual reviews, {month.label}: local authority report",
+            period_label=month.label,
+            month=str(month),
+            provenance=provenance(
+                con, data, as_of, ["monthly", "--month", str(month), "--as-of", as_of.isoformat()]
+            ),
+            key_figures=key_figures(figures),
+            figures=figures,
+            trends=trends(con, month.shift(-11), month),
+            school_measures=tuple((m, STEPS[m].title) for m in SCHOOL_MEASURES),
+            schools=school_rows(table, names),
+            overdue=tuple(overdue_items(con, as_of, names)),
+            due_soon=tuple(due_soon_items(con, as_of, due_until, names)),
+            due_until=due_until,
+            quality=data_quality(con, month.start, month.end),
+        )
+    finally:
+        con.close()
+
+
+def build_monthly(
+    data: ReportData,
+    month: str | Month,
+    as_of: date | None = None,
+    out_dir: Path = Path("reports"),
+) -> Path:
+    """Write reports/monthly-YYYY-MM.html and return its path."""
+    month = Month.parse(month) if isinstance(month, str) else month
+    as_of = as_of or default_as_of(month, date.today())
+    context = monthly_context(data, month, as_of)
+    return write_report(context, out_dir / f"monthly-{month}.html")

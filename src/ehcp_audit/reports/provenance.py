@@ -1,0 +1,77 @@
+"""Where a report's figures come from: log position, integrity head, files, reproduce line."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from ehcp_audit.analytics.queries import records
+from ehcp_audit.analytics.relations import register_entries, register_rejected
+from ehcp_audit.reports.data import ReportData
+
+NOT_YET = "not yet available"
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    entries: int
+    voided: int
+    voids: int
+    children: int
+    first_imported_at: str
+    last_imported_at: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    as_of: date
+    log_position: int
+    head_hash: str
+    entries: int
+    voided: int
+    rejected: int
+    sources: tuple[Source, ...]
+    reproduce: str
+
+
+def load_log(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
+    """Put the entry log and the rejected rows beside the compliance rows."""
+    register_entries(con, data.entries())
+    register_rejected(con, data.rejected_rows())
+
+
+def reproduce_line(words: list[str], position: int) -> str:
+    return shlex.join(["ehcp-audit", "report", *words, "--at-position", str(position)])
+
+
+def provenance(
+    con: duckdb.DuckDBPyConnection, data: ReportData, as_of: date, command: list[str]
+) -> Provenance:
+    """`command`: the report sub-command and its options, e.g. ['monthly', '--month', '2025-03']."""
+    sources = tuple(
+        Source(
+            name=r["source"] or "",
+            entries=r["entries"],
+            voided=r["voided"],
+            voids=r["voids"],
+            children=r["children"],
+            first_imported_at=r["first_imported_at"] or "",
+            last_imported_at=r["last_imported_at"] or "",
+        )
+        for r in records(con, "source_summary")
+    )
+    position = data.log_position()
+    return Provenance(
+        as_of=as_of,
+        log_position=position,
+        head_hash=data.head_hash() or NOT_YET,
+        entries=sum(s.entries for s in sources),
+        voided=sum(s.voided for s in sources),
+        rejected=records(con, "rejected_count")[0]["rejected"],
+        sources=sources,
+        reproduce=reproduce_line(command, position),
+    )

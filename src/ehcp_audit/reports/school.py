@@ -1,0 +1,58 @@
+"""One setting's monthly report, for its SENCO."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from ehcp_audit.analytics.periods import Month, default_as_of
+from ehcp_audit.analytics.relations import compliance_connection
+from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.filenames import safe_name
+from ehcp_audit.reports.headline import key_figures, measure_figures, trends
+from ehcp_audit.reports.monthly import DUE_SOON_DAYS
+from ehcp_audit.reports.output import write_report
+from ehcp_audit.reports.provenance import load_log, provenance
+from ehcp_audit.reports.render import SchoolContext
+from ehcp_audit.reports.worklist import due_soon_items, overdue_items
+
+
+def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> SchoolContext:
+    names = data.school_names()
+    name = names.get(urn, "")
+    con = compliance_connection(data.compliance(as_of))
+    try:
+        load_log(con, data)
+        figures = measure_figures(con, data, month, as_of, school_urn=urn, with_benchmarks=False)
+        due_until = as_of + timedelta(days=DUE_SOON_DAYS)
+        command = ["school", "--urn", urn, "--month", str(month), "--as-of", as_of.isoformat()]
+        return SchoolContext(
+            title=f"EHCP annual reviews, {month.label}: {name or 'URN ' + urn}",
+            period_label=month.label,
+            month=str(month),
+            school_urn=urn,
+            school_name=name,
+            provenance=provenance(con, data, as_of, command),
+            key_figures=key_figures(figures),
+            figures=figures,
+            trends=trends(con, month.shift(-11), month, school_urn=urn),
+            overdue=tuple(overdue_items(con, as_of, names, school_urn=urn)),
+            due_soon=tuple(due_soon_items(con, as_of, due_until, names, school_urn=urn)),
+            due_until=due_until,
+        )
+    finally:
+        con.close()
+
+
+def build_school(
+    data: ReportData,
+    urn: str,
+    month: str | Month,
+    as_of: date | None = None,
+    out_dir: Path = Path("reports"),
+) -> Path:
+    """Write reports/school-URN-YYYY-MM.html and return its path."""
+    month = Month.parse(month) if isinstance(month, str) else month
+    as_of = as_of or default_as_of(month, date.today())
+    context = school_context(data, urn, month, as_of)
+    return write_report(context, out_dir / f"school-{safe_name(urn)}-{month}.html")
