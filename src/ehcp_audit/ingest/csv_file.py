@@ -56,7 +56,7 @@ class SingleRow:
 @dataclass(frozen=True)
 class ActionLogFile:
     path: Path
-    header: list[str]
+    header: list[str]  # as written in the file (the rejects file repeats it)
     sha256: str
     kind: str = "actions"
 
@@ -64,21 +64,42 @@ class ActionLogFile:
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def columns(self) -> list[str]:
+        """Column names matched case- and space-insensitively; "" for an unnamed column."""
+        return [h.strip().lower() for h in self.header]
+
     def rows(self) -> Iterator[Row]:
-        """(raw values, {column: text}, problem) per data row; problem is "" for a well-formed row
-        and the reason otherwise (that row alone is rejected)."""
-        with self.path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            next(reader, None)
-            width = len(self.header)
-            for values in reader:
-                problem = ""
-                if len(values) > width and any(v.strip() for v in values[width:]):
-                    problem = (
-                        f"the row has {len(values)} fields but the header has {width} "
-                        "(a comma inside an unquoted value?)"
-                    )
-                yield values, dict(zip(self.header, values, strict=False)), problem
+        """(raw values, {column: text}, problem) per data row, numbered from 1 by position in
+        the file. Blank lines yield no mapping and no problem (nothing to import or reject);
+        a malformed row yields its problem (that row alone is rejected)."""
+        columns = self.columns
+        width = len(columns)
+        unnamed = [i for i, c in enumerate(columns) if not c]
+        try:
+            with self.path.open(encoding="utf-8-sig", newline="") as handle:
+                reader = csv.reader(handle)
+                next(reader, None)
+                for values in reader:
+                    if not any(v.strip() for v in values):
+                        yield values, {}, ""
+                        continue
+                    problem = ""
+                    extra = [v for v in values[width:] if v.strip()]
+                    if extra:
+                        problem = (
+                            f"the row has {len(values)} fields but the header has {width} "
+                            f"(a comma inside an unquoted value?); the extra fields were: "
+                            + ", ".join(repr(v) for v in values[width:])
+                        )
+                    elif any(i < len(values) and values[i].strip() for i in unnamed):
+                        problem = "a value stands in a column with no name in the header"
+                    mapping = {c: v for c, v in zip(columns, values, strict=False) if c}
+                    yield values, mapping, problem
+        except UnicodeDecodeError as exc:
+            raise UnusableFileError(f"{self.path.name}: not a UTF-8 CSV file ({exc})") from None
+        except csv.Error as exc:
+            raise UnusableFileError(f"{self.path.name}: not a CSV file ({exc})") from None
 
 
 def sha256_of(path: Path) -> str:
@@ -107,16 +128,16 @@ def open_action_log(path: Path) -> ActionLogFile:
     if not header or not any(h.strip() for h in header):
         raise UnusableFileError(f"{path.name}: the file is empty or has no header row")
     names = [h.strip().lower() for h in header]
-    unknown = [h for h in names if h not in COLUMNS]
+    unknown = [h for h in names if h and h not in COLUMNS]
     if unknown:
         raise UnusableFileError(
             f"{path.name}: unknown column(s) {', '.join(map(repr, unknown))}; "
             f"allowed columns are: {', '.join(COLUMNS)}"
         )
-    repeated = sorted({h for h in names if names.count(h) > 1})
+    repeated = sorted({h for h in names if h and names.count(h) > 1})
     if repeated:
         raise UnusableFileError(f"{path.name}: column(s) repeated: {', '.join(repeated)}")
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         raise UnusableFileError(f"{path.name}: required column(s) missing: {', '.join(missing)}")
-    return ActionLogFile(path, names, sha256_of(path))
+    return ActionLogFile(path, header, sha256_of(path))

@@ -132,7 +132,9 @@ def _parse(
     by_child: dict[str, list[Candidate]] = {}
     problems: dict[int, tuple[str, str]] = {}
     for number, (_, mapping, problem) in enumerate(log.rows(), start=1):
-        result.rows = number
+        if not mapping and not problem:
+            continue  # a blank line: numbered, but nothing to import or reject
+        result.rows += 1
         if problem:
             problems[number] = ("", problem)
             continue

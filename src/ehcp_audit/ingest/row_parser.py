@@ -49,11 +49,14 @@ def parse_date(column: str, raw: str) -> date:
     raise RowError(column, f"{raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
 
 
-def parse_recorded_at(raw: str) -> str:
+def parse_recorded_at(raw: str, today: date) -> str:
     try:
-        return datetime.fromisoformat(raw).isoformat()
+        recorded = datetime.fromisoformat(raw)
     except ValueError:
         raise RowError("recorded_at", f"{raw!r} is not an ISO-8601 date-time") from None
+    if recorded.date() > today:
+        raise RowError("recorded_at", f"{raw} is after the day of import ({today})")
+    return recorded.isoformat()
 
 
 def _codes(column: str, raw: str, allowed: frozenset[str]) -> str:
@@ -165,5 +168,5 @@ def parse_row(raw: Mapping[str, str | None], today: date) -> Entry:
         occurred_on=occurred_on,
         details=details,
         recorded_by=(raw.get("recorded_by") or "").strip(),
-        recorded_at=parse_recorded_at(recorded_at) if recorded_at else "",
+        recorded_at=parse_recorded_at(recorded_at, today) if recorded_at else "",
     )
