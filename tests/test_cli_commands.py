@@ -1,0 +1,188 @@
+"""The commands around import and export: record, void, project, formats, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from ehcp_audit.cli.main import _register, cli
+from tests.strategies import write_csv
+
+_register()
+
+PLAN = {
+    "child_id": "A",
+    "action": "plan_issued",
+    "occurred_on": "2023-01-16",
+    "date_of_birth": "2012-05-10",
+    "school_urn": "123456",
+}
+MEETING = {
+    "child_id": "A",
+    "action": "meeting_held",
+    "occurred_on": "2024-01-10",
+    "attendees": "parent_carer;child",
+    "topics": "concerns",
+}
+
+
+def run(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    log = tmp_path / "log.csv"
+    write_csv(log, [PLAN, MEETING])
+    db = tmp_path / "store.sqlite"
+    assert run(db, "import", "actions", str(log))[0] == 0
+    return db
+
+
+def export(db: Path, tmp: Path, *extra: str) -> pd.DataFrame:
+    out = tmp / "out.csv"
+    code, output = run(
+        db, "export", "compliance", "--as-of", "2024-06-01", "--out", str(out), *extra
+    )
+    assert code == 0, output
+    return pd.read_csv(out, dtype=str, keep_default_na=False)
+
+
+def status(frame: pd.DataFrame, measure: str, cycle: str = "1") -> str:
+    row = frame[(frame.measure == measure) & (frame.cycle == cycle)]
+    return str(row.status.iloc[0])
+
+
+def test_record_goes_through_the_importers_checks(store: Path, tmp_path: Path) -> None:
+    code, output = run(
+        store,
+        "record",
+        "decision_issued",
+        "--child",
+        "A",
+        "--on",
+        "2024-02-01",
+        "--set",
+        "decision=amend",
+        "--by",
+        "caseworker 7",
+    )
+    assert code == 0, output
+    assert status(export(store, tmp_path), "decision_4_weeks") == "met"
+    code, output = run(store, "record", "paperwork_submitted", "--child", "B", "--on", "2024-02-01")
+    assert code == 3
+    assert "no plan_issued" in output
+    code, output = run(
+        store,
+        "record",
+        "decision_issued",
+        "--child",
+        "A",
+        "--on",
+        "2024-02-01",
+        "--set",
+        "decision=amend",
+    )
+    assert code == 0 and "already recorded" in output
+
+
+def test_record_refuses_an_unknown_column(store: Path) -> None:
+    code, output = run(
+        store,
+        "record",
+        "meeting_held",
+        "--child",
+        "A",
+        "--on",
+        "2024-02-01",
+        "--set",
+        "venue=school",
+    )
+    assert code == 2
+    assert "COLUMN=VALUE" in output
+
+
+def test_void_removes_the_entry_and_keeps_it_in_the_trail(store: Path, tmp_path: Path) -> None:
+    assert status(export(store, tmp_path), "review_on_time") == "met"
+    code, output = run(
+        store,
+        "void",
+        "--child",
+        "A",
+        "--action",
+        "meeting_held",
+        "--occurred-on",
+        "2024-01-10",
+        "--reason",
+        "wrong child",
+        "--on",
+        "2024-03-01",
+    )
+    assert code == 0, output
+    assert status(export(store, tmp_path), "review_on_time") == "overdue"
+    code, output = run(
+        store,
+        "void",
+        "--child",
+        "A",
+        "--action",
+        "meeting_held",
+        "--occurred-on",
+        "2024-01-10",
+        "--reason",
+        "again",
+        "--on",
+        "2024-03-02",
+    )
+    assert code == 3 and "matches no entry" in output
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "xlsx"])
+def test_other_formats_hold_the_same_rows(store: Path, tmp_path: Path, fmt: str) -> None:
+    expected = export(store, tmp_path)
+    out = tmp_path / f"out.{fmt}"
+    code, output = run(
+        store, "export", "compliance", "--as-of", "2024-06-01", "--format", fmt, "--out", str(out)
+    )
+    assert code == 0, output
+    frame = pd.read_parquet(out) if fmt == "parquet" else pd.read_excel(out)
+    assert list(frame.columns) == list(expected.columns)
+    assert len(frame) == len(expected)
+    assert list(frame["measure"]) == list(expected["measure"])
+
+
+def test_project_reports_what_it_read_and_rebuilds(store: Path) -> None:
+    code, output = run(store, "project")
+    assert code == 0 and "caught up" in output
+    code, output = run(store, "project")
+    assert "0 new log entries" in output
+    code, output = run(store, "project", "--rebuild")
+    assert code == 0 and "rebuilt" in output
+
+
+def test_a_bad_date_option_is_a_usage_error(store: Path, tmp_path: Path) -> None:
+    code, output = run(
+        store, "export", "compliance", "--as-of", "01/06/2024", "--out", str(tmp_path / "x.csv")
+    )
+    assert code == 2
+    assert "YYYY-MM-DD" in output
+
+
+def test_a_missing_file_is_unusable(tmp_path: Path) -> None:
+    code, output = run(tmp_path / "s.sqlite", "import", "actions", str(tmp_path / "nope.csv"))
+    assert code == 2
+    assert "no such file" in output
+
+
+def test_the_store_can_come_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+    log = tmp_path / "log.csv"
+    write_csv(log, [PLAN])
+    db = tmp_path / "env.sqlite"
+    monkeypatch.setenv("EHCP_AUDIT_DB", str(db))
+    result = CliRunner().invoke(cli, ["import", "actions", str(log)])
+    assert result.exit_code == 0, result.output
+    assert db.exists()
