@@ -1,0 +1,90 @@
+"""`ehcp-audit samples generate`: a synthetic local authority's action log."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from ehcp_audit.samples import DEFAULT_END, SampleConfig, write_sample
+
+# Above this many children a run takes long enough to deserve a progress bar.
+_PROGRESS_FROM = 5000
+
+
+@click.group()
+def samples() -> None:
+    """Synthetic data for trying the audit out."""
+
+
+def _end_date(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError as exc:
+        raise click.BadParameter("use YYYY-MM-DD") from exc
+
+
+@contextmanager
+def _progress(children: int) -> Iterator[Callable[[int], None] | None]:
+    if not (sys.stderr.isatty() or children >= _PROGRESS_FROM):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Generating children", total=children)
+        step = max(1, children // 200)
+
+        def advance(done: int) -> None:
+            if done % step == 0 or done == children:
+                progress.update(task, completed=done)
+
+        yield advance
+
+
+@samples.command()
+@click.option("--children", type=click.IntRange(1, 999_999), default=300, show_default=True)
+@click.option("--schools", type=click.IntRange(1, 5000), default=12, show_default=True)
+@click.option("--years", type=click.IntRange(1, 20), default=3, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option(
+    "--end",
+    default=DEFAULT_END.isoformat(),
+    show_default=True,
+    callback=_end_date,
+    help="Last day of the history (the export date); not after today.",
+)
+@click.option(
+    "--bad-rows",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.0,
+    show_default=True,
+    help="Fraction of extra rows the importer must reject, listed in OUT.bad_rows.csv.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def generate(
+    children: int, schools: int, years: int, seed: int, end: date, bad_rows: float, out: Path
+) -> None:
+    """Write a realistic, deterministic action-log CSV for a made-up authority."""
+    config = SampleConfig(children, schools, years, seed, end, bad_rows)
+    try:
+        config.check()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    with _progress(children) as on_child:
+        summary = write_sample(config, out, on_child)
+    line = (
+        f"{summary.rows:,} rows, {summary.children:,} children, "
+        f"{summary.schools:,} schools -> {out}"
+    )
+    if summary.bad_rows_path is not None:
+        line += f" ({len(summary.bad):,} bad rows listed in {summary.bad_rows_path})"
+    click.echo(line)
+
+
+COMMANDS = [samples]

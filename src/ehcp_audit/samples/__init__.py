@@ -1,0 +1,27 @@
+"""Synthetic action logs for a made-up local authority (see generator.py)."""
+
+from __future__ import annotations
+
+from ehcp_audit.samples.badrows import BadRow
+from ehcp_audit.samples.generator import (
+    DEFAULT_END,
+    SampleConfig,
+    SampleGenerator,
+    Summary,
+    bad_rows_path,
+    write_sample,
+)
+from ehcp_audit.samples.model import ChildHistory, Entry, Review
+
+__all__ = [
+    "DEFAULT_END",
+    "BadRow",
+    "ChildHistory",
+    "Entry",
+    "Review",
+    "SampleConfig",
+    "SampleGenerator",
+    "Summary",
+    "bad_rows_path",
+    "write_sample",
+]
