@@ -9,6 +9,7 @@ import click
 
 from ehcp_audit.cli.errors import handles_errors
 from ehcp_audit.cli.progress import progress_bar
+from ehcp_audit.cli.tracker_cmds import tracker_command
 from ehcp_audit.config import Settings
 
 
@@ -52,5 +53,7 @@ def import_actions_command(
         click.echo(f"rejected rows written to {rejects}", err=True)
     sys.exit(result.exit_code)
 
+
+import_group.add_command(tracker_command)
 
 COMMANDS = [import_group]

@@ -1,0 +1,305 @@
+"""What a tracker row changes in a child's log: new entries, voids of the tracker's own
+earlier entries, or nothing (docs/tracker.md, "Re-imports").
+
+A tracker row holds one review cycle. Its steps are matched to the cycle of the row's
+meeting (or, without a meeting, to the open cycle); a step whose date or value differs
+from the tracker's earlier entry for that step and cycle voids it and records the new one.
+Entries recorded any other way are never voided: a disagreement with one is rejected.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from ehcp_audit.domain.entry import Entry
+from ehcp_audit.domain.vocabulary import POST_MEETING, PRE_MEETING
+from ehcp_audit.ingest.row_parser import parse_row
+from ehcp_audit.ingest.tracker.rows import PRE_STEPS, Fact, RowFacts
+from ehcp_audit.rules.effective import apply_voids
+
+TRACKER_PREFIX = "tracker:"
+# A held meeting is not mis-typed by three months: a later meeting that far on is a new cycle.
+NEW_CYCLE_GAP_DAYS = 90
+OPEN = date.max  # cycle key of the cycle whose meeting is not held yet
+NO_CYCLE = date.min  # cycle key of a post-meeting step with no meeting before it
+
+RECORD, VOID, REJECT, DEFER = "record", "void", "reject", "defer"
+
+
+@dataclass(slots=True)
+class Change:
+    kind: str  # RECORD, VOID, REJECT or DEFER
+    fact: Fact
+    undoes: Entry | None = None  # for a void: the tracker's earlier entry
+    pair: Change | None = None  # a void and the new entry that replaces what it undoes
+
+
+@dataclass(slots=True)
+class _Known:
+    entry: Entry
+    tracker: bool
+    seq: int
+    fact: Fact | None = None  # planned by this import
+
+
+def is_tracker_source(source: str) -> bool:
+    return source.startswith(TRACKER_PREFIX)
+
+
+def _has_start_date(placement: Fact) -> bool:
+    """Is the move dated by the tracker's start-date cell (not the day of import)?"""
+    return placement.sources.get("occurred_on") == "placement_from"
+
+
+def _is_annual(entry: Entry) -> bool:
+    return entry.get("review_type", "annual") != "interim"
+
+
+@dataclass
+class ChildChanges:
+    """The changes one child's tracker rows make to what is recorded for the child."""
+
+    child_id: str
+    recorded: Sequence[tuple[Entry, str]]  # (entry with seq, source), in log order
+    today: date
+    reason: str  # of the voids: "changed in tracker FILE on DATE"
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+
+    def __post_init__(self) -> None:
+        tracker = {e.seq for e, source in self.recorded if is_tracker_source(source)}
+        entries = [e for e, _ in self.recorded]
+        self._known = [_Known(e, e.seq in tracker, e.seq) for e in apply_voids(entries)]
+        # Identities ever recorded (voided ones too): recording one again is a duplicate.
+        self._ever = {e.identity() for e in entries if e.action != "void"}
+        self._seq = max((e.seq for e in entries), default=0)
+
+    # ------------------------------------------------------------------ one row
+
+    def apply(self, facts: RowFacts) -> None:
+        self.changes.extend(Change(REJECT, f) for f in facts.rejected)
+        self.changes.extend(Change(DEFER, f) for f in facts.deferred)
+        if facts.plan is not None:
+            self._plan(facts.plan)
+        if facts.placement is not None:
+            self._placement(facts.placement)
+        target = self._meeting(facts) if facts.meeting is not None else None
+        if facts.booking is not None:
+            self._step(facts.booking, target)
+        for fact in facts.steps:
+            self._step(fact, target)
+        if facts.ceased is not None:
+            self._once(facts.ceased)
+
+    def _plan(self, fact: Fact) -> None:
+        if self._same(fact):
+            self.unchanged += 1
+            return
+        old = self._latest_tracker(fact.action, lambda _: True)
+        if old is not None:
+            # A corrected date or birth date: the school at issue is what was recorded.
+            for column in ("school_urn", "school_name"):
+                fact.values.pop(column, None)
+                if old.entry.get(column):
+                    fact.values[column] = old.entry.get(column)
+            fact.entry = parse_row(fact.values, self.today)
+        self._change(fact, old)
+
+    def _placement(self, fact: Fact) -> None:
+        """A school other than the one in force is a move; the same school with another
+        start date corrects the tracker's move. (The school alone is not counted as an
+        unchanged entry: it is part of the plan's.)"""
+        places = [k for k in self._known if k.entry.action in ("plan_issued", "placement_changed")]
+        if not places:
+            return
+        current = max(places, key=lambda k: (k.entry.occurred_on, k.seq))
+        moved = current.entry.get("school_urn") != fact.values.get("school_urn")
+        corrected = (
+            not moved
+            and current.entry.action == "placement_changed"
+            and current.tracker
+            and _has_start_date(fact)
+            and current.entry.occurred_on.isoformat() != fact.values["occurred_on"]
+        )
+        if not (moved or corrected):
+            return
+        if fact.problem or not fact.parse(self.today):
+            if not self._reported(fact):
+                self.changes.append(Change(REJECT, fact))
+            return
+        self._change(fact, current if corrected else None)
+
+    def _reported(self, fact: Fact) -> bool:
+        """Is the fact's bad cell already rejected (the plan's row names the same school)?"""
+        return any(
+            c.kind == REJECT and c.fact.row is fact.row and c.fact.problem_cell == fact.problem_cell
+            for c in self.changes
+        )
+
+    def _meeting(self, facts: RowFacts) -> date:
+        """Record or correct the row's meeting; return the key of the row's cycle."""
+        fact = facts.meeting
+        assert fact is not None and fact.entry is not None
+        day = fact.entry.occurred_on
+        if self._same(fact):
+            self.unchanged += 1
+            return day
+        meetings = self._meetings()
+        latest = meetings[-1] if meetings else None
+        if latest is None or self._new_cycle(latest.entry.occurred_on, day, facts):
+            self._change(fact, None)
+        elif latest.tracker:
+            self._change(fact, latest)
+        else:
+            self._reject(
+                fact,
+                f"the review meeting on {latest.entry.occurred_on} was recorded another way "
+                f"and a tracker never voids such entries (void it with `ehcp-audit void` "
+                f"if {day} is right)",
+            )
+            return latest.entry.occurred_on
+        return day
+
+    def _new_cycle(self, held: date, day: date, facts: RowFacts) -> bool:
+        """Is the row's meeting `day` the next review after the meeting `held`, rather than
+        a corrected date of it? (docs/tracker.md, "New cycle or correction")."""
+        if day <= held:
+            return False
+        if (day - held).days >= NEW_CYCLE_GAP_DAYS:
+            return True
+        if any(
+            k.entry.action == "decision_issued" and held <= k.entry.occurred_on < day
+            for k in self._known
+        ):
+            return True
+        return any(
+            f.entry is not None and f.action in PRE_STEPS and f.entry.occurred_on > held
+            for f in facts.steps
+        )
+
+    def _step(self, fact: Fact, target: date | None) -> None:
+        if self._same(fact):
+            self.unchanged += 1
+            return
+        assert fact.entry is not None
+        days = self._meeting_days()
+        if target is not None:
+            key = target
+        elif fact.action in POST_MEETING:
+            key = self._cycle_key(fact.entry, days)
+        else:
+            key = OPEN
+        old = self._latest_tracker(fact.action, lambda e: self._cycle_key(e, days) == key)
+        self._change(fact, old)
+
+    def _once(self, fact: Fact) -> None:
+        if self._same(fact):
+            self.unchanged += 1
+            return
+        self._change(fact, self._latest_tracker(fact.action, lambda _: True))
+
+    # ------------------------------------------------------------------ matching
+
+    def _same(self, fact: Fact) -> bool:
+        """Is what the row says already recorded (by anyone)? Only what a tracker can
+        carry is compared: a meeting recorded with its attendees equals the tracker's."""
+        new = fact.entry
+        assert new is not None
+        for known in self._known:
+            old = known.entry
+            if old.action != new.action:
+                continue
+            if new.action != "review_scheduled" and old.occurred_on != new.occurred_on:
+                continue
+            if all(old.get(c) == new.get(c) for c in fact.compared):
+                return True
+        return False
+
+    def _meetings(self) -> list[_Known]:
+        found = [k for k in self._known if k.entry.action == "meeting_held" and _is_annual(k.entry)]
+        return sorted(found, key=lambda k: (k.entry.occurred_on, k.seq))
+
+    def _meeting_days(self) -> list[date]:
+        return [k.entry.occurred_on for k in self._meetings()]
+
+    @staticmethod
+    def _cycle_key(entry: Entry, days: list[date]) -> date:
+        """RULES.md section 2: the meeting (date) of the cycle an entry belongs to."""
+        if entry.action in PRE_MEETING:
+            index = bisect_left(days, entry.occurred_on)
+            return days[index] if index < len(days) else OPEN
+        if entry.action in POST_MEETING:
+            index = bisect_right(days, entry.occurred_on) - 1
+            return days[index] if index >= 0 else NO_CYCLE
+        return entry.occurred_on
+
+    def _latest_tracker(self, action: str, where: Callable[[Entry], bool]) -> _Known | None:
+        found = [
+            k for k in self._known if k.tracker and k.entry.action == action and where(k.entry)
+        ]
+        return max(found, key=lambda k: k.seq) if found else None
+
+    # ------------------------------------------------------------------ changes
+
+    def _change(self, fact: Fact, old: _Known | None) -> None:
+        assert fact.entry is not None
+        if self._ever and fact.entry.identity() in self._ever:
+            self._reject(
+                fact,
+                "this exact entry was recorded before and later voided; the log keeps "
+                "one entry per identical row, so it cannot be recorded again",
+            )
+            return
+        if old is not None and old.fact is not None:
+            self._reject(fact, f"the same child's row {old.fact.row_number} says otherwise")
+            return
+        if old is not None and not self._void_hits(old):
+            self._reject(
+                fact,
+                f"the tracker's {old.entry.action} of {old.entry.occurred_on} cannot be "
+                "voided without voiding the same entry recorded another way",
+            )
+            return
+        void = self._void(fact, old) if old is not None else None
+        record = Change(RECORD, fact, pair=void)
+        if void is not None:
+            void.pair = record
+        self._seq += 1
+        self._known.append(_Known(fact.entry, True, self._seq, fact))
+        self.changes.append(record)
+
+    def _void_hits(self, old: _Known) -> bool:
+        """A void removes the earliest recorded entry with its action and date."""
+        key = (old.entry.action, old.entry.occurred_on)
+        first = min(
+            (k for k in self._known if (k.entry.action, k.entry.occurred_on) == key),
+            key=lambda k: k.seq,
+        )
+        return first.tracker
+
+    def _void(self, fact: Fact, old: _Known) -> Change:
+        values = {
+            "child_id": self.child_id,
+            "action": "void",
+            "occurred_on": self.today.isoformat(),
+            "void_action": old.entry.action,
+            "void_occurred_on": old.entry.occurred_on.isoformat(),
+            "reason": self.reason,
+        }
+        if "recorded_by" in fact.values:
+            values["recorded_by"] = fact.values["recorded_by"]
+        sources = (
+            {"occurred_on": fact.sources["occurred_on"]} if "occurred_on" in fact.sources else {}
+        )
+        void_fact = Fact(fact.row, values, sources, entry=parse_row(values, self.today))
+        self._known.remove(old)
+        change = Change(VOID, void_fact, undoes=old.entry)
+        self.changes.append(change)
+        return change
+
+    def _reject(self, fact: Fact, message: str) -> None:
+        fact.reject("occurred_on", message)
+        self.changes.append(Change(REJECT, fact))

@@ -1,0 +1,103 @@
+"""Reading a tracker spreadsheet (XLSX or CSV) as rows of cell values under a found header.
+
+XLSX is streamed with openpyxl's read-only mode (constant memory, fast); CSV may be UTF-8
+(with or without a BOM) or Windows-1252, as Excel saves it, comma-, semicolon- or
+tab-separated.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ehcp_audit.errors import UnusableFileError
+from ehcp_audit.ingest.tracker.headers import SCAN_ROWS, Header, find_header
+from ehcp_audit.ingest.tracker.mapping import TrackerMapping
+
+XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+CSV_SUFFIXES = frozenset({".csv", ".txt"})
+
+
+@dataclass
+class TrackerTable:
+    where: str  # "tracker.xlsx, sheet Reviews": for messages
+    header: Header
+    rows: Iterator[tuple[int, list[object]]]  # (sheet row number, cell values) after the header
+
+
+@contextmanager
+def open_table(path: Path, mapping: TrackerMapping, sheet: str | None) -> Iterator[TrackerTable]:
+    """The tracker's header and its data rows; raise UnusableFileError if it cannot be read."""
+    if not path.is_file():
+        raise UnusableFileError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        opened = _xlsx_rows(path, sheet or mapping.sheet)
+    elif suffix in CSV_SUFFIXES:
+        if sheet:
+            raise UnusableFileError(f"{path.name}: --sheet applies to XLSX files only")
+        opened = _csv_rows(path)
+    else:
+        raise UnusableFileError(f"{path.name}: not a tracker file (use .xlsx or .csv)")
+    with opened as (where, raw):
+        numbered = enumerate(raw, start=1)
+        top = [values for _, values in itertools.islice(numbered, SCAN_ROWS)]
+        header = find_header(top, mapping, where)
+        rest = itertools.chain(
+            ((n, v) for n, v in enumerate(top, start=1) if n > header.row), numbered
+        )
+        yield TrackerTable(where, header, rest)
+
+
+@contextmanager
+def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[str, Iterator[list[object]]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UnusableFileError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
+    try:
+        if sheet is None:
+            worksheet = book.worksheets[0]
+        elif sheet in book.sheetnames:
+            worksheet = book[sheet]
+        else:
+            raise UnusableFileError(
+                f"{path.name}: no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}"
+            )
+        where = f"{path.name}, sheet {worksheet.title!r}"
+        yield where, (list(r) for r in worksheet.iter_rows(min_row=1, values_only=True))
+    finally:
+        book.close()
+
+
+@contextmanager
+def _csv_rows(path: Path) -> Iterator[tuple[str, Iterator[list[object]]]]:
+    head = path.read_bytes()[:65536]
+    if b"\x00" in head:
+        raise UnusableFileError(f"{path.name}: not a CSV file (it contains binary data)")
+    encoding = "utf-8-sig"
+    try:
+        head.decode(encoding)
+    except UnicodeDecodeError as exc:
+        # A cut at the end of the sample is not an encoding problem.
+        if exc.start < len(head) - 4:
+            encoding = "cp1252"
+    sample = head.decode(encoding, errors="ignore").rsplit("\n", 1)[0]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    with path.open(encoding=encoding, newline="", errors="replace") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        yield path.name, (_as_values(row) for row in reader)
+
+
+def _as_values(row: list[str]) -> list[object]:
+    return list(row)
