@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tests import pg
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -61,6 +62,15 @@ def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
         yield url
     finally:
         pg.drop_database(url, admin_url=postgres_url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new, empty store for this test: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.sqlite")
+    url: str = request.getfixturevalue("fresh_postgres_url")
+    return url
 
 
 @pytest.fixture(scope="session")

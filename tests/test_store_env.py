@@ -12,9 +12,9 @@ import pytest
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.utils import resolve_topic
-from tests import pg
 
 from ehcp_audit.store_env import eventsourcing_env, is_postgres_url
+from tests import pg
 
 KEY = base64.b64encode(bytes(range(32))).decode()
 

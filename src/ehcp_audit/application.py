@@ -13,12 +13,15 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
+from eventsourcing.utils import Environment, EnvType
 
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.import_log import ImportLog
 from ehcp_audit.domain.plan import Plan, plan_id
-from ehcp_audit.errors import ConcurrentWriteError
+from ehcp_audit.errors import ConcurrentWriteError, StoreError
+from ehcp_audit.integrity.recorders import recorder_topic
+from ehcp_audit.keys import unreadable
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,14 @@ class LoggedEvent(NamedTuple):
 class EhcpAudit(Application[UUID]):
     name = "EhcpAudit"
 
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        environment = super().construct_env(name, env)
+        # Each stored event is chained in its own transaction (docs/integrity.md).
+        topic = recorder_topic(environment.get("PERSISTENCE_MODULE"))
+        if topic and not environment.get("APPLICATION_RECORDER_TOPIC"):
+            environment["APPLICATION_RECORDER_TOPIC"] = topic
+        return environment
+
     def plans(self, child_ids: Iterable[str]) -> dict[str, Plan]:
         """The existing plans of these children (children with none are left out)."""
         found: dict[str, Plan] = {}
@@ -49,6 +60,8 @@ class EhcpAudit(Application[UUID]):
                 found[child_id] = self.repository.get(plan_id(child_id))
             except AggregateNotFoundError:
                 continue
+            except MapperDeserialisationError as exc:
+                raise StoreError(unreadable(bool(self.env.get("CIPHER_KEY")))) from exc
         return found
 
     def entries(self, child_id: str) -> list[Entry]:
@@ -142,7 +155,11 @@ class EhcpAudit(Application[UUID]):
             )
             if not notifications:
                 return
-            yield [(n.id, self.mapper.to_domain_event(n)) for n in notifications]
+            try:
+                events = [(n.id, self.mapper.to_domain_event(n)) for n in notifications]
+            except MapperDeserialisationError as exc:
+                raise StoreError(unreadable(bool(self.env.get("CIPHER_KEY")))) from exc
+            yield events
             position = notifications[-1].id
 
 

@@ -14,12 +14,15 @@ if TYPE_CHECKING:
 
 
 def open_app(settings: Settings) -> EhcpAudit:
+    from ehcp_audit.keys import check_key
     from ehcp_audit.store_env import eventsourcing_env
 
     try:
-        return EhcpAudit(env=eventsourcing_env(settings.db, settings.cipher_key))
+        app = EhcpAudit(env=eventsourcing_env(settings.db, settings.cipher_key))
     except Exception as exc:  # the library raises many kinds; the user needs one message
         raise StoreError(f"cannot open the event store {settings.display_db}: {exc}") from exc
+    check_key(app)
+    return app
 
 
 def open_view(settings: Settings, app: EhcpAudit | None = None) -> ComplianceView:

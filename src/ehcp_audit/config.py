@@ -12,10 +12,15 @@ from pathlib import Path
 class Settings:
     db: str = "ehcp_audit.sqlite"
     cipher_key: str | None = None
+    pseudonym_key: str | None = None
 
     @classmethod
     def from_cli(cls, db: str) -> Settings:
-        return cls(db=db, cipher_key=os.environ.get("EHCP_AUDIT_CIPHER_KEY") or None)
+        return cls(
+            db=db,
+            cipher_key=os.environ.get("EHCP_AUDIT_CIPHER_KEY") or None,
+            pseudonym_key=os.environ.get("EHCP_AUDIT_PSEUDONYM_KEY") or None,
+        )
 
     @property
     def is_postgres(self) -> bool:
@@ -32,7 +37,13 @@ class Settings:
 
     @property
     def analytics_path(self) -> Path:
-        """The DuckDB compliance view lives beside a SQLite store, or in the working directory."""
+        """The DuckDB compliance view lives beside a SQLite store, or in the working directory.
+
+        With a cipher key it lives in memory only: it holds child ids in clear, and DuckDB here
+        cannot write an encrypted file without its httpfs extension (docs/integrity.md).
+        """
+        if self.cipher_key:
+            return Path(":memory:")
         if self.is_postgres:
             digest = hashlib.sha256(self.db.encode()).hexdigest()[:12]
             return Path(f"ehcp_audit_view_{digest}.duckdb")

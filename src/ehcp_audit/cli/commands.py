@@ -8,11 +8,13 @@ import click
 
 _MODULES = (
     "ehcp_audit.cli.import_cmds",
+    "ehcp_audit.cli.tracker_cmds",
     "ehcp_audit.cli.export_cmds",
     "ehcp_audit.cli.record_cmds",
     "ehcp_audit.cli.samples_cmds",
     "ehcp_audit.cli.report_cmds",
     "ehcp_audit.cli.demo_cmd",
+    "ehcp_audit.cli.integrity_cmds",
 )
 
 

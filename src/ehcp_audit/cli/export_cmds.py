@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +13,9 @@ from ehcp_audit.cli.errors import handles_errors
 from ehcp_audit.cli.progress import progress_bar
 from ehcp_audit.cli.sen2_cmds import export_sen2
 from ehcp_audit.config import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMATS = click.Choice(["csv", "parquet", "xlsx"])
 
@@ -46,6 +51,24 @@ def project_command(settings: Settings, rebuild: bool) -> None:
         )
 
 
+PSEUDONYMISE = click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace child ids by keyed pseudonyms (key: EHCP_AUDIT_PSEUDONYM_KEY), for sharing.",
+)
+
+
+def _finisher(settings: Settings, pseudonymise: bool) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """What is done to a table before writing it (checked before any work is done)."""
+    if not pseudonymise:
+        return lambda frame: frame
+    from ehcp_audit.pseudonymise import pseudonym_key
+    from ehcp_audit.pseudonymise import pseudonymise as hide_ids
+
+    key = pseudonym_key(settings.pseudonym_key)
+    return lambda frame: hide_ids(frame, key)
+
+
 @click.group("export")
 def export_group() -> None:
     """Write compliance rows or monthly KPIs to a file."""
@@ -63,20 +86,27 @@ def export_group() -> None:
 )
 @click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
+@PSEUDONYMISE
 @click.pass_obj
 @handles_errors
 def export_compliance(
-    settings: Settings, as_of: date | None, known_on: date | None, fmt: str, out: Path
+    settings: Settings,
+    as_of: date | None,
+    known_on: date | None,
+    fmt: str,
+    out: Path,
+    pseudonymise: bool,
 ) -> None:
     """One row per child, review cycle and measure, with its deadline, done date and status."""
     from ehcp_audit.bootstrap import open_view
     from ehcp_audit.exports import write_frame
 
+    finish = _finisher(settings, pseudonymise)
     day = as_of or date.today()
     with open_view(settings) as view:
         view.catch_up()
         frame = view.compliance(day, known_on)
-    write_frame(frame, out, fmt)
+    write_frame(finish(frame), out, fmt)
     click.echo(f"{len(frame)} compliance rows as of {day} written to {out}", err=True)
 
 
@@ -88,16 +118,24 @@ def export_compliance(
 @click.option("--by", type=click.Choice(["school", "none"]), default="school", show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
+@PSEUDONYMISE
 @click.pass_obj
 @handles_errors
 def export_kpis(
-    settings: Settings, period: str, as_of: date | None, by: str, fmt: str, out: Path
+    settings: Settings,
+    period: str,
+    as_of: date | None,
+    by: str,
+    fmt: str,
+    out: Path,
+    pseudonymise: bool,
 ) -> None:
     """Met, missed, overdue, pending and n/a counts and the on-time rate per measure for a month."""
     from ehcp_audit.analytics.kpis import kpis_frame
     from ehcp_audit.bootstrap import open_view
     from ehcp_audit.exports import write_frame
 
+    finish = _finisher(settings, pseudonymise)
     day = as_of or date.today()
     with open_view(settings) as view:
         view.catch_up()
@@ -105,7 +143,7 @@ def export_kpis(
         view.con.register("compliance", frame)
         kpis = kpis_frame(view.con, period, "school" if by == "school" else "none")
         view.con.unregister("compliance")
-    write_frame(kpis, out, fmt)
+    write_frame(finish(kpis), out, fmt)
     click.echo(f"{len(kpis)} KPI rows for {period} as of {day} written to {out}", err=True)
 
 

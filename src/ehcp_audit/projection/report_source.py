@@ -60,4 +60,6 @@ class ViewReportData:
         return self.at_position if self.at_position is not None else self.view.position()
 
     def head_hash(self) -> str | None:
-        return None
+        from ehcp_audit.integrity import head_hash
+
+        return head_hash(self.view.app, self.log_position())

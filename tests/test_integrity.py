@@ -1,0 +1,164 @@
+"""Tamper evidence: `ehcp-audit verify` names the first entry whose stored bytes were altered,
+deleted or reordered, on SQLite and PostgreSQL (issue 7). Each tampering is also shown to get
+past a broken verifier, one that trusts the chain table instead of recomputing it."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ehcp_audit.bootstrap import open_app
+from ehcp_audit.config import Settings
+from ehcp_audit.domain.plan import EVENT_CLASSES
+from ehcp_audit.integrity import chain, head_hash, verify
+from ehcp_audit.integrity.check import _compare, child_of
+from tests.store_helpers import generated, run
+
+ALTERED, DELETED, SWAPPED = 120, 150, 180  # log positions, each inside some child's stream
+ACTION_OF = {cls.TOPIC: action for action, cls in EVENT_CLASSES.items()}
+
+
+class RawStore:
+    """Direct SQL on the events table, as someone with database access could do."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self.postgres = db.startswith("postgresql://")
+        self.table, self.position = (
+            ("ehcpaudit_events", "notification_id") if self.postgres else ("stored_events", "rowid")
+        )
+
+    def execute(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        sql = sql.format(table=self.table, pos=self.position)
+        if self.postgres:
+            import psycopg
+
+            with psycopg.connect(self.db, autocommit=True) as conn:
+                cursor = conn.execute(sql.replace("?", "%s"), params)
+                return cursor.fetchall() if cursor.description else []
+        with sqlite3.connect(self.db) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def alter(self, position: int) -> None:
+        (state,) = self.execute("SELECT state FROM {table} WHERE {pos} = ?", position)[0]
+        # Back-date the entry by a year: one changed byte.
+        year = re.search(rb'"occurred_on":\s*"(\d{4})', bytes(state))
+        assert year is not None
+        at = year.start(1) + 3
+        forged = bytes(state[:at]) + bytes([state[at] - 1]) + bytes(state[at + 1 :])
+        self.execute("UPDATE {table} SET state = ? WHERE {pos} = ?", forged, position)
+
+    def delete(self, position: int) -> None:
+        self.execute("DELETE FROM {table} WHERE {pos} = ?", position)
+
+    def swap(self, first: int, second: int) -> None:
+        for old, new in ((first, -1), (second, first), (-1, second)):
+            self.execute("UPDATE {table} SET {pos} = ? WHERE {pos} = ?", new, old)
+
+    def forge(self, like: int) -> None:
+        """Append a copy of an entry as a new version of its stream, bypassing ehcp-audit."""
+        self.execute(
+            "INSERT INTO {table} (originator_id, originator_version, topic, state) "
+            "SELECT originator_id, 999, topic, state FROM {table} WHERE {pos} = ?",
+            like,
+        )
+
+
+@pytest.fixture
+def store(store_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(tmp_path)
+    assert run(store_db, "import", "actions", generated(tmp_path, 12)).exit_code == 0
+    return store_db
+
+
+def entry_at(db: str, position: int) -> tuple[str, str]:
+    """(child id, action) of the entry at a log position."""
+    app = open_app(Settings(db=db))
+    try:
+        notification = app.recorder.select_notifications(position, 1)[0]
+        child = child_of(app, notification.originator_id)
+        assert child is not None
+        return child, ACTION_OF[notification.topic]
+    finally:
+        app.close()
+
+
+def trusting_the_chain(
+    app: Any, recorder: Any, event: Any, link: Any, previous: bytes
+) -> object | None:
+    """Broken: checks that the chain table is consistent with itself, not with the events."""
+    if link is None or chain.expected_hash(previous, link) == link.hash:
+        return None
+    return _compare(app, recorder, event, link, previous)
+
+
+TAMPERINGS: dict[str, tuple[Callable[[RawStore], None], int, str]] = {
+    "altered": (lambda s: s.alter(ALTERED), ALTERED, "its stored bytes were altered"),
+    "deleted": (lambda s: s.delete(DELETED), DELETED, "was deleted"),
+    "swapped": (
+        lambda s: s.swap(SWAPPED, SWAPPED + 5),
+        SWAPPED,
+        f"entries were reordered: this position now holds the entry chained at position "
+        f"{SWAPPED + 5}",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(TAMPERINGS))
+def test_verify_names_the_first_tampered_entry(
+    store: str, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tamper, position, detail = TAMPERINGS[kind]
+    child, action = entry_at(store, position)
+    assert run(store, "verify").exit_code == 0
+    tamper(RawStore(store))
+
+    result = run(store, "verify")
+    assert result.exit_code == 4, result.output
+    first_line = result.output.splitlines()[0]
+    assert first_line.startswith(f"NOT INTACT: position {position} (child {child}, {action}): ")
+    assert detail in first_line
+
+    monkeypatch.setattr("ehcp_audit.integrity.check._compare", trusting_the_chain)
+    broken = run(store, "verify")
+    assert broken.exit_code == 0 and broken.output.startswith("intact: "), broken.output
+
+
+def test_an_entry_written_around_ehcp_audit_is_caught(store: str) -> None:
+    last = int(run(store, "verify").output.split(" at position ")[1].split()[0])
+    RawStore(store).forge(like=last)
+    result = run(store, "verify")
+    assert result.exit_code == 4
+    assert f"position {last + 1} " in result.output and "no chain link" in result.output
+
+
+def test_a_rewritten_chain_is_caught_by_a_published_head(store: str) -> None:
+    """Whoever can write the database can also rewrite the chain; a head hash printed earlier
+    (e.g. in an inspection pack) still shows it."""
+    intact = run(store, "verify").output
+    head, position = re.search(r"head (\w+) at position (\d+)", intact).groups()  # type: ignore[union-attr]
+    RawStore(store).alter(ALTERED)
+    assert run(store, "verify", "--rechain").exit_code == 0  # the chain now fits the forgery
+    assert run(store, "verify").exit_code == 0
+    anchored = run(store, "verify", "--expect", f"{position}:{head}")
+    assert anchored.exit_code == 4
+    assert f"position {position} " in anchored.output and "rewritten" in anchored.output
+
+
+def test_head_hash_follows_the_log(store: str, tmp_path: Path) -> None:
+    app = open_app(Settings(db=store))
+    try:
+        verdict = verify(app)
+        assert verdict.intact and verdict.head is not None
+        assert head_hash(app) == verdict.head.hash.hex()
+        earlier = head_hash(app, at_position=10)
+        assert earlier is not None and earlier != head_hash(app)
+    finally:
+        app.close()
+    assert run(store, "import", "actions", generated(tmp_path, 14, seed=2)).exit_code in (0, 3)
+    assert run(store, "verify").exit_code == 0
