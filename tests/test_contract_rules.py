@@ -1551,3 +1551,28 @@ def test_decision_in_next_cycle_leaves_paperwork_cycle_open(st: Store) -> None:
         "2024-03-05",
         "missed",
     )
+
+
+def test_post_meeting_action_of_a_meeting_that_closed_no_cycle_counts_nowhere(st: Store) -> None:
+    # A back-dated cease (2024-02-01) before two recorded meetings: the meeting of 2024-03-01
+    # closes cycle 2 (anchored 2024-01-10, not after c), no cycle is anchored on it, so the
+    # meeting of 2024-06-03 closes nothing. A decision after 2024-06-03 belongs to that
+    # meeting's cycle ("the last annual meeting held on or before d"), i.e. to no cycle: it
+    # must not count as cycle 2's decision.
+    st.imp(
+        [
+            *held_base(),
+            decision("X", "2024-01-20"),
+            meeting("X", "2024-03-01"),
+            meeting("X", "2024-06-03"),
+            decision("X", "2024-06-10", "amend"),
+        ]
+    )
+    st.imp([row("X", "plan_ceased", "2024-02-01", reason="moved away")])
+    rows = st.export("2024-09-01")
+    assert cycles(rows, "X") == [1, 2]
+    # cycle 2: held 2024-03-01, no decision of its own; its deadlines are after c -> n/a
+    assert triple(pick(rows, "X", 2, "decision_4_weeks")) == ("", "", "n/a")
+    assert triple(pick(rows, "X", 2, "amendments_4_weeks")) == ("", "", "n/a")
+    assert triple(pick(rows, "X", 2, "final_plan_8_weeks")) == ("", "", "n/a")
+    assert triple(pick(rows, "X", 2, "review_decided_12_months")) == ("", "", "n/a")

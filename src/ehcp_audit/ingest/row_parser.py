@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.vocabulary import (
@@ -38,6 +39,15 @@ class RowError(ValueError):
 
 def parse_date(column: str, raw: str) -> date:
     """YYYY-MM-DD or DD/MM/YYYY (UK)."""
+    day = _date_or_none(raw)
+    if day is None:
+        raise RowError(column, f"{raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    return day
+
+
+@lru_cache(maxsize=1 << 16)
+def _date_or_none(raw: str) -> date | None:
+    # Cached: a file of a million rows holds a few thousand distinct dates.
     try:
         if len(raw) == 10 and raw[4] == "-" and ISO_DATE.fullmatch(raw):
             return date.fromisoformat(raw)
@@ -46,7 +56,7 @@ def parse_date(column: str, raw: str) -> date:
             return date(int(uk.group(3)), int(uk.group(2)), int(uk.group(1)))
     except ValueError:
         pass
-    raise RowError(column, f"{raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    return None
 
 
 def parse_recorded_at(raw: str, today: date) -> str:
@@ -59,8 +69,12 @@ def parse_recorded_at(raw: str, today: date) -> str:
     return recorded.isoformat()
 
 
+@lru_cache(maxsize=1 << 14)
 def _codes(column: str, raw: str, allowed: frozenset[str]) -> str:
+    # Cached: attendee and topic lists repeat across rows (errors are raised, never cached).
     codes = {c.strip().lower() for c in raw.split(";") if c.strip()}
+    if not codes:
+        return ""  # only separators (" ; "): no codes, the same as a blank list
     if codes == {NOT_RECORDED}:
         return NOT_RECORDED
     unknown = sorted(codes - allowed)
@@ -141,6 +155,7 @@ def parse_row(raw: Mapping[str, str | None], today: date) -> Entry:
         raise RowError("occurred_on", f"{occurred_on} is after the day of import ({today})")
 
     details: dict[str, str] = {}
+    not_recorded: set[str] = set()
     for column, given in raw.items():
         if not given or column in _SKIP:
             continue
@@ -148,13 +163,15 @@ def parse_row(raw: Mapping[str, str | None], today: date) -> Entry:
         if not value:
             continue
         normal = _detail(column, value, action, today)
-        if column in LIST_COLUMNS and normal == NOT_RECORDED:
-            continue  # a blank list and not_recorded are the same fact
+        if column in LIST_COLUMNS and normal in ("", NOT_RECORDED):
+            # a blank list and not_recorded are the same fact; only not_recorded fills a
+            # required list column
+            if normal == NOT_RECORDED:
+                not_recorded.add(column)
+            continue
         details[column] = normal
     for column in REQUIRED[action]:
-        if column not in details and not (
-            column in LIST_COLUMNS and (raw.get(column) or "").strip()
-        ):
+        if column not in details and column not in not_recorded:
             raise RowError(column, f"is required for {action}")
     if action == "meeting_held":
         details.setdefault("review_type", "annual")

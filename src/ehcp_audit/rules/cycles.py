@@ -113,8 +113,10 @@ def build_history(entries: list[Entry]) -> PlanHistory | None:
     else:
         cycles.append(Cycle(len(meetings) + 1, anchor, due_date(anchor, dob)))
 
-    meeting_days = [m.occurred_on for m in meetings][: len([c for c in cycles if c.meeting])]
-    held = len(meeting_days)
+    # Every annual meeting, including any after the one that closed the last cycle of a ceased
+    # plan: those close no cycle, so what belongs to them belongs to no cycle.
+    meeting_days = [m.occurred_on for m in meetings]
+    held = sum(1 for c in cycles if c.meeting is not None)
     for entry in entries:
         if entry.action in PRE_MEETING:
             # First annual meeting on or after the date, else the open cycle.
@@ -122,9 +124,10 @@ def build_history(entries: list[Entry]) -> PlanHistory | None:
             if index >= held and cycles[-1].meeting is not None:
                 continue  # after the last meeting, but the next cycle was never anchored (ceased)
         elif entry.action in POST_MEETING:
-            # Last annual meeting on or before the date; none means no cycle.
+            # Last annual meeting on or before the date; none (or one that closed no cycle, after
+            # a cease) means no cycle.
             index = bisect_right(meeting_days, entry.occurred_on) - 1
-            if index < 0:
+            if index < 0 or index >= held:
                 continue
         else:
             continue
