@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -59,6 +60,12 @@ class ActionLogFile:
     header: list[str]  # as written in the file (the rejects file repeats it)
     sha256: str
     kind: str = "actions"
+    # (k, n): yield only the rows of children whose partition (crc32 of child_id) is k of n;
+    # other rows come as blank rows, so that every row keeps its number.
+    part: tuple[int, int] | None = None
+
+    def partition(self, k: int, n: int) -> ActionLogFile:
+        return replace(self, part=(k, n))
 
     @property
     def name(self) -> str:
@@ -76,11 +83,16 @@ class ActionLogFile:
         columns = self.columns
         width = len(columns)
         unnamed = [i for i, c in enumerate(columns) if not c]
+        mine, parts = self.part or (0, 1)
+        child_at = columns.index("child_id")
         try:
             with self.path.open(encoding="utf-8-sig", newline="") as handle:
                 reader = csv.reader(handle)
                 next(reader, None)
                 for values in reader:
+                    if parts > 1 and partition_of(values, child_at, parts) != mine:
+                        yield [], {}, ""
+                        continue
                     if not any(v.strip() for v in values):
                         yield values, {}, ""
                         continue
@@ -100,6 +112,11 @@ class ActionLogFile:
             raise UnusableFileError(f"{self.path.name}: not a UTF-8 CSV file ({exc})") from None
         except csv.Error as exc:
             raise UnusableFileError(f"{self.path.name}: not a CSV file ({exc})") from None
+
+
+def partition_of(values: list[str], child_at: int, parts: int) -> int:
+    child_id = values[child_at].strip() if child_at < len(values) else ""
+    return zlib.crc32(child_id.encode()) % parts
 
 
 def sha256_of(path: Path) -> str:

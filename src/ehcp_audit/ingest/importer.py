@@ -61,16 +61,21 @@ def import_actions(
     today: date | None = None,
     rejects_path: Path | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> ImportResult:
-    """Import an action-log CSV file."""
-    return import_rows(
-        app,
-        open_action_log(path),
-        strict=strict,
-        today=today,
-        rejects_path=rejects_path,
-        progress=progress,
-    )
+    """Import an action-log CSV file (a large one in parallel, children split between
+    processes; `workers=1` keeps it in this process)."""
+    from ehcp_audit.ingest.parallel import import_in_parts, parts_for
+
+    log = open_action_log(path)
+    parts = 1 if strict else parts_for(app, path, workers)
+    if parts == 1:
+        return import_rows(
+            app, log, strict=strict, today=today, rejects_path=rejects_path, progress=progress
+        )
+    today = today or date.today()
+    result, rejected_rows = import_in_parts(app, log, parts, today, progress)
+    return _finish(app, log, result, rejected_rows, rejects_path)
 
 
 def import_rows(
@@ -83,8 +88,21 @@ def import_rows(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import rows from a file or any other source (the `record` and `void` commands)."""
-    today = today or date.today()
     result = ImportResult(log.name, log.sha256)
+    rejected_rows = import_children(app, log, result, strict, today or date.today(), progress)
+    return _finish(app, log, result, rejected_rows, rejects_path)
+
+
+def import_children(
+    app: EhcpAudit,
+    log: RowSource,
+    result: ImportResult,
+    strict: bool,
+    today: date,
+    progress: Progress | None,
+) -> dict[int, tuple[str, str]]:
+    """Parse, judge and record the source's rows (counted into `result`); the rejected rows
+    by row number, as (column, reason). No import log is written here."""
     by_child, problems = _parse(log, today, result)
     rejected_rows: dict[int, tuple[str, str]] = dict(problems)
 
@@ -105,7 +123,16 @@ def import_rows(
             result.duplicates += duplicates
             if progress is not None:
                 progress(sum(len(by_child[c]) for c in batch))
+    return rejected_rows
 
+
+def _finish(
+    app: EhcpAudit,
+    log: RowSource,
+    result: ImportResult,
+    rejected_rows: dict[int, tuple[str, str]],
+    rejects_path: Path | None,
+) -> ImportResult:
     result.rejections = _rejections(log, rejected_rows)
     if not result.strict_aborted:
         app.record(

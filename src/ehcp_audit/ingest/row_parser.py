@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.vocabulary import (
@@ -38,6 +39,15 @@ class RowError(ValueError):
 
 def parse_date(column: str, raw: str) -> date:
     """YYYY-MM-DD or DD/MM/YYYY (UK)."""
+    day = _date_or_none(raw)
+    if day is None:
+        raise RowError(column, f"{raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    return day
+
+
+@lru_cache(maxsize=1 << 16)
+def _date_or_none(raw: str) -> date | None:
+    # Cached: a file of a million rows holds a few thousand distinct dates.
     try:
         if len(raw) == 10 and raw[4] == "-" and ISO_DATE.fullmatch(raw):
             return date.fromisoformat(raw)
@@ -46,7 +56,7 @@ def parse_date(column: str, raw: str) -> date:
             return date(int(uk.group(3)), int(uk.group(2)), int(uk.group(1)))
     except ValueError:
         pass
-    raise RowError(column, f"{raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    return None
 
 
 def parse_recorded_at(raw: str, today: date) -> str:
@@ -59,7 +69,9 @@ def parse_recorded_at(raw: str, today: date) -> str:
     return recorded.isoformat()
 
 
+@lru_cache(maxsize=1 << 14)
 def _codes(column: str, raw: str, allowed: frozenset[str]) -> str:
+    # Cached: attendee and topic lists repeat across rows (errors are raised, never cached).
     codes = {c.strip().lower() for c in raw.split(";") if c.strip()}
     if not codes:
         return ""  # only separators (" ; "): no codes, the same as a blank list
