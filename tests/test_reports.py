@@ -311,7 +311,8 @@ def test_cli_writes_reports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     out = str(tmp_path)
     cases = [
         (["monthly", "--month", "2025-03", "--as-of", "2025-03-31"], ["monthly-2025-03.html"]),
-        (["school", "--urn", "100001", "--month", "2025-03"], ["school-100001-2025-03.html"]),
+        (["school", "100001", "--month", "2025-03"], ["school-100001-2025-03.html"]),
+        (["school", "--urn", "100002", "--month", "2025-03"], ["school-100002-2025-03.html"]),
         (
             ["due-list", "--term", "summer", "--year", "2025", "--as-of", "2025-04-01"],
             ["due-list-2025-summer/index.html", "due-list-2025-summer/due-list.csv"],
@@ -344,7 +345,9 @@ def test_cli_writes_reports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
         for name in files:
             assert str(tmp_path / name) in printed
             assert (tmp_path / name).exists()
-    assert seen == [None, None, None, 99]
+    assert seen == [None, None, None, None, 99]
+    school_page = (tmp_path / "school-100001-2025-03.html").read_text("utf-8")
+    assert "ehcp-audit report school 100001 --month 2025-03" in school_page
     assert "--at-position 99" in (tmp_path / "inspection-2024-04-to-2025-03.html").read_text(
         "utf-8"
     )
@@ -365,3 +368,21 @@ def test_cli_rejects_bad_options(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     bad = runner.invoke(cli, ["report", "inspection", "--from", "2025-03", "--to", "2024-03"])
     assert bad.exit_code == 2 and "before" in bad.output
+
+
+def test_cli_school_needs_a_known_urn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import ehcp_audit.bootstrap
+    from ehcp_audit.cli.main import cli
+    from ehcp_audit.cli.report_cmds import report
+
+    monkeypatch.setattr(ehcp_audit.bootstrap, "report_data", lambda *a, **k: FakeReportData())
+    cli.add_command(report)
+    runner = CliRunner()
+    base = ["report", "school", "--month", "2025-03", "--out", str(tmp_path)]
+    typo = runner.invoke(cli, [*base, "100009"])
+    assert typo.exit_code == 2 and "no setting with URN '100009'" in typo.output
+    assert "100001" in typo.output  # the known URNs are listed
+    assert runner.invoke(cli, base).exit_code == 2  # no URN at all
+    both = runner.invoke(cli, [*base, "100001", "--urn", "100002"])
+    assert both.exit_code == 2 and "two different URNs" in both.output
+    assert not list(tmp_path.iterdir())

@@ -85,22 +85,39 @@ def monthly(
 
 
 @report.command("school")
-@click.option("--urn", required=True, help="The setting's URN.")
+@click.argument("urn", required=False, metavar="URN")
+@click.option("--urn", "urn_option", default=None, help="The setting's URN (or give it as URN).")
 @click.option("--month", required=True, callback=_month, help="The month, YYYY-MM.")
 @_common
 @click.pass_context
 def school(
     ctx: click.Context,
-    urn: str,
+    urn: str | None,
+    urn_option: str | None,
     month: Month,
     as_of: date | None,
     out_dir: Path,
     at_position: int | None,
 ) -> None:
-    """One setting's monthly report, with its children's overdue and due steps."""
-    from ehcp_audit.reports.school import build_school
+    """One setting's monthly report (URN: its 6-digit URN), with its children's overdue and due
+    steps."""
+    from ehcp_audit.reports.school import build_school, known_urns
 
-    _echo([build_school(_data(ctx, at_position), urn.strip(), month, as_of, out_dir)])
+    if urn is not None and urn_option is not None and urn.strip() != urn_option.strip():
+        raise click.UsageError(f"two different URNs given: {urn} and --urn {urn_option}")
+    chosen = (urn if urn is not None else urn_option or "").strip()
+    if not chosen:
+        raise click.UsageError("give the setting's URN, e.g. ehcp-audit report school 123456")
+    data = _data(ctx, at_position)
+    known = known_urns(data)
+    if chosen not in known:
+        listed = ", ".join(sorted(known)[:10]) + (", ..." if len(known) > 10 else "")
+        raise click.BadParameter(
+            f"no setting with URN {chosen!r} in the recorded data"
+            + (f" (URNs recorded: {listed})" if known else " (nothing is recorded yet)"),
+            param_hint="URN",
+        )
+    _echo([build_school(data, chosen, month, as_of, out_dir)])
 
 
 @report.command("due-list")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ehcp_audit.samples import DEFAULT_END, SampleConfig, write_sample
+from ehcp_audit.samples import DEFAULT_END, SampleConfig, write_sample, write_tracker_sample
 
 # Above this many children a run takes long enough to deserve a progress bar.
 _PROGRESS_FROM = 5000
@@ -66,9 +66,23 @@ def _progress(children: int) -> Iterator[Callable[[int], None] | None]:
     show_default=True,
     help="Fraction of extra rows the importer must reject, listed in OUT.bad_rows.csv.",
 )
+@click.option(
+    "--tracker",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the same history as a review-tracker spreadsheet (.xlsx or .csv), as it "
+    "stood on the end date, with its mapping beside it (.toml) for `import tracker`.",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def generate(
-    children: int, schools: int, years: int, seed: int, end: date, bad_rows: float, out: Path
+    children: int,
+    schools: int,
+    years: int,
+    seed: int,
+    end: date,
+    bad_rows: float,
+    tracker: Path | None,
+    out: Path,
 ) -> None:
     """Write a realistic, deterministic action-log CSV for a made-up authority."""
     config = SampleConfig(children, schools, years, seed, end, bad_rows)
@@ -76,6 +90,8 @@ def generate(
         config.check()
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
+    if tracker is not None and tracker.resolve() == out.resolve():
+        raise click.UsageError("--tracker must be a different file from --out")
     with _progress(children) as on_child:
         summary = write_sample(config, out, on_child)
     line = (
@@ -85,6 +101,9 @@ def generate(
     if summary.bad_rows_path is not None:
         line += f" ({len(summary.bad):,} bad rows listed in {summary.bad_rows_path})"
     click.echo(line)
+    if tracker is not None:
+        written, mapping = write_tracker_sample(config, tracker)
+        click.echo(f"tracker: {written:,} children as of {end} -> {tracker} (mapping {mapping})")
 
 
 COMMANDS = [samples]

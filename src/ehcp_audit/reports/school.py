@@ -25,7 +25,7 @@ def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> Sch
         load_log(con, data)
         figures = measure_figures(con, data, month, as_of, school_urn=urn, with_benchmarks=False)
         due_until = as_of + timedelta(days=DUE_SOON_DAYS)
-        command = ["school", "--urn", urn, "--month", str(month), "--as-of", as_of.isoformat()]
+        command = ["school", urn, "--month", str(month), "--as-of", as_of.isoformat()]
         return SchoolContext(
             title=f"EHCP annual reviews, {month.label}: {name or 'URN ' + urn}",
             period_label=month.label,
@@ -42,6 +42,14 @@ def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> Sch
         )
     finally:
         con.close()
+
+
+def known_urns(data: ReportData) -> set[str]:
+    """Every setting URN the data knows: placements in the compliance rows and named schools."""
+    urns = set(data.school_names())
+    frame = data.compliance(date.today())
+    urns.update(str(u) for u in frame["school_urn"].dropna().unique() if str(u))
+    return urns
 
 
 def build_school(

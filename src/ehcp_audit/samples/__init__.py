@@ -10,6 +10,7 @@ from ehcp_audit.samples.generator import (
     Summary,
     bad_rows_path,
     write_sample,
+    write_tracker_sample,
 )
 from ehcp_audit.samples.model import ChildHistory, Entry, Review
 
@@ -24,4 +25,5 @@ __all__ = [
     "Summary",
     "bad_rows_path",
     "write_sample",
+    "write_tracker_sample",
 ]

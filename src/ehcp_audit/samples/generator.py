@@ -239,3 +239,18 @@ def write_sample(
             writer.writerows((b.row, b.child_id, b.kind, b.column) for b in generator.bad)
         summary.bad_rows_path = listing
     return summary
+
+
+def write_tracker_sample(
+    config: SampleConfig, out: Path, today: date | None = None
+) -> tuple[int, Path]:
+    """Writes the same authority's review tracker, as it stood on the end date, to `out`
+    (`.xlsx` or `.csv`) and its mapping beside it (`out` with `.toml`). Bad rows are never
+    salted into a tracker. Returns (children written, mapping path)."""
+    from ehcp_audit.samples import tracker
+
+    generator = SampleGenerator(config, today)
+    children = tracker.write_tracker(generator.histories(), out, config.end)
+    mapping = tracker.mapping_path(out)
+    tracker.write_mapping(mapping)
+    return children, mapping

@@ -247,28 +247,35 @@ def tracker_rows(histories: Iterable[ChildHistory], on: date) -> Iterator[list[o
 
 def write_tracker(histories: Iterable[ChildHistory], out: Path, on: date) -> int:
     """Write the tracker as it stood on `on`: XLSX (date cells) for a `.xlsx` name, else CSV
-    (UK dates). Returns the number of children written."""
-    rows = list(tracker_rows(histories, on))
+    (UK dates). Rows are written as they come (write-only XLSX), so memory stays flat.
+    Returns the number of children written."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
     if out.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
 
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "Annual reviews"
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Annual reviews")
         sheet.append(list(HEADER))
-        for row in rows:
+        for row in tracker_rows(histories, on):
             sheet.append(row)
+            written += 1
         book.save(out)
-        return len(rows)
+        return written
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(HEADER)
-        for row in rows:
+        for row in tracker_rows(histories, on):
             writer.writerow(
                 [v.strftime("%d/%m/%Y") if isinstance(v, date) else v or "" for v in row]
             )
-    return len(rows)
+            written += 1
+    return written
+
+
+def mapping_path(tracker: Path) -> Path:
+    """Where `samples generate --tracker` writes the tracker's mapping: beside it, `.toml`."""
+    return tracker.with_suffix(".toml")
 
 
 def write_mapping(out: Path) -> None:
