@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
@@ -386,3 +387,20 @@ def test_cli_school_needs_a_known_urn(monkeypatch: pytest.MonkeyPatch, tmp_path:
     both = runner.invoke(cli, [*base, "100001", "--urn", "100002"])
     assert both.exit_code == 2 and "two different URNs" in both.output
     assert not list(tmp_path.iterdir())
+
+
+def missed_rows(path: Path) -> Counter[str]:
+    return Counter(re.findall(r'<tr data-missed-measure="([a-z0-9_]+)"', path.read_text("utf-8")))
+
+
+def test_missed_lists_name_every_missed_row_of_the_month(
+    data: FakeReportData, monthly: Path, school: Path
+) -> None:
+    overall = kpi_table(kpis(data, "2025-03", "none"), by_school=False)
+    expected = {m: overall[("", m)][1] for (_, m) in overall if overall[("", m)][1]}
+    assert expected and dict(missed_rows(monthly)) == expected
+    by_school = kpi_table(kpis(data, "2025-03", "school"), by_school=True)
+    mine = {m: c[1] for (urn, m), c in by_school.items() if urn == "100002" and c[1]}
+    assert mine and dict(missed_rows(school)) == mine
+    text = monthly.read_text("utf-8")
+    assert "Missed in March 2025" in text and "late (" in text

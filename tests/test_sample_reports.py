@@ -123,7 +123,9 @@ def test_schools_differ_visibly(compliance: list[dict[str, str]]) -> None:
 # -- issue 5: the reports against `export kpis`, from the real store ----------------------------
 
 
-def test_monthly_and_school_reports_equal_export_kpis(store: Path, tmp_path: Path) -> None:
+def test_monthly_and_school_reports_equal_export_kpis(
+    store: Path, compliance: list[dict[str, str]], tmp_path: Path
+) -> None:
     out = tmp_path / "reports"
     (path,) = ok(store, "report", "monthly", "--month", MONTH, "--as-of", END,
                  "--out", str(out)).split()  # fmt: skip
@@ -143,6 +145,19 @@ def test_monthly_and_school_reports_equal_export_kpis(store: Path, tmp_path: Pat
     assert trend
     for fig in trend:
         assert shown(fig) == may.get(("", fig["data-measure"]), ZERO), fig
+
+    # The missed list names exactly the compliance rows counted as missed in the month.
+    listed = Counter(
+        re.findall(r'<tr data-missed-measure="([a-z0-9_]+)" data-child="([^"]+)"',
+                   Path(path).read_text("utf-8"))
+    )  # fmt: skip
+    in_month = Counter(
+        (r["measure"], r["child_id"])
+        for r in compliance
+        if r["status"] == "missed"
+        and (r["deadline"] or r["done_on"] or r["meeting_on"]).startswith(MONTH)
+    )
+    assert listed and listed == in_month
 
     busiest = Counter(f["data-school"] for f in cells).most_common(1)[0][0]
     (school_path,) = ok(store, "report", "school", busiest, "--month", MONTH, "--as-of", END,

@@ -15,7 +15,7 @@ from ehcp_audit.reports.provenance import load_log, provenance
 from ehcp_audit.reports.quality import data_quality
 from ehcp_audit.reports.render import MonthlyContext, SchoolCell, SchoolRow
 from ehcp_audit.reports.steps import STEPS
-from ehcp_audit.reports.worklist import due_soon_items, overdue_items
+from ehcp_audit.reports.worklist import due_soon_items, missed_items, overdue_items
 
 DUE_SOON_DAYS = 28
 SCHOOL_MEASURES = (
@@ -63,6 +63,7 @@ def monthly_context(data: ReportData, month: Month, as_of: date) -> MonthlyConte
             school_measures=tuple((m, STEPS[m].title) for m in SCHOOL_MEASURES),
             schools=school_rows(table, names),
             overdue=tuple(overdue_items(con, as_of, names)),
+            missed=tuple(missed_items(con, month.start, month.end, names)),
             due_soon=tuple(due_soon_items(con, as_of, due_until, names)),
             due_until=due_until,
             quality=data_quality(con, month.start, month.end),

@@ -15,7 +15,7 @@ from ehcp_audit.reports.figures import Counts
 from ehcp_audit.reports.method import MeasureRule
 from ehcp_audit.reports.provenance import Provenance
 from ehcp_audit.reports.quality import DataQuality
-from ehcp_audit.reports.worklist import Item
+from ehcp_audit.reports.worklist import Item, MissedItem
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class MonthlyContext:
     school_measures: tuple[tuple[str, str], ...]
     schools: tuple[SchoolRow, ...]
     overdue: tuple[Item, ...]
+    missed: tuple[MissedItem, ...]
     due_soon: tuple[Item, ...]
     due_until: date
     quality: DataQuality
@@ -78,6 +79,7 @@ class SchoolContext:
     figures: tuple[MeasureFigure, ...]
     trends: tuple[TrendChart, ...]
     overdue: tuple[Item, ...]
+    missed: tuple[MissedItem, ...]
     due_soon: tuple[Item, ...]
     due_until: date
 

@@ -14,7 +14,7 @@ from ehcp_audit.reports.monthly import DUE_SOON_DAYS
 from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import load_log, provenance
 from ehcp_audit.reports.render import SchoolContext
-from ehcp_audit.reports.worklist import due_soon_items, overdue_items
+from ehcp_audit.reports.worklist import due_soon_items, missed_items, overdue_items
 
 
 def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> SchoolContext:
@@ -37,6 +37,7 @@ def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> Sch
             figures=figures,
             trends=trends(con, month.shift(-11), month, school_urn=urn),
             overdue=tuple(overdue_items(con, as_of, names, school_urn=urn)),
+            missed=tuple(missed_items(con, month.start, month.end, names, school_urn=urn)),
             due_soon=tuple(due_soon_items(con, as_of, due_until, names, school_urn=urn)),
             due_until=due_until,
         )

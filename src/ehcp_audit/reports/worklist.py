@@ -1,4 +1,5 @@
-"""Overdue steps and steps due soon, with the action owed and who owes it."""
+"""Overdue steps and steps due soon, with the action owed and who owes it; missed steps of a
+month, with what happened."""
 
 from __future__ import annotations
 
@@ -72,3 +73,83 @@ def due_soon_items(
     return _items(
         con, "due_soon_items", names, "days_left", as_of=as_of, until=until, school_urn=school_urn
     )
+
+
+@dataclass(frozen=True)
+class MissedItem:
+    child_id: str
+    cycle: int
+    school_urn: str
+    school_name: str
+    measure: str
+    step: str
+    deadline: date | None
+    done_on: date | None
+    days_late: int | None  # None: never done, or a step judged without a deadline
+    what_happened: str
+    owner: str
+
+
+# Steps judged on an event without a deadline (RULES.md section 3): what a `missed` means.
+_JUDGED: dict[str, str] = {
+    "ehcp_copy_with_invitation": "The invitation did not include a copy of the plan",
+    "invitees_complete": "Not everyone who must be invited was invited",
+    "essential_participation": "The parent/carer or the child did not take part in the meeting",
+    "topics_covered": "The meeting did not cover every required topic",
+}
+# Missed when not done by the time the meeting was held (RULES.md section 3, status step 3).
+_BEFORE_MEETING = frozenset(
+    {
+        "invitations_4_weeks",
+        "invitations_2_weeks",
+        "reports_2_weeks",
+        "views_2_weeks",
+        "papers_circulated_2_weeks",
+        *_JUDGED,
+    }
+)
+
+
+def _what_happened(row: dict[str, object]) -> str:
+    measure, done, late = str(row["measure"]), row["done_on"], row["days_late"]
+    if done is not None and late is not None:
+        return f"Done {days_words(int(late))} late"  # type: ignore[call-overload]
+    if done is not None and measure in _JUDGED:
+        return _JUDGED[measure]
+    if measure in _BEFORE_MEETING and row["meeting_on"] is not None:
+        return "Not done before the review meeting was held"
+    return "Not done before the plan ceased"
+
+
+def days_words(days: int) -> str:
+    return "1 day" if days == 1 else f"{days:,} days"
+
+
+def missed_items(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    names: dict[str, str],
+    school_urn: str | None = None,
+) -> list[MissedItem]:
+    """The month's missed rows (the `missed` counts of its headline figures), one per row."""
+    items: list[MissedItem] = []
+    for row in records(con, "missed_items", start=start, end=end, school_urn=school_urn):
+        step = STEPS.get(row["measure"], Step(row["measure"], "", ""))
+        urn = row["school_urn"] or ""
+        items.append(
+            MissedItem(
+                child_id=row["child_id"],
+                cycle=row["cycle"],
+                school_urn=urn,
+                school_name=names.get(urn, ""),
+                measure=row["measure"],
+                step=step.title,
+                deadline=row["deadline"],
+                done_on=row["done_on"],
+                days_late=row["days_late"],
+                what_happened=_what_happened(row),
+                owner=step.owner,
+            )
+        )
+    return items
