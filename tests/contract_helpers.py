@@ -177,11 +177,12 @@ class ImportResult:
 
 
 class Store:
-    """A fresh SQLite store in tmp_path, driven only through the CLI."""
+    """A fresh store, driven only through the CLI: a SQLite file in tmp_path, or `db` (an
+    empty store of the `store_db` fixture: a SQLite file or a PostgreSQL database URL)."""
 
-    def __init__(self, tmp_path: Path, name: str = "store") -> None:
+    def __init__(self, tmp_path: Path, name: str = "store", db: str | None = None) -> None:
         self.tmp = tmp_path
-        self.db = tmp_path / f"{name}.sqlite"
+        self.db = db or str(tmp_path / f"{name}.sqlite")
         self.name = name
         self.n = 0
         self.runner = CliRunner()

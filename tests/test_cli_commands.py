@@ -29,21 +29,22 @@ MEETING = {
 }
 
 
-def run(db: Path, *args: str) -> tuple[int, str]:
+def run(db: Path | str, *args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, ["--db", str(db), *args])
     return result.exit_code, result.output
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
+def store(store_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A store holding PLAN and MEETING: SQLite, then PostgreSQL (conftest.py `store_db`)."""
+    monkeypatch.chdir(tmp_path)  # a PostgreSQL store's view file is kept in the working dir
     log = tmp_path / "log.csv"
     write_csv(log, [PLAN, MEETING])
-    db = tmp_path / "store.sqlite"
-    assert run(db, "import", "actions", str(log))[0] == 0
-    return db
+    assert run(store_db, "import", "actions", str(log))[0] == 0
+    return store_db
 
 
-def export(db: Path, tmp: Path, *extra: str) -> pd.DataFrame:
+def export(db: Path | str, tmp: Path, *extra: str) -> pd.DataFrame:
     out = tmp / "out.csv"
     code, output = run(
         db, "export", "compliance", "--as-of", "2024-06-01", "--out", str(out), *extra
@@ -57,7 +58,7 @@ def status(frame: pd.DataFrame, measure: str, cycle: str = "1") -> str:
     return str(row.status.iloc[0])
 
 
-def test_record_goes_through_the_importers_checks(store: Path, tmp_path: Path) -> None:
+def test_record_goes_through_the_importers_checks(store: str, tmp_path: Path) -> None:
     code, output = run(
         store,
         "record",
@@ -90,7 +91,7 @@ def test_record_goes_through_the_importers_checks(store: Path, tmp_path: Path) -
     assert code == 0 and "already recorded" in output
 
 
-def test_record_refuses_an_unknown_column(store: Path) -> None:
+def test_record_refuses_an_unknown_column(store: str) -> None:
     code, output = run(
         store,
         "record",
@@ -106,7 +107,7 @@ def test_record_refuses_an_unknown_column(store: Path) -> None:
     assert "COLUMN=VALUE" in output
 
 
-def test_void_removes_the_entry_and_keeps_it_in_the_trail(store: Path, tmp_path: Path) -> None:
+def test_void_removes_the_entry_and_keeps_it_in_the_trail(store: str, tmp_path: Path) -> None:
     assert status(export(store, tmp_path), "review_on_time") == "met"
     code, output = run(
         store,
@@ -142,7 +143,7 @@ def test_void_removes_the_entry_and_keeps_it_in_the_trail(store: Path, tmp_path:
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "xlsx"])
-def test_other_formats_hold_the_same_rows(store: Path, tmp_path: Path, fmt: str) -> None:
+def test_other_formats_hold_the_same_rows(store: str, tmp_path: Path, fmt: str) -> None:
     expected = export(store, tmp_path)
     out = tmp_path / f"out.{fmt}"
     code, output = run(
@@ -155,7 +156,7 @@ def test_other_formats_hold_the_same_rows(store: Path, tmp_path: Path, fmt: str)
     assert list(frame["measure"]) == list(expected["measure"])
 
 
-def test_project_reports_what_it_read_and_rebuilds(store: Path) -> None:
+def test_project_reports_what_it_read_and_rebuilds(store: str) -> None:
     code, output = run(store, "project")
     assert code == 0 and "caught up" in output
     code, output = run(store, "project")
@@ -164,7 +165,7 @@ def test_project_reports_what_it_read_and_rebuilds(store: Path) -> None:
     assert code == 0 and "rebuilt" in output
 
 
-def test_a_bad_date_option_is_a_usage_error(store: Path, tmp_path: Path) -> None:
+def test_a_bad_date_option_is_a_usage_error(store: str, tmp_path: Path) -> None:
     code, output = run(
         store, "export", "compliance", "--as-of", "01/06/2024", "--out", str(tmp_path / "x.csv")
     )

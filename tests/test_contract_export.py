@@ -27,8 +27,10 @@ STATUSES = {"met", "missed", "overdue", "pending", "n/a"}
 
 
 @pytest.fixture
-def st(tmp_path) -> Store:
-    return Store(tmp_path)
+def st(store_db: str, tmp_path, monkeypatch: pytest.MonkeyPatch) -> Store:
+    """A new store of each kind: SQLite, then PostgreSQL (tests/conftest.py `store_db`)."""
+    monkeypatch.chdir(tmp_path)  # a PostgreSQL store's view file is kept in the working dir
+    return Store(tmp_path, db=store_db)
 
 
 def sort_key(r: dict) -> tuple:

@@ -638,6 +638,70 @@ plan_issued = "Review / Date"
     assert tracker_entries(settings, "X1")[0][:2] == ("plan_issued", "2024-01-10")
 
 
+def _openpyxl_values(path: Path) -> dict[str, list[list[object]]]:
+    """What openpyxl's read-only mode gives, trailing empty cells dropped."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {
+            sheet.title: [_trimmed(r) for r in sheet.iter_rows(values_only=True)]
+            for sheet in book.worksheets
+        }
+    finally:
+        book.close()
+
+
+def _trimmed(values: object) -> list[object]:
+    out = list(values)  # type: ignore[call-overload]
+    while out and out[-1] is None:
+        out.pop()
+    return out
+
+
+def _every_kind_of_cell(path: Path, date1904: bool) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()  # not write-only: shared strings, styles, sparse rows
+    book.epoch = datetime(1904, 1, 1) if date1904 else datetime(1899, 12, 30)
+    first = book.active
+    first.title = "Notes"
+    first["B3"] = "read me"
+    sheet = book.create_sheet("Reviews")
+    sheet.append(["Child ID", "Meeting held", "Count", "Ratio", "Flag", "Note"])
+    sheet.append(["A1", datetime(2024, 1, 10), 3, 0.25, True, "TBC"])
+    sheet.append(["A2", "10/01/2024", 45301, 1.5e-7, False, "#N/A"])
+    sheet["A5"] = "A3"  # row 4 left empty
+    sheet["D5"] = datetime(2025, 3, 1, 14, 30)
+    sheet["F5"] = "Ünïcödé & <markup>"
+    sheet["C6"] = 45301
+    sheet["C6"].number_format = "dd/mm/yyyy"  # a number shown as a date
+    sheet["Z7"] = "far right"
+    sheet.merge_cells("A8:C8")
+    sheet["A8"] = "merged"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("date1904", [False, True], ids=["1900", "1904"])
+def test_the_xlsx_reader_gives_openpyxls_values(tmp_path, date1904: bool) -> None:
+    from ehcp_audit.ingest.tracker.xlsx import Workbook
+
+    for path in (
+        ROOT / "data" / "samples" / "trackers" / "hand_kept_tracker.xlsx",
+        _every_kind_of_cell(tmp_path / "kinds.xlsx", date1904),
+    ):
+        book = Workbook(str(path))
+        try:
+            ours = {name: [_trimmed(r) for r in book.rows(name)] for name in book.sheets}
+        finally:
+            book.close()
+        assert ours == _openpyxl_values(path), path.name
+    # 45301 formatted as a date: 10 January 2024 in the 1900 date system, 4 years and a
+    # day later in the 1904 one (Excel for Mac's old default).
+    assert ours["Reviews"][5][2] == (datetime(2028, 1, 11) if date1904 else datetime(2024, 1, 10))
+
+
 def test_a_windows_csv_with_semicolons_and_one_row_per_review(tmp_path) -> None:
     settings = store(tmp_path, "s")
     code, _, err = run_cli(
@@ -970,7 +1034,8 @@ def test_a_dry_run_prints_what_would_change_per_child_and_writes_nothing(tmp_pat
     code, _, err = run_cli(settings, "import", "tracker", str(first), "--mapping", str(mapping))
     assert code == 0, err
     position = open_app(settings).log_position()
-    _edit(rows, "B", "Paperwork to LA", "21/02/2026")
+    _edit(rows, "A", "Invites sent", "17/10/2025")  # an earlier date
+    _edit(rows, "B", "Paperwork to LA", "21/02/2026")  # a later one
     edited = tmp_path / "edited.csv"
     write_csv_rows(edited, [TRACKER_HEADER, *rows])
     code, out, err = run_cli(
@@ -978,11 +1043,16 @@ def test_a_dry_run_prints_what_would_change_per_child_and_writes_nothing(tmp_pat
     )
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0] == "B"
-    assert lines[1].split()[:3] == ["void", "paperwork_submitted", "2026-02-20"]
-    assert lines[2].split()[:3] == ["record", "paperwork_submitted", "2026-02-21"]
-    assert len(lines) == 3
-    assert "would record 1 entries and 1 voids" in err
+    # Each void just before the entry that replaces it, whichever date is earlier.
+    assert [line.split()[:3] for line in lines] == [
+        ["A"],
+        ["void", "invitations_sent", "2025-10-20"],
+        ["record", "invitations_sent", "2025-10-17"],
+        ["B"],
+        ["void", "paperwork_submitted", "2026-02-20"],
+        ["record", "paperwork_submitted", "2026-02-21"],
+    ]
+    assert "would record 2 entries and 2 voids" in err
     assert open_app(settings).log_position() == position
 
 

@@ -96,9 +96,13 @@ def describe(change: Change) -> str:
 
 
 def _display_order(change: Change) -> tuple[int, str, int]:
-    """By tracker row, then business date; a void just before the entry replacing it."""
+    """By tracker row, then business date; a void just before the entry replacing it
+    (whichever of the two dates is earlier), a void with no replacement at the date it
+    undoes."""
     fact = change.fact
     if change.undoes is not None:
+        if change.pair is not None:
+            return fact.row_number, change.pair.fact.values.get("occurred_on", ""), 0
         return fact.row_number, change.undoes.occurred_on.isoformat(), 0
     return fact.row_number, fact.values.get("occurred_on", ""), 1
 

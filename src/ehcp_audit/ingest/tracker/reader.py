@@ -1,6 +1,6 @@
 """Reading a tracker spreadsheet (XLSX or CSV) as rows of cell values under a found header.
 
-XLSX is streamed with openpyxl's read-only mode (constant memory, fast); CSV may be UTF-8
+XLSX is streamed by xlsx.py (cell values only, openpyxl's date rules); CSV may be UTF-8
 (with or without a BOM) or Windows-1252, as Excel saves it, comma-, semicolon- or
 tab-separated.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import itertools
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,25 +55,30 @@ def open_table(path: Path, mapping: TrackerMapping, sheet: str | None) -> Iterat
 
 @contextmanager
 def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[tuple[str, Iterator[list[object]]]]:
-    from openpyxl import load_workbook
+    from ehcp_audit.ingest.tracker.xlsx import Workbook, XlsxError
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        book = Workbook(str(path))
+    except XlsxError as exc:
         raise UnusableFileError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
     try:
+        names = list(book.sheets)
         if sheet is None:
-            worksheet = book.worksheets[0]
-        elif sheet in book.sheetnames:
-            worksheet = book[sheet]
-        else:
-            raise UnusableFileError(
-                f"{path.name}: no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}"
-            )
-        where = f"{path.name}, sheet {worksheet.title!r}"
-        yield where, (list(r) for r in worksheet.iter_rows(min_row=1, values_only=True))
+            sheet = names[0]
+        elif sheet not in book.sheets:
+            raise UnusableFileError(f"{path.name}: no sheet {sheet!r}; sheets: {', '.join(names)}")
+        yield f"{path.name}, sheet {sheet!r}", _readable(path, book.rows(sheet))
     finally:
         book.close()
+
+
+def _readable(path: Path, rows: Iterator[list[object]]) -> Iterator[list[object]]:
+    from ehcp_audit.ingest.tracker.xlsx import XlsxError
+
+    try:
+        yield from rows
+    except XlsxError as exc:
+        raise UnusableFileError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
 
 
 @contextmanager
