@@ -472,3 +472,22 @@ def test_a_million_actions_in_under_30_seconds_in_flat_memory(tmp_path: Path) ->
     assert rows >= 1_000_000 and rows > 9 * small_rows
     assert seconds < 30, f"{rows:,} rows took {seconds:.1f} s of CPU"
     assert peak < small_peak + 32 * 1024, f"peak {peak} KiB against {small_peak} KiB"
+
+
+def test_school_holidays_show_as_dips() -> None:
+    """Issue 4: seasonal dips (August, Christmas) in what settings do, e.g. review meetings."""
+    generator = SampleGenerator(SampleConfig(children=1000, schools=30, seed=4))
+    meetings = [
+        date.fromordinal(e.on)
+        for h in generator.histories()
+        for e in h.entries
+        if e.action == "meeting_held"
+    ]
+    by_month = Counter(on.month for on in meetings)
+    term_months = [by_month[m] for m in (1, 2, 3, 4, 5, 6, 7, 9, 10, 11)]
+    assert len(meetings) > 2000
+    assert by_month[8] < 0.1 * min(term_months)  # the summer holiday
+    christmas = sum(
+        1 for on in meetings if (on.month, on.day) >= (12, 22) or on <= on.replace(month=1, day=2)
+    )
+    assert christmas < 0.005 * len(meetings)
