@@ -118,6 +118,12 @@ def same_as_serial(
     return problems
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A PostgreSQL store's view file is kept in the working directory (not the repo's).
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def files(tmp_path: Path) -> list[Path]:
     return overlapping_files(tmp_path)
