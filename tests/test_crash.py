@@ -224,7 +224,7 @@ def resumed_equals_rebuild(db: str, tmp_path: Path) -> bool:
     return resumed == export(db, tmp_path / "rebuilt.csv")
 
 
-@pytest.mark.parametrize("table", ["dirty", "base_rows"], ids=["in-page", "in-recompute"])
+@pytest.mark.parametrize("table", ["rejected_rows", "base_rows"], ids=["in-page", "in-recompute"])
 def test_project_killed_inside_a_transaction_resumes(
     imported: str, tmp_path: Path, table: str
 ) -> None:

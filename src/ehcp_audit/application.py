@@ -34,11 +34,21 @@ class Recording:
 
 
 class LoggedEvent(NamedTuple):
+    """A stored event as the projector reads it: its state is the JSON text, decrypted and
+    decompressed but not decoded (the view's SQL extracts the fields it needs)."""
+
     position: int
     topic: str
     originator_id: str
     version: int
-    state: dict[str, Any]
+    state: str
+
+
+def stream_part(originator_id: UUID | str, parts: int) -> int:
+    """Which of `parts` shares a stream (a child's plan) falls in: its id modulo `parts`."""
+    if isinstance(originator_id, UUID):
+        return originator_id.int % parts
+    return int(originator_id.replace("-", ""), 16) % parts
 
 
 class EhcpAudit(Application[UUID]):
@@ -109,38 +119,55 @@ class EhcpAudit(Application[UUID]):
         return self.recorder.max_notification_id() or 0
 
     def log_after(
-        self, position: int, page: int = 10_000, stop: int | None = None
+        self,
+        position: int,
+        page: int = 10_000,
+        stop: int | None = None,
+        part: tuple[int, int] | None = None,
     ) -> Iterator[list[LoggedEvent]]:
         """Pages of the log after `position` (up to `stop`) as plain records, without building
-        event objects (the projector reads millions; the mapper's cipher and compressor apply)."""
+        event objects (the projector reads millions; the mapper's cipher and compressor apply).
+        With `part=(k, n)`, only the events of streams whose id is k modulo n (still a page per
+        `page` notifications read, possibly empty)."""
         mapper = self.mapper
+        mine, parts = part or (0, 1)
+        raw = getattr(self.recorder, "select_raw_notifications", None)
         while True:
             limit = page if stop is None else min(page, stop - position)
             if limit <= 0:
                 return
-            notifications = self.recorder.select_notifications(
-                position, limit, inclusive_of_start=False
-            )
-            if not notifications:
+            if raw is not None:
+                rows = raw(position, limit)
+            else:
+                rows = [
+                    (n.id, n.originator_id, n.originator_version, n.topic, n.state)
+                    for n in self.recorder.select_notifications(
+                        position, limit, inclusive_of_start=False
+                    )
+                ]
+            if not rows:
                 return
             records = []
-            for n in notifications:
-                state = n.state
-                if mapper.cipher is not None:
-                    state = mapper.cipher.decrypt(state)
-                if mapper.compressor is not None:
-                    state = mapper.compressor.decompress(state)
-                records.append(
-                    LoggedEvent(
-                        n.id,
-                        n.topic,
-                        str(n.originator_id),
-                        n.originator_version,
-                        mapper.transcoder.decode(state),
+            try:
+                for at, originator_id, version, topic, state in rows:
+                    if parts > 1 and stream_part(originator_id, parts) != mine:
+                        continue
+                    if mapper.cipher is not None:
+                        state = mapper.cipher.decrypt(state)
+                    if mapper.compressor is not None:
+                        state = mapper.compressor.decompress(state)
+                    records.append(
+                        LoggedEvent(at, topic, str(originator_id), version, state.decode("utf-8"))
                     )
-                )
+            except Exception as exc:  # the cipher and compressor raise many kinds
+                raise StoreError(unreadable(bool(self.env.get("CIPHER_KEY")))) from exc
             yield records
-            position = notifications[-1].id
+            position = rows[-1][0]
+
+    def decode_state(self, state: str) -> dict[str, Any]:
+        """A logged event's state as values (dates and times as objects)."""
+        decoded: dict[str, Any] = self.mapper.transcoder.decode(state.encode("utf-8"))
+        return decoded
 
     def notifications_after(
         self, position: int, page: int = 5000, stop: int | None = None

@@ -99,6 +99,20 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         if row is None or (row[0], row[1]) != (expected_hex, first.originator_version):
             raise StoreError("the event log's positions are not consecutive: refusing to chain")
 
+    def select_raw_notifications(
+        self, after: int, limit: int
+    ) -> list[tuple[int, str, int, str, bytes]]:
+        """(position, originator id as stored, version, topic, state) after `after`: the
+        projector reads millions, and the library's Notification objects (a UUID each) cost
+        more than the rest of the read."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                "SELECT rowid, originator_id, originator_version, topic, state "
+                f"FROM {self.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                (after, limit),
+            )
+            return [tuple(row) for row in c.fetchall()]
+
     # -- reading and rewriting the chain (integrity.verify) -------------------------------------
     def select_links(self, after: int, limit: int) -> list[Link]:
         with self.datastore.transaction(commit=False) as c:

@@ -9,34 +9,42 @@ carries on from there: the view ends the same as a clean rebuild.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from importlib.resources import files
 from typing import Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from ehcp_audit.application import EhcpAudit, LoggedEvent
 from ehcp_audit.domain.import_log import ImportLog
 from ehcp_audit.domain.plan import EVENT_CLASSES, Plan
-from ehcp_audit.projection.records import (
-    BASE_COLUMNS,
-    ENTRY_COLUMNS,
-    base_row_tuple,
-    entries_by_child,
-    entry_row,
-)
-from ehcp_audit.rules.compliance import evaluate_base
-from ehcp_audit.rules.effective import apply_voids
+from ehcp_audit.errors import StoreError
+from ehcp_audit.projection.evaluator import Helpers, evaluate, helper_count
+from ehcp_audit.projection.records import BASE_COLUMNS, ENTRY_COLUMNS
 
 PAGE = 10_000
 ACTION_OF_TOPIC = {cls.TOPIC: action for action, cls in EVENT_CLASSES.items()}
 OPENED = Plan.Opened.TOPIC
 IMPORT_COMPLETED = ImportLog.Completed.TOPIC
 CHILDREN_PER_CHUNK = 2_000
+# Fewer dirty children than this are judged here: helper processes take a second to start.
+PARALLEL_FROM_CHILDREN = 6_000
 ENTRY_FIELDS = "child_id, version, action, occurred_on, details, recorded_by, recorded_at, known_on"
 
 Progress = Callable[[str, int], None]
+
+IMPORT_COLUMNS = (
+    "position",
+    "imported_at",
+    "kind",
+    "file_name",
+    "sha256",
+    "rows",
+    "imported",
+    "duplicates",
+    "rejected",
+)
+REJECTED_COLUMNS = ("position", "imported_at", "source", "row", "error")
 
 _TYPES = {
     "position": pa.int64(),
@@ -63,18 +71,8 @@ TABLE_TYPES: dict[str, dict[str, pa.DataType]] = {
     for table, columns in {
         "plans": ("plan_id", "child_id"),
         "entries": ENTRY_COLUMNS,
-        "imports": (
-            "position",
-            "imported_at",
-            "kind",
-            "file_name",
-            "sha256",
-            "rows",
-            "imported",
-            "duplicates",
-            "rejected",
-        ),
-        "rejected_rows": ("position", "imported_at", "source", "row", "error"),
+        "imports": IMPORT_COLUMNS,
+        "rejected_rows": REJECTED_COLUMNS,
         "dirty": ("child_id",),
         "children": ("child_id", "last_on"),
         "base_rows": BASE_COLUMNS,
@@ -82,15 +80,43 @@ TABLE_TYPES: dict[str, dict[str, pa.DataType]] = {
 }
 
 
+_PAGE_SCHEMA = pa.schema(
+    [
+        ("position", pa.int64()),
+        ("topic", pa.string()),
+        ("plan_id", pa.string()),
+        ("version", pa.int32()),
+        ("state", pa.string()),
+    ]
+)
+
+
+def sql(name: str) -> str:
+    return files("ehcp_audit.projection").joinpath("sql", name).read_text(encoding="utf-8")
+
+
+def _page_table(page: list[LoggedEvent]) -> pa.Table:
+    columns: list[tuple[Any, ...]] = (
+        list(zip(*page, strict=True)) if page else [() for _ in _PAGE_SCHEMA]
+    )
+    return pa.Table.from_arrays(
+        [pa.array(list(c), type=f.type) for c, f in zip(columns, _PAGE_SCHEMA, strict=True)],
+        schema=_PAGE_SCHEMA,
+    )
+
+
 class Projector:
     def __init__(self, con: duckdb.DuckDBPyConnection, app: EhcpAudit) -> None:
         self.con = con
         self.app = app
-        self._children: dict[str, str] | None = None
+        con.register(
+            "topic_actions",
+            pa.table({"topic": list(ACTION_OF_TOPIC), "action": list(ACTION_OF_TOPIC.values())}),
+        )
 
     def position(self) -> int:
-        row = self.con.execute("SELECT max(position) FROM tracking").fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        rows = self.con.execute("SELECT max(position) FROM tracking").fetchall()
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def catch_up(self, progress: Progress | None = None, stop: int | None = None) -> int:
         """Apply every notification after the tracked position; returns how many were read."""
@@ -103,30 +129,15 @@ class Projector:
         self.recompute_dirty(progress)
         return read
 
-    def _child_ids(self) -> dict[str, str]:
-        if self._children is None:
-            rows = self.con.execute("SELECT plan_id, child_id FROM plans").fetchall()
-            self._children = dict(rows)
-        return self._children
-
     def _apply_page(self, page: list[LoggedEvent]) -> None:
-        children = self._child_ids()
-        new_plans: list[tuple[str, str]] = []
-        entries: list[tuple[Any, ...]] = []
         imports: list[tuple[Any, ...]] = []
         rejected: list[tuple[Any, ...]] = []
-        touched: set[str] = set()
+        actions = 0
         for event in page:
-            state = event.state
-            action = ACTION_OF_TOPIC.get(event.topic)
-            if action is not None:
-                child_id = children[event.originator_id]
-                entries.append(entry_row(event, child_id, action))
-                touched.add(child_id)
-            elif event.topic == OPENED:
-                new_plans.append((event.originator_id, state["child_id"]))
-                children[event.originator_id] = state["child_id"]
+            if event.topic in ACTION_OF_TOPIC:
+                actions += 1
             elif event.topic == IMPORT_COMPLETED:
+                state = self.app.decode_state(event.state)
                 at = state["timestamp"].replace(tzinfo=None)
                 imports.append(
                     (
@@ -145,75 +156,73 @@ class Projector:
                     (event.position, at, state["file_name"], r["row"], r["error"])
                     for r in state["rejected"]
                 )
-        last = page[-1].position
         con = self.con
+        con.register("page_events", _page_table(page))
         con.execute("BEGIN TRANSACTION")
         try:
-            _insert(con, "plans", ("plan_id", "child_id"), new_plans)
-            _insert(con, "entries", ENTRY_COLUMNS, entries)
-            _insert(
-                con,
-                "imports",
-                (
-                    "position",
-                    "imported_at",
-                    "kind",
-                    "file_name",
-                    "sha256",
-                    "rows",
-                    "imported",
-                    "duplicates",
-                    "rejected",
-                ),
-                imports,
-            )
-            _insert(
-                con,
-                "rejected_rows",
-                ("position", "imported_at", "source", "row", "error"),
-                rejected,
-            )
-            _insert(con, "dirty", ("child_id",), [(c,) for c in sorted(touched)])
-            con.execute("DELETE FROM tracking")
-            con.execute("INSERT INTO tracking VALUES (?, ?)", [last, "log"])
+            con.execute(sql("page_plans.sql"), {"opened": OPENED})
+            written = con.execute(sql("page_entries.sql")).fetchall()[0][0]
+            if written != actions:
+                raise StoreError(
+                    f"{actions - written} entries of the log after "
+                    f"position {page[0].position - 1} belong to no plan: the log is damaged "
+                    "(run `ehcp-audit verify`)"
+                )
+            con.execute(sql("page_dirty.sql"))
+            _insert(con, "imports", IMPORT_COLUMNS, imports)
+            _insert(con, "rejected_rows", REJECTED_COLUMNS, rejected)
+            if page:
+                con.execute("DELETE FROM tracking")
+                con.execute("INSERT INTO tracking VALUES (?, ?)", [page[-1].position, "log"])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
-            self._children = None
             raise
+        finally:
+            con.unregister("page_events")
 
     def recompute_dirty(self, progress: Progress | None = None) -> int:
-        done = 0
-        while True:
-            chunk = [
-                r[0]
-                for r in self.con.execute(
-                    "SELECT DISTINCT child_id FROM dirty ORDER BY child_id LIMIT ?",
-                    [CHILDREN_PER_CHUNK],
-                ).fetchall()
-            ]
-            if not chunk:
-                return done
-            self._recompute(chunk)
-            done += len(chunk)
-            if progress is not None:
-                progress("computed", len(chunk))
+        dirty = [
+            r[0]
+            for r in self.con.execute(
+                "SELECT DISTINCT child_id FROM dirty ORDER BY child_id"
+            ).fetchall()
+        ]
+        chunks = [
+            dirty[i : i + CHILDREN_PER_CHUNK] for i in range(0, len(dirty), CHILDREN_PER_CHUNK)
+        ]
+        helpers = helper_count() if len(dirty) >= PARALLEL_FROM_CHILDREN else 0
+        if helpers < 2:
+            for chunk in chunks:
+                base, children = evaluate(self._entries_of(chunk))
+                self._replace_rows(chunk, base, children)
+                if progress is not None:
+                    progress("computed", len(chunk))
+            return len(dirty)
+        with Helpers(helpers) as pool:
+            for chunk, base, children in pool.map((c, self._entries_of(c)) for c in chunks):
+                self._replace_rows(chunk, base, children)
+                if progress is not None:
+                    progress("computed", len(chunk))
+        return len(dirty)
 
-    def _recompute(self, chunk: list[str]) -> None:
+    def _entries_of(self, chunk: list[str]) -> pa.Table:
         con = self.con
-        ids = pd.DataFrame({"child_id": chunk})
-        con.register("chunk_ids", ids)
+        con.register("chunk_ids", pa.table({"child_id": chunk}))
         try:
-            rows = con.execute(
+            return con.sql(
                 f"SELECT {ENTRY_FIELDS} FROM entries "
                 "WHERE child_id IN (SELECT child_id FROM chunk_ids) ORDER BY child_id, version"
-            ).fetchall()
-            base: list[tuple[Any, ...]] = []
-            last_on: list[tuple[str, date | None]] = []
-            for child_id, entries in entries_by_child(rows):
-                effective = apply_voids(entries)
-                last_on.append((child_id, effective[-1].occurred_on if effective else None))
-                base.extend(base_row_tuple(r) for r in evaluate_base(effective, date.max))
+            ).to_arrow_table()
+        finally:
+            con.unregister("chunk_ids")
+
+    def _replace_rows(self, chunk: list[str], base: pa.Table, children: pa.Table) -> None:
+        """The chunk's base rows and last dates replace its old ones, and it is no longer
+        dirty: one transaction."""
+        con = self.con
+        con.register("chunk_ids", pa.table({"child_id": chunk}))
+        try:
             con.execute("BEGIN TRANSACTION")
             try:
                 for table in ("base_rows", "children", "dirty"):
@@ -221,7 +230,7 @@ class Projector:
                         f"DELETE FROM {table} WHERE child_id IN (SELECT child_id FROM chunk_ids)"
                     )
                 _insert(con, "base_rows", BASE_COLUMNS, base)
-                _insert(con, "children", ("child_id", "last_on"), last_on)
+                _insert(con, "children", ("child_id", "last_on"), children)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -234,17 +243,22 @@ def _insert(
     con: duckdb.DuckDBPyConnection,
     table: str,
     columns: tuple[str, ...],
-    rows: list[tuple[Any, ...]],
+    rows: list[tuple[Any, ...]] | pa.Table,
 ) -> None:
-    """Insert rows through Arrow: typed columns, no per-cell pandas conversion."""
-    if not rows:
+    """Insert rows (tuples, or an Arrow table with these columns) through Arrow: typed
+    columns, no per-cell pandas conversion."""
+    if isinstance(rows, pa.Table):
+        incoming = rows
+    elif not rows:
         return
-    schema = TABLE_TYPES[table]
-    arrays = [
-        pa.array(list(values), type=schema[name])
-        for name, values in zip(columns, zip(*rows, strict=True), strict=True)
-    ]
-    con.register("incoming", pa.Table.from_arrays(arrays, names=list(columns)))
+    else:
+        schema = TABLE_TYPES[table]
+        arrays = [
+            pa.array(list(values), type=schema[name])
+            for name, values in zip(columns, zip(*rows, strict=True), strict=True)
+        ]
+        incoming = pa.Table.from_arrays(arrays, names=list(columns))
+    con.register("incoming", incoming)
     try:
         quoted = ", ".join(f'"{c}"' for c in columns)
         con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM incoming")

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import date
 from typing import Any
 
-from ehcp_audit.application import LoggedEvent
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.rules.compliance import BaseRow, Row
 
@@ -48,27 +46,6 @@ ROW_COLUMNS = (
     "done_on",
     "status",
 )
-
-
-def entry_row(event: LoggedEvent, child_id: str, action: str) -> tuple[Any, ...]:
-    state = event.state
-    imported_at = state["timestamp"]
-    recorded_at = state["recorded_at"] or ""
-    known_on = date.fromisoformat(recorded_at[:10]) if recorded_at else imported_at.date()
-    return (
-        event.position,
-        child_id,
-        event.version,
-        action,
-        date.fromisoformat(state["occurred_on"]),
-        json.dumps(state["details"], sort_keys=True, separators=(",", ":")),
-        state["recorded_by"],
-        recorded_at,
-        imported_at.replace(tzinfo=None),
-        known_on,
-        state["source"],
-        state["source_row"],
-    )
 
 
 def entries_by_child(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[Entry]]]:

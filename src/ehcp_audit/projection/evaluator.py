@@ -1,0 +1,180 @@
+"""Judging children's entries into base rows, here or in helper processes (one per core).
+
+The rules are pure Python and most of a rebuild's time: with many children to recompute, the
+projector sends each chunk's entries (an Arrow table) to a helper process and gets its base
+rows back (Arrow tables), while it reads the next chunk and writes the previous one. Helpers
+are plain `python -m ehcp_audit.projection.evaluator` subprocesses with length-prefixed Arrow
+IPC over their pipes: nothing is shared, and the caller's main script is never re-run.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import date
+from typing import IO, Any
+
+import pyarrow as pa
+
+from ehcp_audit.errors import StoreError
+from ehcp_audit.projection.records import BASE_COLUMNS, base_row_tuple, entries_by_child
+from ehcp_audit.rules.compliance import evaluate_base
+from ehcp_audit.rules.effective import apply_voids
+
+_BASE_TYPES = {
+    "cycle": pa.int32(),
+    "due_on": pa.date32(),
+    "meeting_on": pa.date32(),
+    "deadline": pa.date32(),
+    "done_on": pa.date32(),
+    "visible_from": pa.date32(),
+}
+BASE_SCHEMA = pa.schema([(c, _BASE_TYPES.get(c, pa.string())) for c in BASE_COLUMNS])
+CHILDREN_SCHEMA = pa.schema([("child_id", pa.string()), ("last_on", pa.date32())])
+
+
+def evaluate(entries: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Base rows and (child_id, last_on) for entries ordered by child and version."""
+    columns = [entries.column(i).to_pylist() for i in range(entries.num_columns)]
+    base: list[tuple[Any, ...]] = []
+    last_on: list[tuple[str, date | None]] = []
+    for child_id, child_entries in entries_by_child(zip(*columns, strict=True)):
+        effective = apply_voids(child_entries)
+        last_on.append((child_id, effective[-1].occurred_on if effective else None))
+        base.extend(base_row_tuple(r) for r in evaluate_base(effective, date.max))
+    return _table(base, BASE_SCHEMA), _table(last_on, CHILDREN_SCHEMA)
+
+
+def _table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+    columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    return pa.Table.from_arrays(
+        [pa.array(list(c), type=f.type) for c, f in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
+
+
+# -- helper processes -------------------------------------------------------------------------
+def _write_frame(stream: IO[bytes], payload: bytes) -> None:
+    stream.write(len(payload).to_bytes(8, "big"))
+    stream.write(payload)
+    stream.flush()
+
+
+def _read_frame(stream: IO[bytes]) -> bytes | None:
+    head = stream.read(8)
+    if len(head) < 8:
+        return None
+    size = int.from_bytes(head, "big")
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return data
+
+
+def _to_ipc(*tables: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    for table in tables:
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _from_ipc(data: bytes, count: int) -> list[pa.Table]:
+    reader = pa.BufferReader(data)
+    return [pa.ipc.open_stream(reader).read_all() for _ in range(count)]
+
+
+class Helpers:
+    """A few evaluator processes; `map` keeps each busy with up to two chunks in flight."""
+
+    def __init__(self, count: int) -> None:
+        self.processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "ehcp_audit.projection.evaluator"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+            for _ in range(count)
+        ]
+        self.results: list[queue.SimpleQueue[bytes | None]] = [
+            queue.SimpleQueue() for _ in self.processes
+        ]
+        for process, results in zip(self.processes, self.results, strict=True):
+            threading.Thread(target=_collect, args=(process, results), daemon=True).start()
+
+    def map(self, chunks: Iterator[Any]) -> Iterator[tuple[Any, pa.Table, pa.Table]]:
+        """(key, base rows, children) per (key, entries table) of `chunks`, in order."""
+        in_flight: list[tuple[int, Any]] = []
+        for turn, (key, entries) in enumerate(chunks):
+            worker = turn % len(self.processes)
+            stdin = self.processes[worker].stdin
+            assert stdin is not None
+            try:
+                _write_frame(stdin, _to_ipc(entries))
+            except BrokenPipeError:
+                raise self._failed() from None
+            in_flight.append((worker, key))
+            if len(in_flight) >= 2 * len(self.processes):
+                yield self._receive(*in_flight.pop(0))
+        while in_flight:
+            yield self._receive(*in_flight.pop(0))
+
+    def _receive(self, worker: int, key: Any) -> tuple[Any, pa.Table, pa.Table]:
+        data = self.results[worker].get()
+        if data is None:
+            raise self._failed()
+        base, children = _from_ipc(data, 2)
+        return key, base, children
+
+    def _failed(self) -> StoreError:
+        return StoreError("a rules evaluation process stopped unexpectedly (see above)")
+
+    def close(self) -> None:
+        for process in self.processes:
+            try:
+                if process.stdin is not None:
+                    _write_frame(process.stdin, b"")
+                    process.stdin.close()
+            except BrokenPipeError:
+                pass
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def __enter__(self) -> Helpers:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _collect(process: subprocess.Popen[bytes], results: queue.SimpleQueue[bytes | None]) -> None:
+    assert process.stdout is not None
+    while (data := _read_frame(process.stdout)) is not None:
+        results.put(data)
+    results.put(None)
+
+
+def helper_count() -> int:
+    configured = os.environ.get("EHCP_AUDIT_PROJECT_WORKERS", "")
+    if configured.isdigit():
+        return int(configured)
+    return min(4, len(os.sched_getaffinity(0)))
+
+
+def _serve() -> None:
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while (data := _read_frame(stdin)) is not None and data:
+        (entries,) = _from_ipc(data, 1)
+        _write_frame(stdout, _to_ipc(*evaluate(entries)))
+
+
+if __name__ == "__main__":
+    _serve()

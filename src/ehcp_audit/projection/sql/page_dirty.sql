@@ -1,0 +1,7 @@
+-- The children a page of the log touched: their rows are recomputed.
+INSERT INTO dirty (child_id)
+SELECT DISTINCT p.child_id
+FROM page_events AS e
+JOIN topic_actions AS a ON a.topic = e.topic
+JOIN plans AS p ON p.plan_id = CAST(CAST(e.plan_id AS UUID) AS VARCHAR)
+ORDER BY 1;
