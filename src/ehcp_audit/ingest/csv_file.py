@@ -93,20 +93,23 @@ class ActionLogFile:
                     if parts > 1 and partition_of(values, child_at, parts) != mine:
                         yield [], {}, ""
                         continue
-                    if not any(v.strip() for v in values):
+                    if not "".join(values).strip():
                         yield values, {}, ""
                         continue
                     problem = ""
-                    extra = [v for v in values[width:] if v.strip()]
+                    extra = len(values) > width and any(v.strip() for v in values[width:])
                     if extra:
                         problem = (
                             f"the row has {len(values)} fields but the header has {width} "
                             f"(a comma inside an unquoted value?); the extra fields were: "
                             + ", ".join(repr(v) for v in values[width:])
                         )
-                    elif any(i < len(values) and values[i].strip() for i in unnamed):
+                    elif unnamed and any(
+                        i < len(values) and values[i].strip() for i in unnamed
+                    ):
                         problem = "a value stands in a column with no name in the header"
-                    mapping = {c: v for c, v in zip(columns, values, strict=False) if c}
+                    # Empty cells are left out: a missing column and a blank one are the same.
+                    mapping = {c: v for c, v in zip(columns, values, strict=False) if c and v}
                     yield values, mapping, problem
         except UnicodeDecodeError as exc:
             raise UnusableFileError(f"{self.path.name}: not a UTF-8 CSV file ({exc})") from None
