@@ -90,3 +90,19 @@ def test_a_helper_that_dies_is_an_error_not_a_silent_gap(store: Path) -> None:
         pool.processes[0].wait()
         with pytest.raises(StoreError, match="stopped unexpectedly"):
             list(pool.map(iter([("k", entries)])))
+
+
+def test_prefetched_pages_keep_order_errors_and_stop_early() -> None:
+    assert list(projector.prefetched(iter(range(50)))) == list(range(50))
+
+    def failing() -> object:
+        yield 1
+        raise StoreError("store went away")
+
+    seen = []
+    with pytest.raises(StoreError, match="went away"):
+        seen.extend(projector.prefetched(failing()))  # type: ignore[arg-type]
+    assert seen == [1]
+    pages = projector.prefetched(iter(range(10**6)))
+    assert next(pages) == 0
+    pages.close()  # the reader thread stops instead of reading the rest

@@ -8,9 +8,11 @@ carries on from there: the view ends the same as a clean rebuild.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterator
 from importlib.resources import files
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -32,6 +34,7 @@ PARALLEL_FROM_CHILDREN = 6_000
 ENTRY_FIELDS = "child_id, version, action, occurred_on, details, recorded_by, recorded_at, known_on"
 
 Progress = Callable[[str, int], None]
+T = TypeVar("T")
 
 IMPORT_COLUMNS = (
     "position",
@@ -95,6 +98,42 @@ def sql(name: str) -> str:
     return files("ehcp_audit.projection").joinpath("sql", name).read_text(encoding="utf-8")
 
 
+def prefetched(pages: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """`pages`, read ahead by a thread: the store is read (Python) while DuckDB, which lets go
+    of the GIL, writes the previous page."""
+    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stopping = threading.Event()
+
+    def read() -> None:
+        try:
+            for page in pages:
+                while not stopping.is_set():
+                    try:
+                        ready.put(("page", page), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stopping.is_set():
+                    return
+            ready.put(("end", None))
+        except BaseException as exc:  # handed to the reading side, raised there
+            ready.put(("error", exc))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, value = ready.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stopping.set()
+        reader.join(timeout=5)
+
+
 def _page_table(page: list[LoggedEvent]) -> pa.Table:
     columns: list[tuple[Any, ...]] = (
         list(zip(*page, strict=True)) if page else [() for _ in _PAGE_SCHEMA]
@@ -121,7 +160,7 @@ class Projector:
     def catch_up(self, progress: Progress | None = None, stop: int | None = None) -> int:
         """Apply every notification after the tracked position; returns how many were read."""
         read = 0
-        for page in self.app.log_after(self.position(), PAGE, stop=stop):
+        for page in prefetched(self.app.log_after(self.position(), PAGE, stop=stop)):
             self._apply_page(page)
             read += len(page)
             if progress is not None:
