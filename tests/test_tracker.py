@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -1155,14 +1154,12 @@ def test_a_new_school_is_a_move_dated_by_the_start_column_or_the_import(tmp_path
 
 
 @pytest.mark.slow
-def test_an_xlsx_of_50000_rows_imports_in_under_a_minute(tmp_path) -> None:
+def test_an_xlsx_of_50000_rows_imports_whole(tmp_path) -> None:
+    """At scale every row imports (the time is measured by benchmarks/tracker.py)."""
     path = tmp_path / "big.xlsx"
     write_big_xlsx(path, 50_000)
     settings = store(tmp_path, "big")
     mapping = load_mapping(mapping_file(tmp_path))
-    started = time.perf_counter()
     result = import_tracker(open_app(settings), path, mapping, today=TODAY)
-    took = time.perf_counter() - started
-    print(f"\n50,000-row XLSX tracker: {took:.1f} s ({result.summary()})")
     assert not result.rejected
-    assert took < 60
+    assert result.imported is not None and result.imported.imported > 50_000
