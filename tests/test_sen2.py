@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import time
 from datetime import date, datetime
 from itertools import count
 from pathlib import Path
@@ -573,22 +572,18 @@ def latest_census_year(path: Path) -> int:
     not SAMPLE.exists(),
     reason=f"{SAMPLE.relative_to(ROOT)} is not committed yet (the sample generator writes it)",
 )
-def test_sample_authority_extract_runs_in_seconds(tmp_path: Path) -> None:
+def test_sample_authority_extract_has_every_part(tmp_path: Path) -> None:
+    """(Its time on the sample is measured by benchmarks/run.py, not asserted here.)"""
     db = tmp_path / "sample.sqlite"
     result = CliRunner().invoke(cli, ["--db", str(db), "import", "actions", str(SAMPLE)])
     assert result.exit_code == 0, result.stderr  # the committed sample has no bad rows
     invoke("--db", str(db), "project")
     year = str(latest_census_year(SAMPLE))
     out = tmp_path / "sen2.xlsx"
-    started = time.perf_counter()
     invoke("--db", str(db), "export", "sen2", "--year", year, "--format", "xlsx",
            "--out", str(out))  # fmt: skip
-    xlsx_seconds = time.perf_counter() - started
     message = invoke("--db", str(db), "export", "sen2", "--year", year,
                      "--out", str(tmp_path / "s.csv"))  # fmt: skip
-    seconds = time.perf_counter() - started
-    print(f"\nSEN2 {year} on the sample: xlsx {xlsx_seconds:.1f} s, both {seconds:.1f} s")
-    assert seconds < 20
     book = openpyxl.load_workbook(out, read_only=True)
     assert book.sheetnames == ["active_plans", "ceased_plans", "checks"]
     sheets = {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}

@@ -104,9 +104,7 @@ class ActionLogFile:
                             f"(a comma inside an unquoted value?); the extra fields were: "
                             + ", ".join(repr(v) for v in values[width:])
                         )
-                    elif unnamed and any(
-                        i < len(values) and values[i].strip() for i in unnamed
-                    ):
+                    elif unnamed and any(i < len(values) and values[i].strip() for i in unnamed):
                         problem = "a value stands in a column with no name in the header"
                     # Empty cells are left out: a missing column and a blank one are the same.
                     mapping = {c: v for c, v in zip(columns, values, strict=False) if c and v}
