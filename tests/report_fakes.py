@@ -294,6 +294,9 @@ class FakeReportData:
     def head_hash(self) -> str | None:
         return "9f2c4e1ab7d3c0e5f6a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a7"
 
+    def verification(self) -> str | None:
+        return None  # a store without a chain
+
     def _build_entries(self) -> pd.DataFrame:
         records: list[dict[str, object]] = []
 

@@ -162,3 +162,27 @@ def test_head_hash_follows_the_log(store: str, tmp_path: Path) -> None:
         app.close()
     assert run(store, "import", "actions", generated(tmp_path, 14, seed=2)).exit_code in (0, 3)
     assert run(store, "verify").exit_code == 0
+
+
+def test_the_inspection_pack_prints_the_check_and_the_head(store: str, tmp_path: Path) -> None:
+    """Issue 7: the pack states the verification result beside the head hash."""
+
+    def pack() -> str:
+        out = tmp_path / "reports"
+        result = run(
+            store, "report", "inspection", "--from", "2024-01", "--to", "2026-10", "--out", str(out)
+        )
+        assert result.exit_code == 0, result.output
+        (page,) = out.glob("inspection-*.html")
+        return page.read_text("utf-8")
+
+    app = open_app(Settings(db=store))
+    head = head_hash(app)
+    app.close()
+    intact = pack()
+    assert 'Integrity check</dt><dd class="verification">intact: all ' in intact
+    assert head is not None and head in intact
+    RawStore(store).alter(ALTERED)
+    broken = pack()
+    assert "NOT INTACT: position 120" in broken
+    assert "its stored bytes were altered" in broken

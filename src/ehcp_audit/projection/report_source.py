@@ -59,6 +59,26 @@ class ViewReportData:
     def log_position(self) -> int:
         return self.at_position if self.at_position is not None else self.view.position()
 
+    def verification(self) -> str | None:
+        from ehcp_audit.errors import StoreError
+        from ehcp_audit.integrity import verify
+
+        try:
+            verdict = verify(self.view.app)
+        except StoreError:
+            return None  # this store keeps no chain (an in-memory one)
+        if verdict.problem is not None:
+            return (
+                f"NOT INTACT: {verdict.problem.describe()}. The entries before it match the "
+                "chain; run `ehcp-audit verify` and treat this pack's figures with caution."
+            )
+        head = verdict.head
+        at = f" (head {head.hash.hex()} at position {head.position})" if head is not None else ""
+        return (
+            f"intact: all {verdict.entries:,} entries of the log match their hash chain{at}, "
+            "checked when this report was made"
+        )
+
     def head_hash(self) -> str | None:
         from ehcp_audit.integrity import head_hash
 

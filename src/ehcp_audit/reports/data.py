@@ -40,3 +40,8 @@ class ReportData(Protocol):
     def head_hash(self) -> str | None:
         """The head of the integrity chain, or None while there is none."""
         ...
+
+    def verification(self) -> str | None:
+        """The result of checking the whole log against its hash chain now, in plain words
+        (None where the store keeps no chain)."""
+        ...

@@ -78,7 +78,7 @@ def inspection_context(
         return InspectionContext(
             title=f"EHCP annual review compliance: inspection pack, {period_label}",
             period_label=period_label,
-            provenance=provenance(con, data, as_of, command),
+            provenance=provenance(con, data, as_of, command, verify=True),
             headline_rule=HEADLINE_RATE,
             status_rules=STATUS_RULES,
             legal_sources=SOURCES,

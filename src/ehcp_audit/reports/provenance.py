@@ -13,6 +13,7 @@ from ehcp_audit.analytics.relations import register_entries, register_rejected
 from ehcp_audit.reports.data import ReportData
 
 NOT_YET = "not yet available"
+NOT_CHAINED = "not available: this store keeps no hash chain"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Provenance:
     rejected: int
     sources: tuple[Source, ...]
     reproduce: str
+    verification: str = ""
 
 
 def load_log(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
@@ -49,9 +51,14 @@ def reproduce_line(words: list[str], position: int) -> str:
 
 
 def provenance(
-    con: duckdb.DuckDBPyConnection, data: ReportData, as_of: date, command: list[str]
+    con: duckdb.DuckDBPyConnection,
+    data: ReportData,
+    as_of: date,
+    command: list[str],
+    verify: bool = False,
 ) -> Provenance:
-    """`command`: the report sub-command and its options, e.g. ['monthly', '--month', '2025-03']."""
+    """`command`: the report sub-command and its options, e.g. ['monthly', '--month', '2025-03'];
+    `verify`: also check the whole log against its hash chain (the inspection pack)."""
     sources = tuple(
         Source(
             name=r["source"] or "",
@@ -74,4 +81,5 @@ def provenance(
         rejected=records(con, "rejected_count")[0]["rejected"],
         sources=sources,
         reproduce=reproduce_line(command, position),
+        verification=(data.verification() or NOT_CHAINED) if verify else "",
     )
