@@ -25,11 +25,13 @@ from ehcp_audit.projection.evaluator import Helpers, evaluate, helper_count
 from ehcp_audit.projection.records import BASE_COLUMNS, ENTRY_COLUMNS
 
 PAGE = 10_000
+BIG_PAGE = 50_000
 ACTION_OF_TOPIC = {cls.TOPIC: action for action, cls in EVENT_CLASSES.items()}
 OPENED = Plan.Opened.TOPIC
 IMPORT_COMPLETED = ImportLog.Completed.TOPIC
 CHILDREN_PER_CHUNK = 2_000
-# Fewer dirty children than this are judged here: helper processes take a second to start.
+# Fewer dirty children than this are judged here: each chunk costs the projector two scans of
+# the view, so a daily catch-up of a few thousand children is quicker in one process.
 PARALLEL_FROM_CHILDREN = 6_000
 ENTRY_FIELDS = "child_id, version, action, occurred_on, details, recorded_by, recorded_at, known_on"
 
@@ -134,6 +136,10 @@ def prefetched(pages: Iterator[T], depth: int = 2) -> Iterator[T]:
         reader.join(timeout=5)
 
 
+def _ids(children: list[str]) -> pa.Table:
+    return pa.Table.from_arrays([pa.array(children, pa.string())], names=["child_id"])
+
+
 def _page_table(page: list[LoggedEvent]) -> pa.Table:
     columns: list[tuple[Any, ...]] = (
         list(zip(*page, strict=True)) if page else [() for _ in _PAGE_SCHEMA]
@@ -150,7 +156,13 @@ class Projector:
         self.app = app
         con.register(
             "topic_actions",
-            pa.table({"topic": list(ACTION_OF_TOPIC), "action": list(ACTION_OF_TOPIC.values())}),
+            pa.Table.from_arrays(
+                [
+                    pa.array(list(ACTION_OF_TOPIC), pa.string()),
+                    pa.array(list(ACTION_OF_TOPIC.values()), pa.string()),
+                ],
+                names=["topic", "action"],
+            ),
         )
 
     def position(self) -> int:
@@ -160,7 +172,12 @@ class Projector:
     def catch_up(self, progress: Progress | None = None, stop: int | None = None) -> int:
         """Apply every notification after the tracked position; returns how many were read."""
         read = 0
-        for page in prefetched(self.app.log_after(self.position(), PAGE, stop=stop)):
+        start = self.position()
+        behind = (stop if stop is not None else self.app.log_position()) - start
+        # Far behind (a rebuild): bigger pages, which DuckDB writes on all cores, in fewer
+        # transactions. Each page is still written with its position in one transaction.
+        page_size = BIG_PAGE if behind > 2 * BIG_PAGE else PAGE
+        for page in prefetched(self.app.log_after(start, page_size, stop=stop)):
             self._apply_page(page)
             read += len(page)
             if progress is not None:
@@ -227,10 +244,12 @@ class Projector:
                 "SELECT DISTINCT child_id FROM dirty ORDER BY child_id"
             ).fetchall()
         ]
-        chunks = [
-            dirty[i : i + CHILDREN_PER_CHUNK] for i in range(0, len(dirty), CHILDREN_PER_CHUNK)
-        ]
         helpers = helper_count() if len(dirty) >= PARALLEL_FROM_CHILDREN else 0
+        # Chunks small enough that every helper gets a few, large enough to pay their way.
+        size = CHILDREN_PER_CHUNK
+        if helpers >= 2:
+            size = max(100, min(size, -(-len(dirty) // (2 * helpers))))
+        chunks = [dirty[i : i + size] for i in range(0, len(dirty), size)]
         if helpers < 2:
             for chunk in chunks:
                 base, children = evaluate(self._entries_of(chunk))
@@ -247,7 +266,7 @@ class Projector:
 
     def _entries_of(self, chunk: list[str]) -> pa.Table:
         con = self.con
-        con.register("chunk_ids", pa.table({"child_id": chunk}))
+        con.register("chunk_ids", _ids(chunk))
         try:
             return con.sql(
                 f"SELECT {ENTRY_FIELDS} FROM entries "
@@ -260,7 +279,7 @@ class Projector:
         """The chunk's base rows and last dates replace its old ones, and it is no longer
         dirty: one transaction."""
         con = self.con
-        con.register("chunk_ids", pa.table({"child_id": chunk}))
+        con.register("chunk_ids", _ids(chunk))
         try:
             con.execute("BEGIN TRANSACTION")
             try:

@@ -6,16 +6,18 @@ from collections.abc import Iterator
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from ehcp_audit.application import EhcpAudit
 from ehcp_audit.errors import StoreError
 from ehcp_audit.projection.projector import ENTRY_FIELDS, Progress, Projector
 from ehcp_audit.projection.records import ROW_COLUMNS, entries_by_child, row_tuple
 from ehcp_audit.rules.compliance import evaluate_child
+
+if TYPE_CHECKING:
+    import pandas as pd  # imported where answers are built: `project` never needs it
 
 SLOW_CHUNK = 5_000
 
@@ -78,6 +80,8 @@ class ComplianceView:
         self, as_of: date, known_on: date | None = None, at_position: int | None = None
     ) -> pd.DataFrame:
         """Every compliance row as of `as_of` (as known on `known_on`), sorted per RULES.md."""
+        import pandas as pd
+
         if known_on is None and at_position is None:
             settled = self.con.execute(sql("sql/compliance_settled.sql"), {"as_of": as_of}).df()
             open_children = "SELECT child_id FROM children WHERE last_on > $as_of"
@@ -116,6 +120,8 @@ class ComplianceView:
         known_on: date | None,
         at_position: int | None,
     ) -> Iterator[tuple[Any, ...]]:
+        import pandas as pd
+
         children = [r[0] for r in self.con.execute(children_query, params).fetchall()]
         limit = at_position if at_position is not None else 2**62
         for start in range(0, len(children), SLOW_CHUNK):
