@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from hashlib import sha256
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -37,6 +38,18 @@ def _frame(data: bytes) -> bytes:
 
 def as_uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(value)
+
+
+def link_from_row(row: Any) -> Link:
+    """A chain table row (a mapping of its columns, from either store) as a Link."""
+    return Link(
+        row["position"],
+        as_uuid(row["originator_id"]),
+        row["originator_version"],
+        row["topic"],
+        bytes(row["state_sha256"]),
+        bytes(row["hash"]),
+    )
 
 
 _ID_FRAME = _frame(bytes(16))[:8]  # a UUID is always 16 bytes

@@ -14,23 +14,12 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
 from ehcp_audit.errors import StoreError
-from ehcp_audit.integrity.chain import GENESIS, TABLE, Link, as_uuid, chunks, links
+from ehcp_audit.integrity.chain import GENESIS, TABLE, Link, as_uuid, chunks, link_from_row, links
 
 # Several processes opening a new database at once would race on CREATE TYPE/TABLE/FUNCTION.
 _CREATE_LOCK = 0x65686370_61756474  # pg_advisory_lock key ("ehcpaudt"), one per database
 
 _COLUMNS = SQL("position, originator_id, originator_version, topic, state_sha256, hash")
-
-
-def _link(row: DictRow) -> Link:
-    return Link(
-        row["position"],
-        as_uuid(row["originator_id"]),
-        row["originator_version"],
-        row["topic"],
-        bytes(row["state_sha256"]),
-        bytes(row["hash"]),
-    )
 
 
 def _params(link: Link) -> tuple[Any, ...]:
@@ -132,7 +121,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             ),
             (after, limit),
         )
-        return [_link(r) for r in rows]
+        return [link_from_row(r) for r in rows]
 
     def head_link(self, at_position: int | None = None) -> Link | None:
         rows = self._query(
@@ -141,7 +130,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             ),
             (at_position if at_position is not None else 2**62,),
         )
-        return _link(rows[0]) if rows else None
+        return link_from_row(rows[0]) if rows else None
 
     def chained_position(self, originator_id: UUID, originator_version: int) -> int | None:
         rows = self._query(

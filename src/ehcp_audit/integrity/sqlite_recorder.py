@@ -10,22 +10,11 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from ehcp_audit.errors import StoreError
-from ehcp_audit.integrity.chain import GENESIS, TABLE, Link, chunks, link_rows
+from ehcp_audit.integrity.chain import GENESIS, TABLE, Link, chunks, link_from_row, link_rows
 
 CACHE_KIB = 256 * 1024
 _COLUMNS = "position, originator_id, originator_version, topic, state_sha256, hash"
 _INSERT = f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
-
-
-def _link(row: Any) -> Link:
-    return Link(
-        row["position"],
-        UUID(row["originator_id"]),
-        row["originator_version"],
-        row["topic"],
-        bytes(row["state_sha256"]),
-        bytes(row["hash"]),
-    )
 
 
 def _params(link: Link) -> tuple[Any, ...]:
@@ -120,7 +109,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 f"SELECT {_COLUMNS} FROM {TABLE} WHERE position > ? ORDER BY position LIMIT ?",
                 (after, limit),
             )
-            return [_link(row) for row in c.fetchall()]
+            return [link_from_row(row) for row in c.fetchall()]
 
     def head_link(self, at_position: int | None = None) -> Link | None:
         with self.datastore.transaction(commit=False) as c:
@@ -130,7 +119,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 (at_position if at_position is not None else 2**62,),
             )
             row = c.fetchone()
-            return _link(row) if row is not None else None
+            return link_from_row(row) if row is not None else None
 
     def chained_position(self, originator_id: UUID, originator_version: int) -> int | None:
         with self.datastore.transaction(commit=False) as c:
