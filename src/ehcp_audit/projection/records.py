@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from ehcp_audit.domain.entry import Entry
@@ -48,6 +49,14 @@ ROW_COLUMNS = (
 )
 
 
+@lru_cache(maxsize=1 << 16)
+def _details(text: str) -> dict[str, str]:
+    # Cached: the same detail columns (a role, a list of attendees) recur across entries, and
+    # entries never change their details (domain/entry.py), so one dict can serve them all.
+    details: dict[str, str] = json.loads(text)
+    return details
+
+
 def entries_by_child(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, list[Entry]]]:
     """Group (child_id, version, action, occurred_on, details, recorded_by, recorded_at,
     known_on) rows, ordered by child, into each child's entries."""
@@ -63,7 +72,7 @@ def entries_by_child(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, lis
                 child_id=child_id,
                 action=action,
                 occurred_on=occurred_on,
-                details=json.loads(details),
+                details=_details(details),
                 recorded_by=recorded_by or "",
                 recorded_at=recorded_at or "",
                 seq=version,
