@@ -1163,3 +1163,26 @@ def test_an_xlsx_of_50000_rows_imports_whole(tmp_path) -> None:
     result = import_tracker(open_app(settings), path, mapping, today=TODAY)
     assert not result.rejected
     assert result.imported is not None and result.imported.imported > 50_000
+
+
+def test_a_review_still_booked_after_the_plan_ceased_is_dated_by_the_cessation(tmp_path) -> None:
+    """A tracker keeps showing the booked date of a review the cessation cancelled: the
+    booking was made while the plan was open, so it is dated no later than the cessation
+    (not on the booked day, which would be after the plan ceased and rejected)."""
+    settings = store(tmp_path, "ceased")
+    mapping = parse_mapping(
+        tomllib.loads(
+            SMALL_MAPPING.replace(
+                'decision = "Decision"\n',
+                'decision = "Decision"\nplan_ceased = "Plan ceased"\nceased_reason = "Reason"\n',
+            )
+        )
+    )
+    path = tmp_path / "ceased.csv"
+    row = ["C1", "10/05/2012", "123456", "16/01/2023", "10/07/2024", "", "", "", "", "22/05/2024"]
+    write_csv_rows(path, [[*SMALL_HEADER, "Plan ceased", "Reason"], [*row, "moved away"]])
+    result = import_tracker(open_app(settings), path, mapping, today=TODAY)
+    assert not result.rejected, result.summary()
+    entries = tracker_entries(settings, "C1")
+    assert ("review_scheduled", "2024-05-22", "meeting_on=2024-07-10") in entries
+    assert ("plan_ceased", "2024-05-22", "reason=moved away") in entries

@@ -294,10 +294,18 @@ class _Builder:
 
     def _booked_on(self) -> date:
         """When the booking was made: its own column, else the earliest the row shows it
-        known (its invitations, papers or meeting, the booked day) but not after today."""
+        known (its invitations, papers or meeting, the booked day) but not after today, nor
+        after the plan ceased (a review still showing as booked for a ceased plan was booked
+        while the plan was open; the meeting itself never happened)."""
         if "booked_on" in self.row.dates:
             return self.row.dates["booked_on"]
-        keys = ("invitations_sent", "papers_circulated", "meeting_held", "meeting_booked")
+        keys = (
+            "invitations_sent",
+            "papers_circulated",
+            "meeting_held",
+            "meeting_booked",
+            "plan_ceased",
+        )
         return min([self.today, *(self.row.dates[k] for k in keys if k in self.row.dates)])
 
     def step(self, action: str) -> Fact | None:
