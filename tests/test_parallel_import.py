@@ -58,12 +58,14 @@ def salted_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return log
 
 
-def _import(store: Path, log: Path, workers: int) -> tuple[object, pd.DataFrame, pd.DataFrame]:
+def _import(
+    store: Path | str, log: Path, workers: int, rejects: Path | None = None
+) -> tuple[object, pd.DataFrame, pd.DataFrame]:
     settings = Settings(db=str(store))
     app = open_app(settings)
-    result = import_actions(
-        app, log, today=TODAY, rejects_path=store.with_suffix(".rejects.csv"), workers=workers
-    )
+    if rejects is None and isinstance(store, Path):
+        rejects = store.with_suffix(".rejects.csv")
+    result = import_actions(app, log, today=TODAY, rejects_path=rejects, workers=workers)
     with open_view(settings, app) as view:
         view.catch_up()
         compliance = view.compliance(TODAY)
@@ -87,6 +89,20 @@ def test_two_processes_give_the_same_events_rejections_and_export(
     ).read_bytes()
     pd.testing.assert_frame_equal(two_export, one_export)
     pd.testing.assert_frame_equal(two_imports, one_imports)
+
+
+@pytest.mark.postgres
+def test_two_processes_into_postgresql_equal_one_into_sqlite(
+    tmp_path: Path, salted_log: Path, fresh_postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the PostgreSQL store's view file is written here
+    one, one_export, _ = _import(tmp_path / "one.sqlite", salted_log, workers=1)
+    two, two_export, _ = _import(
+        fresh_postgres_url, salted_log, workers=2, rejects=tmp_path / "pg.rejects.csv"
+    )
+    assert (two.rows, two.imported, two.duplicates) == (one.rows, one.imported, one.duplicates)
+    assert [(r.row, r.error) for r in two.rejections] == [(r.row, r.error) for r in one.rejections]
+    pd.testing.assert_frame_equal(two_export, one_export)
 
 
 def test_reimporting_in_parallel_adds_nothing(tmp_path: Path, salted_log: Path) -> None:
