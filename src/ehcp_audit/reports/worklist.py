@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import duckdb
 
@@ -35,23 +36,25 @@ def _items(
 ) -> list[Item]:
     items: list[Item] = []
     for row in records(con, query, **params):
-        step = STEPS.get(row["measure"], Step(row["measure"], "", ""))
-        urn = row["school_urn"] or ""
-        items.append(
-            Item(
-                child_id=row["child_id"],
-                cycle=row["cycle"],
-                school_urn=urn,
-                school_name=names.get(urn, ""),
-                measure=row["measure"],
-                step=step.title,
-                deadline=row["deadline"],
-                days=row[days_column],
-                next_action=step.next_action,
-                owner=step.owner,
-            )
-        )
+        step, common = _common(row, names)
+        items.append(Item(**common, days=row[days_column], next_action=step.next_action))
     return items
+
+
+def _common(row: dict[str, Any], names: dict[str, str]) -> tuple[Step, dict[str, Any]]:
+    """The step of a compliance row, and what every listed item says of it."""
+    step = STEPS.get(row["measure"], Step(row["measure"], "", ""))
+    urn = row["school_urn"] or ""
+    return step, {
+        "child_id": row["child_id"],
+        "cycle": row["cycle"],
+        "school_urn": urn,
+        "school_name": names.get(urn, ""),
+        "measure": row["measure"],
+        "step": step.title,
+        "deadline": row["deadline"],
+        "owner": step.owner,
+    }
 
 
 def overdue_items(
@@ -135,21 +138,13 @@ def missed_items(
     """The month's missed rows (the `missed` counts of its headline figures), one per row."""
     items: list[MissedItem] = []
     for row in records(con, "missed_items", start=start, end=end, school_urn=school_urn):
-        step = STEPS.get(row["measure"], Step(row["measure"], "", ""))
-        urn = row["school_urn"] or ""
+        _, common = _common(row, names)
         items.append(
             MissedItem(
-                child_id=row["child_id"],
-                cycle=row["cycle"],
-                school_urn=urn,
-                school_name=names.get(urn, ""),
-                measure=row["measure"],
-                step=step.title,
-                deadline=row["deadline"],
+                **common,
                 done_on=row["done_on"],
                 days_late=row["days_late"],
                 what_happened=_what_happened(row),
-                owner=step.owner,
             )
         )
     return items
