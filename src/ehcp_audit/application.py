@@ -6,14 +6,14 @@ values; library errors become the project's own (errors.py) here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.persistence import IntegrityError, MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import Environment, EnvType
 
 from ehcp_audit.domain.entry import Entry
@@ -64,6 +64,9 @@ class EhcpAudit(Application[UUID]):
 
     def plans(self, child_ids: Iterable[str]) -> dict[str, Plan]:
         """The existing plans of these children (children with none are left out)."""
+        select = getattr(self.recorder, "select_streams", None)
+        if select is not None and self.snapshots is None and self.repository.cache is None:
+            return self._plans_at_once(select, list(child_ids))
         found: dict[str, Plan] = {}
         for child_id in child_ids:
             try:
@@ -72,6 +75,19 @@ class EhcpAudit(Application[UUID]):
                 continue
             except MapperDeserialisationError as exc:
                 raise StoreError(unreadable(bool(self.env.get("CIPHER_KEY")))) from exc
+        return found
+
+    def _plans_at_once(
+        self, select: Callable[[list[UUID]], dict[UUID, list[StoredEvent]]], child_ids: list[str]
+    ) -> dict[str, Plan]:
+        ids = {plan_id(child_id): child_id for child_id in child_ids}
+        found: dict[str, Plan] = {}
+        try:
+            for stream, stored in select(list(ids)).items():
+                events = [self.mapper.to_domain_event(s) for s in stored]
+                found[ids[stream]] = cast(Plan, project_aggregate(None, events))
+        except MapperDeserialisationError as exc:
+            raise StoreError(unreadable(bool(self.env.get("CIPHER_KEY")))) from exc
         return found
 
     def entries(self, child_id: str) -> list[Entry]:

@@ -108,6 +108,23 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         if columns:
             curs.execute(self.insert_links, [list(c) for c in columns])
 
+    def select_streams(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
+        """The stored events of many streams, in version order, in one query."""
+        rows = self._query(
+            SQL(
+                "SELECT originator_id, originator_version, topic, state FROM {}.{} "
+                "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+            ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name)),
+            (list(originator_ids),),
+        )
+        found: dict[UUID, list[StoredEvent]] = {}
+        for row in rows:
+            key = row["originator_id"]
+            found.setdefault(key, []).append(
+                StoredEvent(key, row["originator_version"], row["topic"], bytes(row["state"]))
+            )
+        return found
+
     # -- reading and rewriting the chain (integrity.verify) -------------------------------------
     def _query(self, statement: Composed, params: Sequence[Any]) -> list[DictRow]:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:

@@ -13,6 +13,7 @@ from ehcp_audit.errors import StoreError
 from ehcp_audit.integrity.chain import GENESIS, TABLE, Link, chunks, link_from_row, link_rows
 
 CACHE_KIB = 256 * 1024
+STREAMS_PER_QUERY = 500
 _COLUMNS = "position, originator_id, originator_version, topic, state_sha256, hash"
 _INSERT = f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)"
 
@@ -101,6 +102,24 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 (after, limit),
             )
             return [tuple(row) for row in c.fetchall()]
+
+    def select_streams(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
+        """The stored events of many streams, in version order, in one read (an import loads
+        a thousand children's plans at a time; one query each cost it a quarter of its time)."""
+        found: dict[UUID, list[StoredEvent]] = {}
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(originator_ids), STREAMS_PER_QUERY):
+                ids = [i.hex for i in originator_ids[start : start + STREAMS_PER_QUERY]]
+                c.execute(
+                    "SELECT originator_id, originator_version, topic, state "
+                    f"FROM {self.events_table_name} WHERE originator_id IN "
+                    f"({', '.join('?' * len(ids))}) ORDER BY originator_id, originator_version",
+                    ids,
+                )
+                for stream, version, topic, state in c.fetchall():
+                    key = UUID(stream)
+                    found.setdefault(key, []).append(StoredEvent(key, version, topic, state))
+        return found
 
     # -- reading and rewriting the chain (integrity.verify) -------------------------------------
     def select_links(self, after: int, limit: int) -> list[Link]:
