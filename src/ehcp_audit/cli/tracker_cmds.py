@@ -109,6 +109,7 @@ def _display_order(change: Change) -> tuple[int, str, int]:
 
 def _print_plan(result: TrackerResult) -> None:
     plan = result.plan
+    assert plan is not None  # a dry run plans in one process
     if plan.orphans:
         click.echo("rows without a usable child id")
         for change in plan.orphans:

@@ -100,9 +100,11 @@ def import_children(
     strict: bool,
     today: date,
     progress: Progress | None,
+    source_row: Callable[[int], int] | None = None,
 ) -> dict[int, tuple[str, str]]:
     """Parse, judge and record the source's rows (counted into `result`); the rejected rows
-    by row number, as (column, reason). No import log is written here."""
+    by row number, as (column, reason). No import log is written here. Each entry keeps its
+    row number as its source row unless `source_row` says otherwise (a tracker's row)."""
     by_child, problems = _parse(log, today, result)
     rejected_rows: dict[int, tuple[str, str]] = dict(problems)
 
@@ -118,7 +120,9 @@ def import_children(
     if not result.strict_aborted:
         source = f"{log.name} sha256:{log.sha256[:16]}"
         for batch in batches:
-            imported, duplicates = _record_batch(app, batch, by_child, rejected_rows, source)
+            imported, duplicates = _record_batch(
+                app, batch, by_child, rejected_rows, source, source_row
+            )
             result.imported += imported
             result.duplicates += duplicates
             if progress is not None:
@@ -205,12 +209,16 @@ def _record_batch(
     by_child: dict[str, list[Candidate]],
     rejected_rows: dict[int, tuple[str, str]],
     source: str,
+    source_row: Callable[[int], int] | None,
 ) -> tuple[int, int]:
     for attempt in range(RETRIES):
         trial: dict[int, tuple[str, str]] = {}
         accepted, plans, duplicates = _judge(app, batch, by_child, trial)
         recordings = {
-            child: [Recording(c.entry, source, c.row) for c in candidates]
+            child: [
+                Recording(c.entry, source, source_row(c.row) if source_row else c.row)
+                for c in candidates
+            ]
             for child, candidates in accepted.items()
         }
         try:

@@ -3,7 +3,7 @@ the action-log importer's own admission rules (so a dry run predicts the import 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,6 +14,7 @@ from ehcp_audit.domain.plan import entry_from_event
 from ehcp_audit.ingest.csv_file import sha256_of
 from ehcp_audit.ingest.row_parser import CHILD_ID
 from ehcp_audit.ingest.tracker.changes import RECORD, REJECT, VOID, Change, ChildChanges
+from ehcp_audit.ingest.tracker.headers import Header
 from ehcp_audit.ingest.tracker.mapping import TrackerMapping
 from ehcp_audit.ingest.tracker.reader import open_table
 from ehcp_audit.ingest.tracker.rows import RowFacts, TrackerRow, read_row, row_facts
@@ -56,18 +57,30 @@ def plan_tracker(
     today = today or date.today()
     with open_table(path, mapping, sheet) as table:
         plan = TrackerPlan(path.name, sha256_of(path), table.where, table.header.names)
-        by_child: dict[str, list[RowFacts]] = {}
-        for number, values in table.rows:
-            row = read_row(number, values, table.header, mapping, today)
-            if row is None:
-                continue
-            plan.rows[number] = row
-            facts = row_facts(row, mapping, today)
-            if CHILD_ID.fullmatch(row.child_id):
-                by_child.setdefault(row.child_id, []).append(facts)
-            else:
-                plan.orphans.extend(Change(REJECT, f) for f in facts.rejected)
-    reason = f"changed in tracker {path.name} on {today}"
+        return plan_rows(app, plan, table.header, table.rows, mapping, today)
+
+
+def plan_rows(
+    app: EhcpAudit,
+    plan: TrackerPlan,
+    header: Header,
+    rows: Iterable[tuple[int, list[object]]],
+    mapping: TrackerMapping,
+    today: date,
+) -> TrackerPlan:
+    """Plan these rows of the tracker (all of them, or one process's share of children)."""
+    by_child: dict[str, list[RowFacts]] = {}
+    for number, values in rows:
+        row = read_row(number, values, header, mapping, today)
+        if row is None:
+            continue
+        plan.rows[number] = row
+        facts = row_facts(row, mapping, today)
+        if CHILD_ID.fullmatch(row.child_id):
+            by_child.setdefault(row.child_id, []).append(facts)
+        else:
+            plan.orphans.extend(Change(REJECT, f) for f in facts.rejected)
+    reason = f"changed in tracker {plan.file_name} on {today}"
     children = list(by_child)
     for start in range(0, len(children), CHILDREN_PER_BATCH):
         batch = children[start : start + CHILDREN_PER_BATCH]
@@ -77,8 +90,10 @@ def plan_tracker(
             events = aggregate.entries if aggregate is not None else []
             recorded = [(entry_from_event(child_id, e), e.source) for e in events]
             child = ChildChanges(child_id, recorded, today, reason)
-            rows = by_child[child_id]
-            for facts in sorted(rows, key=_cycle_order) if len(rows) > 1 else rows:
+            rows_of_child = by_child[child_id]
+            for facts in (
+                sorted(rows_of_child, key=_cycle_order) if len(rows_of_child) > 1 else rows_of_child
+            ):
                 child.apply(facts)
             judge(child, [entry for entry, _ in recorded])
             plan.children[child_id] = child

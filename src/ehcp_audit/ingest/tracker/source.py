@@ -43,3 +43,7 @@ class TrackerSource:
 
     def change_at(self, row: int) -> Change:
         return self.changes[row - 1]
+
+    def source_row(self, row: int) -> int:
+        """The tracker row a change comes from: its entries' source row."""
+        return self.changes[row - 1].fact.row_number
