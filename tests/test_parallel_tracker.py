@@ -134,3 +134,27 @@ def test_a_dry_run_or_strict_import_stays_in_one_process(
     assert dry.imported is None and dry.plan is not None
     strict = import_tracker(app, trackers[0], mapping, today=TODAY, strict=True, workers=2)
     assert strict.strict_aborted
+
+
+def test_a_planned_change_holds_the_entry_its_row_parses_to(
+    tmp_path: Path, trackers: tuple[Path, Path]
+) -> None:
+    """The importer takes a tracker's planned entries as they are, without parsing the rows
+    again: so each must be what parsing its action-log row gives."""
+    from ehcp_audit.ingest.row_parser import parse_row
+    from ehcp_audit.ingest.tracker.changes import RECORD, VOID
+
+    settings = Settings(db=str(tmp_path / "p.sqlite"))
+    app = open_app(settings)
+    mapping = load_mapping(mapping_file(tmp_path))
+    plans = [import_tracker(app, trackers[0], mapping, today=TODAY, dry_run=True).plan]
+    import_tracker(app, trackers[0], mapping, today=TODAY, workers=1)
+    plans.append(import_tracker(app, trackers[1], mapping, today=TODAY, dry_run=True).plan)
+    checked = {VOID: 0, RECORD: 0}
+    for plan in plans:
+        assert plan is not None
+        for change in plan.changes():
+            if change.kind in checked:
+                assert change.fact.entry == parse_row(change.fact.values, TODAY)
+                checked[change.kind] += 1
+    assert checked[RECORD] > 1000 and checked[VOID] >= 4

@@ -162,6 +162,15 @@ def _parse(
 ) -> tuple[dict[str, list[Candidate]], dict[int, tuple[str, str]]]:
     by_child: dict[str, list[Candidate]] = {}
     problems: dict[int, tuple[str, str]] = {}
+    parsed = getattr(log, "parsed", None)
+    if parsed is not None:  # a tracker's rows, parsed by parse_row when it was planned
+        for number, entry, problem in parsed():
+            result.rows += 1
+            if entry is None:
+                problems[number] = ("", problem)
+            else:
+                by_child.setdefault(entry.child_id, []).append(Candidate(number, entry))
+        return by_child, problems
     for number, (_, mapping, problem) in enumerate(log.rows(), start=1):
         if not mapping and not problem:
             continue  # a blank line: numbered, but nothing to import or reject

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.vocabulary import COLUMNS
 from ehcp_audit.ingest.csv_file import Row
 from ehcp_audit.ingest.tracker.changes import REJECT, TRACKER_PREFIX, Change
@@ -40,6 +41,16 @@ class TrackerSource:
             values = change.fact.values
             problem = problem_text(change) if change.kind == REJECT else ""
             yield [values.get(c, "") for c in COLUMNS], dict(values), problem
+
+    def parsed(self) -> Iterator[tuple[int, Entry | None, str]]:
+        """Each row's entry as `parse_row` made it when the change was planned (parsing the
+        row again gives the same entry: tests/test_parallel_tracker.py), or its problem."""
+        for number, change in enumerate(self.changes, start=1):
+            if change.kind == REJECT:
+                yield number, None, problem_text(change)
+            else:
+                assert change.fact.entry is not None
+                yield number, change.fact.entry, ""
 
     def change_at(self, row: int) -> Change:
         return self.changes[row - 1]
