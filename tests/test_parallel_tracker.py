@@ -5,6 +5,7 @@ on a first import and on a re-import that voids and re-records changed dates."""
 from __future__ import annotations
 
 import csv
+import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 
 from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.config import Settings
+from ehcp_audit.ingest.parallel import MAX_WORKERS
 from ehcp_audit.ingest.tracker import import_tracker, load_mapping
 from ehcp_audit.ingest.tracker.parallel import share_of
 from ehcp_audit.integrity import verify
@@ -158,3 +160,27 @@ def test_a_planned_change_holds_the_entry_its_row_parses_to(
                 assert change.fact.entry == parse_row(change.fact.values, TODAY)
                 checked[change.kind] += 1
     assert checked[RECORD] > 1000 and checked[VOID] >= 4
+
+
+def test_a_tracker_of_a_mebibyte_or_more_is_imported_in_parts(
+    tmp_path: Path, trackers: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ehcp_audit.ingest.tracker import importer, parallel
+
+    monkeypatch.delenv("EHCP_AUDIT_IMPORT_WORKERS", raising=False)
+    real = parallel.import_tracker_in_parts
+    parts: list[int] = []
+
+    def counted(*args: object) -> object:
+        parts.append(args[5])  # type: ignore[arg-type]
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "import_tracker_in_parts", counted)
+    mapping = load_mapping(mapping_file(tmp_path))
+    small = import_tracker(open_app(Settings(db=str(tmp_path / "a.sqlite"))), trackers[0], mapping)
+    assert parts == [] and not small.strict_aborted
+    monkeypatch.setattr(importer, "PARALLEL_FROM_BYTES", trackers[0].stat().st_size)
+    large = import_tracker(open_app(Settings(db=str(tmp_path / "b.sqlite"))), trackers[0], mapping)
+    cores = min(MAX_WORKERS, len(os.sched_getaffinity(0)))
+    assert parts == ([cores] if cores > 1 else [])
+    assert large.summary() == small.summary()

@@ -38,7 +38,9 @@ _SHARED_STORES = ("eventsourcing.sqlite", "eventsourcing.postgres")
 Rejected = dict[int, tuple[str, str]]
 
 
-def parts_for(app: EhcpAudit, path: Path, workers: int | None) -> int:
+def parts_for(
+    app: EhcpAudit, path: Path, workers: int | None, from_bytes: int | None = None
+) -> int:
     """How many processes to import this file with (1: here, in this process)."""
     dbname = app.env.get("SQLITE_DBNAME") or ""
     if app.env.get("PERSISTENCE_MODULE") not in _SHARED_STORES or (
@@ -49,7 +51,7 @@ def parts_for(app: EhcpAudit, path: Path, workers: int | None) -> int:
         configured = os.environ.get("EHCP_AUDIT_IMPORT_WORKERS", "")
         if configured.isdigit() and int(configured) > 0:
             workers = int(configured)
-        elif path.stat().st_size < PARALLEL_FROM_BYTES:
+        elif path.stat().st_size < (from_bytes or PARALLEL_FROM_BYTES):
             return 1
         else:
             workers = min(MAX_WORKERS, len(os.sched_getaffinity(0)))
