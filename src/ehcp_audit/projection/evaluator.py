@@ -14,42 +14,62 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import IO, Any
-
-import pyarrow as pa
+from functools import cache
+from typing import IO, TYPE_CHECKING, Any
 
 from ehcp_audit.errors import StoreError
-from ehcp_audit.projection.records import BASE_COLUMNS, base_row_tuple, entries_by_child
+from ehcp_audit.projection.records import BASE_COLUMNS, base_entries_by_child, base_row_tuple
 from ehcp_audit.rules.compliance import evaluate_base
 from ehcp_audit.rules.effective import apply_voids
 
-_BASE_TYPES = {
-    "cycle": pa.int32(),
-    "due_on": pa.date32(),
-    "meeting_on": pa.date32(),
-    "deadline": pa.date32(),
-    "done_on": pa.date32(),
-    "visible_from": pa.date32(),
-}
-BASE_SCHEMA = pa.schema([(c, _BASE_TYPES.get(c, pa.string())) for c in BASE_COLUMNS])
-CHILDREN_SCHEMA = pa.schema([("child_id", pa.string()), ("last_on", pa.date32())])
+if TYPE_CHECKING:
+    # Imported where tables are built: pyarrow (and the pandas it loads on its first
+    # conversion) is about half a second that a small catch-up does without.
+    import pyarrow as pa
 
 
-def evaluate(entries: pa.Table) -> tuple[pa.Table, pa.Table]:
-    """Base rows and (child_id, last_on) for entries ordered by child and version."""
-    columns = [entries.column(i).to_pylist() for i in range(entries.num_columns)]
+@cache
+def schemas() -> tuple[pa.Schema, pa.Schema]:
+    """The Arrow schemas of base rows and of (child_id, last_on)."""
+    import pyarrow as pa
+
+    dates = {"due_on", "meeting_on", "deadline", "done_on", "visible_from"}
+    base = pa.schema(
+        [
+            (c, pa.int32() if c == "cycle" else pa.date32() if c in dates else pa.string())
+            for c in BASE_COLUMNS
+        ]
+    )
+    return base, pa.schema([("child_id", pa.string()), ("last_on", pa.date32())])
+
+
+def evaluate_rows(
+    entries: Iterable[tuple[Any, ...]],
+) -> tuple[list[tuple[Any, ...]], list[tuple[str, date | None]]]:
+    """Base rows and (child_id, last_on) for records.BASE_ENTRY_FIELDS rows ordered by child
+    and version."""
     base: list[tuple[Any, ...]] = []
     last_on: list[tuple[str, date | None]] = []
-    for child_id, child_entries in entries_by_child(zip(*columns, strict=True)):
+    for child_id, child_entries in base_entries_by_child(entries):
         effective = apply_voids(child_entries)
         last_on.append((child_id, effective[-1].occurred_on if effective else None))
         base.extend(base_row_tuple(r) for r in evaluate_base(effective, date.max))
-    return _table(base, BASE_SCHEMA), _table(last_on, CHILDREN_SCHEMA)
+    return base, last_on
+
+
+def evaluate(entries: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """`evaluate_rows` from and to Arrow tables (what helpers exchange)."""
+    columns = [entries.column(i).to_pylist() for i in range(entries.num_columns)]
+    base, last_on = evaluate_rows(zip(*columns, strict=True))
+    base_schema, children_schema = schemas()
+    return _table(base, base_schema), _table(last_on, children_schema)
 
 
 def _table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+    import pyarrow as pa
+
     columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
     return pa.Table.from_arrays(
         [pa.array(list(c), type=f.type) for c, f in zip(columns, schema, strict=True)],
@@ -76,6 +96,8 @@ def _read_frame(stream: IO[bytes]) -> bytes | None:
 
 
 def _to_ipc(*tables: pa.Table) -> bytes:
+    import pyarrow as pa
+
     sink = pa.BufferOutputStream()
     for table in tables:
         with pa.ipc.new_stream(sink, table.schema) as writer:
@@ -84,6 +106,8 @@ def _to_ipc(*tables: pa.Table) -> bytes:
 
 
 def _from_ipc(data: bytes, count: int) -> list[pa.Table]:
+    import pyarrow as pa
+
     reader = pa.BufferReader(data)
     return [pa.ipc.open_stream(reader).read_all() for _ in range(count)]
 

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from importlib.resources import files
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
-import pyarrow as pa
 
 from ehcp_audit.application import EhcpAudit, LoggedEvent
 from ehcp_audit.domain.import_log import ImportLog
 from ehcp_audit.domain.plan import EVENT_CLASSES, Plan
 from ehcp_audit.errors import StoreError
-from ehcp_audit.projection.evaluator import Helpers, evaluate, helper_count
-from ehcp_audit.projection.records import BASE_COLUMNS, ENTRY_COLUMNS
+from ehcp_audit.projection.evaluator import Helpers, evaluate_rows, helper_count
+from ehcp_audit.projection.records import BASE_COLUMNS, BASE_ENTRY_FIELDS
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # imported for big batches only (see _staged)
 
 PAGE = 10_000
 BIG_PAGE = 50_000
@@ -51,49 +55,32 @@ IMPORT_COLUMNS = (
 )
 REJECTED_COLUMNS = ("position", "imported_at", "source", "row", "error")
 
-_TYPES = {
-    "position": pa.int64(),
-    "version": pa.int32(),
-    "cycle": pa.int32(),
-    "row": pa.int32(),
-    "source_row": pa.int32(),
-    "rows": pa.int32(),
-    "imported": pa.int32(),
-    "duplicates": pa.int32(),
-    "rejected": pa.int32(),
-    "occurred_on": pa.date32(),
-    "known_on": pa.date32(),
-    "due_on": pa.date32(),
-    "meeting_on": pa.date32(),
-    "deadline": pa.date32(),
-    "done_on": pa.date32(),
-    "visible_from": pa.date32(),
-    "last_on": pa.date32(),
-    "imported_at": pa.timestamp("us"),
+# Column types of the batches written to the view (VARCHAR unless named here).
+_SQL_TYPES = {
+    "position": "BIGINT",
+    "version": "INTEGER",
+    "cycle": "INTEGER",
+    "row": "INTEGER",
+    "source_row": "INTEGER",
+    "rows": "INTEGER",
+    "imported": "INTEGER",
+    "duplicates": "INTEGER",
+    "rejected": "INTEGER",
+    "occurred_on": "DATE",
+    "known_on": "DATE",
+    "due_on": "DATE",
+    "meeting_on": "DATE",
+    "deadline": "DATE",
+    "done_on": "DATE",
+    "visible_from": "DATE",
+    "last_on": "DATE",
+    "imported_at": "TIMESTAMP",
 }
-TABLE_TYPES: dict[str, dict[str, pa.DataType]] = {
-    table: {c: _TYPES.get(c, pa.string()) for c in columns}
-    for table, columns in {
-        "plans": ("plan_id", "child_id"),
-        "entries": ENTRY_COLUMNS,
-        "imports": IMPORT_COLUMNS,
-        "rejected_rows": REJECTED_COLUMNS,
-        "dirty": ("child_id",),
-        "children": ("child_id", "last_on"),
-        "base_rows": BASE_COLUMNS,
-    }.items()
-}
-
-
-_PAGE_SCHEMA = pa.schema(
-    [
-        ("position", pa.int64()),
-        ("topic", pa.string()),
-        ("plan_id", pa.string()),
-        ("version", pa.int32()),
-        ("state", pa.string()),
-    ]
-)
+PAGE_COLUMNS = ("position", "topic", "plan_id", "version", "state")
+CHILDREN_COLUMNS = ("child_id", "last_on")
+# Batches up to this many values go to DuckDB as list parameters; bigger ones through Arrow,
+# which is quicker per value but costs about half a second to load (pyarrow, numpy, pandas).
+SMALL_BATCH = 20_000
 
 
 def sql(name: str) -> str:
@@ -136,33 +123,60 @@ def prefetched(pages: Iterator[T], depth: int = 2) -> Iterator[T]:
         reader.join(timeout=5)
 
 
-def _ids(children: list[str]) -> pa.Table:
-    return pa.Table.from_arrays([pa.array(children, pa.string())], names=["child_id"])
+IN_CHUNK = "child_id IN (SELECT unnest(CAST(? AS VARCHAR[])))"
 
 
-def _page_table(page: list[LoggedEvent]) -> pa.Table:
-    columns: list[tuple[Any, ...]] = (
-        list(zip(*page, strict=True)) if page else [() for _ in _PAGE_SCHEMA]
-    )
+def _arrow_table(columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> pa.Table:
+    import pyarrow as pa
+
+    types = {"BIGINT": pa.int64(), "INTEGER": pa.int32(), "DATE": pa.date32()}
+    types["TIMESTAMP"] = pa.timestamp("us")
+    values: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
     return pa.Table.from_arrays(
-        [pa.array(list(c), type=f.type) for c, f in zip(columns, _PAGE_SCHEMA, strict=True)],
-        schema=_PAGE_SCHEMA,
+        [
+            pa.array(list(v), type=types.get(_SQL_TYPES.get(c, ""), pa.string()))
+            for c, v in zip(columns, values, strict=True)
+        ],
+        names=list(columns),
     )
+
+
+@contextmanager
+def _staged(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    columns: tuple[str, ...],
+    rows: Sequence[tuple[Any, ...]],
+) -> Iterator[None]:
+    """`rows` readable as the table `name` while the block runs."""
+    if len(rows) * len(columns) > SMALL_BATCH:
+        con.register(name, _arrow_table(columns, rows))
+        try:
+            yield
+        finally:
+            con.unregister(name)
+        return
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    select = ", ".join(
+        f'unnest(CAST(? AS {_SQL_TYPES.get(c, "VARCHAR")}[])) AS "{c}"' for c in columns
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select}", [list(v) for v in values]
+    )
+    try:
+        yield
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 class Projector:
     def __init__(self, con: duckdb.DuckDBPyConnection, app: EhcpAudit) -> None:
         self.con = con
         self.app = app
-        con.register(
-            "topic_actions",
-            pa.Table.from_arrays(
-                [
-                    pa.array(list(ACTION_OF_TOPIC), pa.string()),
-                    pa.array(list(ACTION_OF_TOPIC.values()), pa.string()),
-                ],
-                names=["topic", "action"],
-            ),
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE topic_actions AS "
+            "SELECT unnest(CAST(? AS VARCHAR[])) AS topic, unnest(CAST(? AS VARCHAR[])) AS action",
+            [list(ACTION_OF_TOPIC), list(ACTION_OF_TOPIC.values())],
         )
 
     def position(self) -> int:
@@ -213,7 +227,17 @@ class Projector:
                     for r in state["rejected"]
                 )
         con = self.con
-        con.register("page_events", _page_table(page))
+        with _staged(con, "page_events", PAGE_COLUMNS, page):
+            self._write_page(page, actions, imports, rejected)
+
+    def _write_page(
+        self,
+        page: list[LoggedEvent],
+        actions: int,
+        imports: list[tuple[Any, ...]],
+        rejected: list[tuple[Any, ...]],
+    ) -> None:
+        con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql("page_plans.sql"), {"opened": OPENED})
@@ -234,8 +258,6 @@ class Projector:
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        finally:
-            con.unregister("page_events")
 
     def recompute_dirty(self, progress: Progress | None = None) -> int:
         dirty = [
@@ -252,8 +274,8 @@ class Projector:
         chunks = [dirty[i : i + size] for i in range(0, len(dirty), size)]
         if helpers < 2:
             for chunk in chunks:
-                base, children = evaluate(self._entries_of(chunk))
-                self._replace_rows(chunk, base, children)
+                base, children = evaluate_rows(self._entry_rows(chunk))
+                self._replace_changed(chunk, base, children)
                 if progress is not None:
                     progress("computed", len(chunk))
             return len(dirty)
@@ -264,61 +286,106 @@ class Projector:
                     progress("computed", len(chunk))
         return len(dirty)
 
+    def _entries_query(self) -> str:
+        return (
+            f"SELECT {BASE_ENTRY_FIELDS} FROM entries WHERE {IN_CHUNK} ORDER BY child_id, version"
+        )
+
     def _entries_of(self, chunk: list[str]) -> pa.Table:
-        con = self.con
-        con.register("chunk_ids", _ids(chunk))
-        try:
-            return con.sql(
-                f"SELECT {ENTRY_FIELDS} FROM entries "
-                "WHERE child_id IN (SELECT child_id FROM chunk_ids) ORDER BY child_id, version"
-            ).to_arrow_table()
-        finally:
-            con.unregister("chunk_ids")
+        """The chunk's entry rows as an Arrow table (what helpers are sent)."""
+        return self.con.sql(self._entries_query(), params=[chunk]).to_arrow_table()
+
+    def _entry_rows(self, chunk: list[str]) -> list[tuple[Any, ...]]:
+        return self.con.execute(self._entries_query(), [chunk]).fetchall()
 
     def _replace_rows(self, chunk: list[str], base: pa.Table, children: pa.Table) -> None:
         """The chunk's base rows and last dates replace its old ones, and it is no longer
         dirty: one transaction."""
+        self._write_rows(chunk, (chunk, base), (chunk, children))
+
+    def _replace_changed(
+        self,
+        chunk: list[str],
+        base: list[tuple[Any, ...]],
+        children: list[tuple[Any, ...]],
+    ) -> None:
+        """As _replace_rows, but only children whose rows differ from the stored ones are
+        rewritten: a day's new entries change few rows, and every row deleted or added costs
+        DuckDB a rewrite of its row group at the next checkpoint."""
         con = self.con
-        con.register("chunk_ids", _ids(chunk))
+        changes = []
+        for table, columns, rows in (
+            ("base_rows", BASE_COLUMNS, base),
+            ("children", CHILDREN_COLUMNS, children),
+        ):
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            stored = con.execute(f"SELECT {quoted} FROM {table} WHERE {IN_CHUNK}", [chunk])
+            changed = _changed_children(stored.fetchall(), rows)
+            changes.append((changed, [r for r in rows if r[0] in changed]))
+        self._write_rows(chunk, *changes)
+
+    def _write_rows(
+        self,
+        chunk: list[str],
+        base: tuple[Collection[str], Sequence[tuple[Any, ...]] | pa.Table],
+        children: tuple[Collection[str], Sequence[tuple[Any, ...]] | pa.Table],
+    ) -> None:
+        """Replace the rows of these children (base rows, last dates) and clear the chunk's
+        dirty marks: one transaction."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
         try:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                for table in ("base_rows", "children", "dirty"):
-                    con.execute(
-                        f"DELETE FROM {table} WHERE child_id IN (SELECT child_id FROM chunk_ids)"
-                    )
-                _insert(con, "base_rows", BASE_COLUMNS, base)
-                _insert(con, "children", ("child_id", "last_on"), children)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-        finally:
-            con.unregister("chunk_ids")
+            for table, columns, (replaced, rows) in (
+                ("base_rows", BASE_COLUMNS, base),
+                ("children", CHILDREN_COLUMNS, children),
+            ):
+                if replaced:
+                    con.execute(f"DELETE FROM {table} WHERE {IN_CHUNK}", [list(replaced)])
+                _insert(con, table, columns, rows)
+            con.execute(f"DELETE FROM dirty WHERE {IN_CHUNK}", [chunk])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+def _changed_children(stored: list[tuple[Any, ...]], computed: list[tuple[Any, ...]]) -> set[str]:
+    """Children (first column) whose multiset of rows differs between the two lists."""
+    before: dict[str, list[tuple[Any, ...]]] = {}
+    after: dict[str, list[tuple[Any, ...]]] = {}
+    for rows, by_child in ((stored, before), (computed, after)):
+        for row in rows:
+            if row[0] in by_child:
+                by_child[row[0]].append(row)
+            else:
+                by_child[row[0]] = [row]
+    changed = set()
+    for child in before.keys() | after.keys():
+        old, new = before.get(child, []), after.get(child, [])
+        # Stored rows usually come back in the order they were written: compare as lists
+        # first, as multisets only when that fails.
+        if old != new and Counter(old) != Counter(new):
+            changed.add(child)
+    return changed
 
 
 def _insert(
     con: duckdb.DuckDBPyConnection,
     table: str,
     columns: tuple[str, ...],
-    rows: list[tuple[Any, ...]] | pa.Table,
+    rows: Sequence[tuple[Any, ...]] | pa.Table,
 ) -> None:
-    """Insert rows (tuples, or an Arrow table with these columns) through Arrow: typed
-    columns, no per-cell pandas conversion."""
-    if isinstance(rows, pa.Table):
-        incoming = rows
-    elif not rows:
+    """Insert rows (tuples, or an Arrow table with these columns): typed columns, no
+    per-cell pandas conversion."""
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    insert = f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM incoming"
+    if isinstance(rows, Sequence):
+        if rows:
+            with _staged(con, "incoming", columns, rows):
+                con.execute(insert)
         return
-    else:
-        schema = TABLE_TYPES[table]
-        arrays = [
-            pa.array(list(values), type=schema[name])
-            for name, values in zip(columns, zip(*rows, strict=True), strict=True)
-        ]
-        incoming = pa.Table.from_arrays(arrays, names=list(columns))
-    con.register("incoming", incoming)
+    con.register("incoming", rows)
     try:
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        con.execute(f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM incoming")
+        con.execute(insert)
     finally:
         con.unregister("incoming")

@@ -83,6 +83,28 @@ def entries_by_child(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, lis
         yield current, entries
 
 
+# What base rows are judged from: they read no provenance (recorded_by, recorded_at) and no
+# known_on (that only filters answers "as known on" a day), and fetching fewer columns out of
+# DuckDB is most of what reading a chunk costs.
+BASE_ENTRY_FIELDS = "child_id, version, action, occurred_on, details"
+
+
+def base_entries_by_child(
+    rows: Iterable[tuple[Any, ...]],
+) -> Iterator[tuple[str, list[Entry]]]:
+    """As entries_by_child, for (child_id, version, action, occurred_on, details) rows."""
+    current: str | None = None
+    entries: list[Entry] = []
+    for child_id, version, action, occurred_on, details in rows:
+        if child_id != current:
+            if current is not None:
+                yield current, entries
+            current, entries = child_id, []
+        entries.append(Entry(child_id, action, occurred_on, _details(details), seq=version))
+    if current is not None:
+        yield current, entries
+
+
 def base_row_tuple(r: BaseRow) -> tuple[Any, ...]:
     return (
         r.child_id,
