@@ -25,6 +25,7 @@ PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ROW, _CELL, _VALUE, _INLINE, _TEXT = (MAIN + t for t in ("row", "c", "v", "is", "t"))
 _PHONETIC = MAIN + "rPh"
 CHUNK = 1 << 16
+_DIGITS = "0123456789"
 
 
 class XlsxError(ValueError):
@@ -115,7 +116,12 @@ class Workbook:
             raise XlsxError(f"sheet {sheet!r}: {exc}") from None
 
     def _rows(self, part: str) -> Iterator[list[object]]:
-        strings, date_styles = self.strings, self.date_styles
+        # A large sheet has about a million cells: the per-cell work is kept to dictionary
+        # lookups (column letters, date styles and date numbers repeat).
+        strings = self.strings
+        date_styles = {str(i) for i in self.date_styles}
+        columns: dict[str, int] = {}
+        dates: dict[str, object] = {}
         number = 0
         for row in _elements(self.zip, part, _ROW):
             at = row.get("r")
@@ -126,10 +132,32 @@ class Workbook:
             number = this
             values: list[object] = []
             column = 0
-            for cell in row.iter(_CELL):
+            for cell in row:
+                if cell.tag != _CELL:
+                    continue
                 ref = cell.get("r")
-                column = _column(ref) if ref else column + 1
-                value = self._value(cell, strings, date_styles)
+                if ref:
+                    letters = ref.rstrip(_DIGITS)
+                    found = columns.get(letters)
+                    if found is None:
+                        found = columns[letters] = _column(letters)
+                    column = found
+                else:
+                    column += 1
+                kind = cell.get("t", "n")
+                if kind == "n":
+                    raw = cell.findtext(_VALUE)
+                    if raw is None:
+                        continue
+                    style = cell.get("s")
+                    if style is not None and style in date_styles:
+                        value = dates.get(raw)
+                        if value is None:
+                            value = dates[raw] = self._from_excel(_number(raw), self.epoch)
+                    else:
+                        value = _number(raw)
+                else:
+                    value = self._value(cell, kind, strings)
                 if value is None:
                     continue
                 if len(values) < column:
@@ -138,20 +166,13 @@ class Workbook:
             row.clear()
             yield values
 
-    def _value(self, cell: Element, strings: list[str], date_styles: frozenset[int]) -> object:
-        kind = cell.get("t", "n")
+    def _value(self, cell: Element, kind: str, strings: list[str]) -> object:
         if kind == "inlineStr":
             inline = cell.find(_INLINE)
             return _text(inline) if inline is not None else None
         raw = cell.findtext(_VALUE)
         if raw is None:
             return None
-        if kind == "n":
-            number: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
-            style = cell.get("s")
-            if style is not None and int(style) in date_styles:
-                return self._from_excel(number, self.epoch)
-            return number
         if kind == "s":
             return strings[int(raw)]
         if kind == "b":
@@ -159,6 +180,10 @@ class Workbook:
         if kind == "d":
             return self._from_iso(raw)
         return raw  # "str" (a formula's text) and "e" (an error such as #N/A)
+
+
+def _number(raw: str) -> int | float:
+    return float(raw) if any(c in raw for c in ".eE") else int(raw)
 
 
 def _part(target: str) -> str:
