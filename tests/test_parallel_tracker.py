@@ -51,10 +51,10 @@ def _as_csv(xlsx: Path, out: Path, edit: bool) -> Path:
     return out
 
 
-def _import(db: Path, tracker: Path, workers: int, rejects: Path) -> tuple[object, ...]:
+def _import(db: Path | str, tracker: Path, workers: int, rejects: Path) -> tuple[object, ...]:
     settings = Settings(db=str(db))
     app = open_app(settings)
-    mapping = load_mapping(mapping_file(db.parent))
+    mapping = load_mapping(mapping_file(rejects.parent))
     result = import_tracker(
         app, tracker, mapping, today=TODAY, rejects_path=rejects, workers=workers
     )
@@ -109,6 +109,29 @@ def test_two_processes_import_a_tracker_and_its_reimport_as_one_does(
     assert set(first_entries["source_row"]) <= set(range(2, CHILDREN + 3))
     for name in ("first.rejects.csv", "later.rejects.csv"):
         assert (folder2 / name).read_bytes() == (folder1 / name).read_bytes()
+
+
+@pytest.mark.postgres
+def test_two_processes_into_postgresql_import_a_tracker_as_one_into_sqlite(
+    tmp_path: Path,
+    trackers: tuple[Path, Path],
+    fresh_postgres_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the PostgreSQL store's view file is written here
+    first, later = trackers
+    (tmp_path / "lite").mkdir()
+    serial = [
+        _import(tmp_path / "lite" / "s.sqlite", t, 1, tmp_path / "lite" / f"{t.stem}.csv")
+        for t in (first, later)
+    ]
+    parallel = [
+        _import(fresh_postgres_url, t, 2, tmp_path / f"{t.stem}.csv") for t in (first, later)
+    ]
+    for (s_result, *s_frames), (p_result, *p_frames) in zip(serial, parallel, strict=True):
+        assert p_result.summary() == s_result.summary()  # type: ignore[attr-defined]
+        for s_frame, p_frame in zip(s_frames, p_frames, strict=True):
+            pd.testing.assert_frame_equal(p_frame, s_frame)
 
 
 def test_every_row_of_a_child_goes_to_the_same_process() -> None:
