@@ -63,6 +63,31 @@ def test_helper_processes_give_the_same_view(store: Path, monkeypatch: pytest.Mo
         pd.testing.assert_frame_equal(helped[name], table, obj=name)
 
 
+def test_a_forked_half_gives_the_same_view(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EHCP_AUDIT_PROJECT_WORKERS", "0")
+    alone = _view_tables(store)
+    monkeypatch.setenv("EHCP_AUDIT_PROJECT_WORKERS", "2")
+    monkeypatch.setattr(projector, "FORK_FROM_CHILDREN", 4)
+    monkeypatch.setattr(projector, "CHILDREN_PER_CHUNK", 25)
+    forked: list[int] = []
+    real = projector.evaluate_forked
+
+    def spy(first: list[tuple[object, ...]], second: list[tuple[object, ...]]) -> object:
+        forked.append(len(second))
+        return real(first, second)
+
+    monkeypatch.setattr(projector, "evaluate_forked", spy)
+    split = _view_tables(store)
+    assert len(forked) == 4 and all(forked)  # 90 children: chunks of 25, 25, 25, 15
+    for name, table in alone.items():
+        pd.testing.assert_frame_equal(split[name], table, obj=name)
+
+
+def test_a_forked_half_that_fails_is_an_error() -> None:
+    with pytest.raises(StoreError, match="stopped unexpectedly"):
+        evaluator.evaluate_forked([], [("child", "not a version")])
+
+
 def test_evaluate_in_process_matches_the_rules(store: Path) -> None:
     """The Arrow round trip loses nothing: a chunk judged by `evaluate` equals the rows the
     view holds for it."""

@@ -8,6 +8,7 @@ carries on from there: the view ends the same as a clean rebuild.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections import Counter
@@ -22,7 +23,12 @@ from ehcp_audit.application import EhcpAudit, LoggedEvent
 from ehcp_audit.domain.import_log import ImportLog
 from ehcp_audit.domain.plan import EVENT_CLASSES, Plan
 from ehcp_audit.errors import StoreError
-from ehcp_audit.projection.evaluator import Helpers, evaluate_rows, helper_count
+from ehcp_audit.projection.evaluator import (
+    Helpers,
+    evaluate_forked,
+    evaluate_rows,
+    helper_count,
+)
 from ehcp_audit.projection.records import BASE_COLUMNS, BASE_ENTRY_FIELDS
 
 if TYPE_CHECKING:
@@ -37,6 +43,8 @@ CHILDREN_PER_CHUNK = 2_000
 # Fewer dirty children than this are judged here: each chunk costs the projector two scans of
 # the view, so a daily catch-up of a few thousand children is quicker in one process.
 PARALLEL_FROM_CHILDREN = 6_000
+# From this many, a chunk judged here is split with a forked copy of this process.
+FORK_FROM_CHILDREN = 400
 ENTRY_FIELDS = "child_id, version, action, occurred_on, details, recorded_by, recorded_at, known_on"
 
 Progress = Callable[[str, int], None]
@@ -273,8 +281,14 @@ class Projector:
             size = max(100, min(size, -(-len(dirty) // (2 * helpers))))
         chunks = [dirty[i : i + size] for i in range(0, len(dirty), size)]
         if helpers < 2:
+            fork = len(dirty) >= FORK_FROM_CHILDREN and hasattr(os, "fork") and helper_count() > 1
             for chunk in chunks:
-                base, children = evaluate_rows(self._entry_rows(chunk))
+                if fork and len(chunk) >= FORK_FROM_CHILDREN:
+                    half = len(chunk) // 2
+                    first, second = self._entry_rows(chunk[:half]), self._entry_rows(chunk[half:])
+                    base, children = evaluate_forked(first, second)
+                else:
+                    base, children = evaluate_rows(self._entry_rows(chunk))
                 self._replace_changed(chunk, base, children)
                 if progress is not None:
                     progress("computed", len(chunk))

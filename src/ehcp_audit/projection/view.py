@@ -37,6 +37,11 @@ class ComplianceView:
                 f"cannot open the compliance view {path} (is another ehcp-audit command "
                 f"using it?): {exc}"
             ) from exc
+        # A catch-up's commits are durable in DuckDB's write-ahead log; checkpointing them on
+        # every close cost a daily catch-up about 0.4 s (rewriting the row groups it touched).
+        # DuckDB checkpoints by itself once the log reaches its threshold (16 MiB), and a
+        # rebuild checkpoints when done; opening replays the log (milliseconds at that size).
+        self.con.execute("PRAGMA disable_checkpoint_on_shutdown")
         self.con.execute(sql("schema.sql"))
         self.projector = Projector(self.con, app)
 
@@ -70,7 +75,9 @@ class ComplianceView:
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
         self.con.execute(sql("schema.sql"))
         self.projector = Projector(self.con, self.app)
-        return self.projector.catch_up(progress)
+        read = self.projector.catch_up(progress)
+        self.con.execute("CHECKPOINT")
+        return read
 
     def position(self) -> int:
         return self.projector.position()
