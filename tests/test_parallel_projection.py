@@ -6,6 +6,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -70,13 +71,13 @@ def test_a_forked_half_gives_the_same_view(store: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(projector, "FORK_FROM_CHILDREN", 4)
     monkeypatch.setattr(projector, "CHILDREN_PER_CHUNK", 25)
     forked: list[int] = []
-    real = projector.evaluate_forked
+    real = projector.forked
 
-    def spy(first: list[tuple[object, ...]], second: list[tuple[object, ...]]) -> object:
-        forked.append(len(second))
-        return real(first, second)
+    def spy(job: Any, here: Any, there: Any) -> Any:
+        forked.append(len(there[0]))
+        return real(job, here, there)
 
-    monkeypatch.setattr(projector, "evaluate_forked", spy)
+    monkeypatch.setattr(projector, "forked", spy)
     split = _view_tables(store)
     assert len(forked) == 4 and all(forked)  # 90 children: chunks of 25, 25, 25, 15
     for name, table in alone.items():
@@ -85,7 +86,7 @@ def test_a_forked_half_gives_the_same_view(store: Path, monkeypatch: pytest.Monk
 
 def test_a_forked_half_that_fails_is_an_error() -> None:
     with pytest.raises(StoreError, match="stopped unexpectedly"):
-        evaluator.evaluate_forked([], [("child", "not a version")])
+        evaluator.forked(int, "1", "not a number")
 
 
 def test_evaluate_in_process_matches_the_rules(store: Path) -> None:

@@ -16,15 +16,18 @@ import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import cache
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from ehcp_audit.errors import StoreError
 from ehcp_audit.projection.records import BASE_COLUMNS, base_entries_by_child, base_row_tuple
 from ehcp_audit.rules.compliance import evaluate_base
 from ehcp_audit.rules.effective import apply_voids
+
+A = TypeVar("A")
+R = TypeVar("R")
 
 if TYPE_CHECKING:
     # Imported where tables are built: pyarrow (and the pandas it loads on its first
@@ -61,20 +64,18 @@ def evaluate_rows(
     return base, last_on
 
 
-def evaluate_forked(
-    first: list[tuple[Any, ...]], second: list[tuple[Any, ...]]
-) -> tuple[list[tuple[Any, ...]], list[tuple[str, date | None]]]:
-    """`evaluate_rows(first + second)`, the second part judged in a forked copy of this
-    process: for a few thousand children it starts at once, with nothing to import or send
-    but its answer, where a helper process costs more than it saves."""
+def forked(job: Callable[[A], R], here: A, there: A) -> tuple[R, R]:
+    """(job(here), job(there)), the second computed in a forked copy of this process: for a
+    few thousand children it starts at once, with nothing to import and nothing to send but
+    its answer (pickled), where a helper process costs more than it saves."""
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the copy: rules only, never the view's DuckDB connection
+    if pid == 0:  # the copy: pure Python only, never the view's DuckDB connection
         status = 1
         try:
             os.close(read_end)
             with os.fdopen(write_end, "wb") as out:
-                pickle.dump(evaluate_rows(second), out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(job(there), out, protocol=pickle.HIGHEST_PROTOCOL)
             status = 0
         except BaseException:
             traceback.print_exc()
@@ -82,15 +83,15 @@ def evaluate_forked(
             os._exit(status)
     os.close(write_end)
     try:
-        base, last_on = evaluate_rows(first)
+        mine = job(here)
     finally:
         with os.fdopen(read_end, "rb") as answer:
             data = answer.read()
         _, status = os.waitpid(pid, 0)
     if status != 0:
         raise StoreError("a rules evaluation process stopped unexpectedly (see above)")
-    more_base, more_last_on = pickle.loads(data)
-    return base + more_base, last_on + more_last_on
+    theirs: R = pickle.loads(data)
+    return mine, theirs
 
 
 def evaluate(entries: pa.Table) -> tuple[pa.Table, pa.Table]:

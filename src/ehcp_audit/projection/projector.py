@@ -25,8 +25,8 @@ from ehcp_audit.domain.plan import EVENT_CLASSES, Plan
 from ehcp_audit.errors import StoreError
 from ehcp_audit.projection.evaluator import (
     Helpers,
-    evaluate_forked,
     evaluate_rows,
+    forked,
     helper_count,
 )
 from ehcp_audit.projection.records import BASE_COLUMNS, BASE_ENTRY_FIELDS
@@ -131,6 +131,9 @@ def prefetched(pages: Iterator[T], depth: int = 2) -> Iterator[T]:
         reader.join(timeout=5)
 
 
+Rows = list[tuple[Any, ...]]
+Work = tuple[Rows, Rows, Rows]
+Changes = tuple[set[str], Rows]
 IN_CHUNK = "child_id IN (SELECT unnest(CAST(? AS VARCHAR[])))"
 
 
@@ -285,11 +288,13 @@ class Projector:
             for chunk in chunks:
                 if fork and len(chunk) >= FORK_FROM_CHILDREN:
                     half = len(chunk) // 2
-                    first, second = self._entry_rows(chunk[:half]), self._entry_rows(chunk[half:])
-                    base, children = evaluate_forked(first, second)
+                    first, second = self._work(chunk[:half]), self._work(chunk[half:])
+                    (base, children), (more_base, more_children) = forked(_judge, first, second)
+                    base = (base[0] | more_base[0], base[1] + more_base[1])
+                    children = (children[0] | more_children[0], children[1] + more_children[1])
                 else:
-                    base, children = evaluate_rows(self._entry_rows(chunk))
-                self._replace_changed(chunk, base, children)
+                    base, children = _judge(self._work(chunk))
+                self._write_rows(chunk, base, children)
                 if progress is not None:
                     progress("computed", len(chunk))
             return len(dirty)
@@ -317,26 +322,15 @@ class Projector:
         dirty: one transaction."""
         self._write_rows(chunk, (chunk, base), (chunk, children))
 
-    def _replace_changed(
-        self,
-        chunk: list[str],
-        base: list[tuple[Any, ...]],
-        children: list[tuple[Any, ...]],
-    ) -> None:
-        """As _replace_rows, but only children whose rows differ from the stored ones are
-        rewritten: a day's new entries change few rows, and every row deleted or added costs
-        DuckDB a rewrite of its row group at the next checkpoint."""
-        con = self.con
-        changes = []
-        for table, columns, rows in (
-            ("base_rows", BASE_COLUMNS, base),
-            ("children", CHILDREN_COLUMNS, children),
-        ):
+    def _work(self, chunk: list[str]) -> Work:
+        """What _judge needs for these children: their entry rows, their stored base rows
+        and last dates."""
+        stored = []
+        for table, columns in (("base_rows", BASE_COLUMNS), ("children", CHILDREN_COLUMNS)):
             quoted = ", ".join(f'"{c}"' for c in columns)
-            stored = con.execute(f"SELECT {quoted} FROM {table} WHERE {IN_CHUNK}", [chunk])
-            changed = _changed_children(stored.fetchall(), rows)
-            changes.append((changed, [r for r in rows if r[0] in changed]))
-        self._write_rows(chunk, *changes)
+            query = f"SELECT {quoted} FROM {table} WHERE {IN_CHUNK}"
+            stored.append(self.con.execute(query, [chunk]).fetchall())
+        return self._entry_rows(chunk), stored[0], stored[1]
 
     def _write_rows(
         self,
@@ -361,6 +355,19 @@ class Projector:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+
+
+def _judge(work: Work) -> tuple[Changes, Changes]:
+    """The children whose base rows, and whose last dates, differ from the stored ones, with
+    their new rows: only those are rewritten, as a day's new entries change few rows, and every
+    row deleted or added costs DuckDB a rewrite of its row group at the next checkpoint."""
+    entry_rows, stored_base, stored_children = work
+    base, children = evaluate_rows(entry_rows)
+    changes = []
+    for stored, computed in ((stored_base, base), (stored_children, children)):
+        changed = _changed_children(stored, computed)
+        changes.append((changed, [r for r in computed if r[0] in changed]))
+    return changes[0], changes[1]
 
 
 def _changed_children(stored: list[tuple[Any, ...]], computed: list[tuple[Any, ...]]) -> set[str]:

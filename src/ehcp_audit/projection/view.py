@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     import pandas as pd  # imported where answers are built: `project` never needs it
 
 SLOW_CHUNK = 5_000
+WAL_LIMIT = 4 * 2**20
 
 
 def sql(name: str) -> str:
@@ -39,8 +40,8 @@ class ComplianceView:
             ) from exc
         # A catch-up's commits are durable in DuckDB's write-ahead log; checkpointing them on
         # every close cost a daily catch-up about 0.4 s (rewriting the row groups it touched).
-        # DuckDB checkpoints by itself once the log reaches its threshold (16 MiB), and a
-        # rebuild checkpoints when done; opening replays the log (milliseconds at that size).
+        # A catch-up checkpoints once the log passes WAL_LIMIT, a rebuild when done; opening
+        # replays the log (about 0.02 s for a 1,000-action catch-up's 160 kB).
         self.con.execute("PRAGMA disable_checkpoint_on_shutdown")
         self.con.execute(sql("schema.sql"))
         self.projector = Projector(self.con, app)
@@ -59,7 +60,12 @@ class ComplianceView:
         if self.projector.position() > self.app.log_position():
             # The view is ahead of its store: it follows another store, so start again.
             return self.rebuild(progress)
-        return self.projector.catch_up(progress)
+        read = self.projector.catch_up(progress)
+        wal = Path(f"{self.path}.wal")
+        if wal.exists() and wal.stat().st_size > WAL_LIMIT:
+            # Every open replays the log: keep that to milliseconds after a big catch-up.
+            self.con.execute("CHECKPOINT")
+        return read
 
     def rebuild(self, progress: Progress | None = None) -> int:
         for table in (
