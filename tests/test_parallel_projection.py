@@ -127,7 +127,7 @@ def test_prefetched_pages_keep_order_errors_and_stop_early() -> None:
 
     seen = []
     with pytest.raises(StoreError, match="went away"):
-        seen.extend(projector.prefetched(failing()))  # type: ignore[arg-type]
+        seen.extend(projector.prefetched(failing()))
     assert seen == [1]
     pages = projector.prefetched(iter(range(10**6)))
     assert next(pages) == 0

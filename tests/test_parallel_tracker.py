@@ -15,7 +15,7 @@ import pytest
 from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.config import Settings
 from ehcp_audit.ingest.parallel import MAX_WORKERS
-from ehcp_audit.ingest.tracker import import_tracker, load_mapping
+from ehcp_audit.ingest.tracker import TrackerResult, import_tracker, load_mapping
 from ehcp_audit.ingest.tracker.parallel import share_of
 from ehcp_audit.integrity import verify
 from tests.test_tracker import mapping_file, write_big_xlsx
@@ -51,7 +51,10 @@ def _as_csv(xlsx: Path, out: Path, edit: bool) -> Path:
     return out
 
 
-def _import(db: Path | str, tracker: Path, workers: int, rejects: Path) -> tuple[object, ...]:
+Imported = tuple[TrackerResult, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]
+
+
+def _import(db: Path | str, tracker: Path, workers: int, rejects: Path) -> Imported:
     settings = Settings(db=str(db))
     app = open_app(settings)
     mapping = load_mapping(mapping_file(rejects.parent))
@@ -98,13 +101,13 @@ def test_two_processes_import_a_tracker_and_its_reimport_as_one_does(
         outcomes[workers] = (folder, one, two)
     (folder1, *serial), (folder2, *parallel) = outcomes[1], outcomes[2]
     for (s_result, *s_frames), (p_result, *p_frames) in zip(serial, parallel, strict=True):
-        assert p_result.summary() == s_result.summary()  # type: ignore[attr-defined]
+        assert p_result.summary() == s_result.summary()
         for s_frame, p_frame in zip(s_frames, p_frames, strict=True):
             pd.testing.assert_frame_equal(p_frame, s_frame)
     first_result, first_entries = serial[0][0], serial[0][1]
     later_result = serial[1][0]
-    assert len(first_result.rejected) >= 3  # type: ignore[attr-defined]  # the salt is there
-    assert later_result.tally.voids >= 4  # type: ignore[attr-defined]  # the edits are there
+    assert len(first_result.rejected) >= 3  # the salt is there
+    assert later_result.tally.voids >= 4  # the edits are there
     # An entry's source row is its tracker row.
     assert set(first_entries["source_row"]) <= set(range(2, CHILDREN + 3))
     for name in ("first.rejects.csv", "later.rejects.csv"):
@@ -129,7 +132,7 @@ def test_two_processes_into_postgresql_import_a_tracker_as_one_into_sqlite(
         _import(fresh_postgres_url, t, 2, tmp_path / f"{t.stem}.csv") for t in (first, later)
     ]
     for (s_result, *s_frames), (p_result, *p_frames) in zip(serial, parallel, strict=True):
-        assert p_result.summary() == s_result.summary()  # type: ignore[attr-defined]
+        assert p_result.summary() == s_result.summary()
         for s_frame, p_frame in zip(s_frames, p_frames, strict=True):
             pd.testing.assert_frame_equal(p_frame, s_frame)
 
@@ -196,7 +199,7 @@ def test_a_tracker_of_a_mebibyte_or_more_is_imported_in_parts(
 
     def counted(*args: object) -> object:
         parts.append(args[5])  # type: ignore[arg-type]
-        return real(*args)  # type: ignore[arg-type]
+        return real(*args)
 
     monkeypatch.setattr(parallel, "import_tracker_in_parts", counted)
     mapping = load_mapping(mapping_file(tmp_path))
