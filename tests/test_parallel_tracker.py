@@ -210,3 +210,17 @@ def test_a_tracker_of_a_mebibyte_or_more_is_imported_in_parts(
     cores = min(MAX_WORKERS, len(os.sched_getaffinity(0)))
     assert parts == ([cores] if cores > 1 else [])
     assert large.summary() == small.summary()
+
+
+def test_a_failing_tracker_worker_is_reported_not_hidden(
+    tmp_path: Path, trackers: tuple[Path, Path]
+) -> None:
+    from ehcp_audit.errors import StoreError
+    from ehcp_audit.ingest.tracker.parallel import import_tracker_in_parts
+
+    env = dict(open_app(Settings(db=str(tmp_path / "ok.sqlite"))).env)
+    env["SQLITE_DBNAME"] = str(tmp_path / "no-such-dir" / "store.sqlite")
+    broken = type("Broken", (), {"env": env})()
+    mapping = load_mapping(mapping_file(tmp_path))
+    with pytest.raises(StoreError, match="tracker import did not complete"):
+        import_tracker_in_parts(broken, trackers[0], mapping, None, TODAY, 2, None)

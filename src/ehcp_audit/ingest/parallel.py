@@ -19,7 +19,7 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -93,17 +93,14 @@ def import_in_parts(
             elif "error" in message:
                 errors.append(message["error"])
     finally:
-        for worker in workers:
-            if worker.poll() is None and len(outcomes) + len(errors) < len(workers):
-                worker.terminate()  # interrupted: each saved batch is whole, the rest unsaved
-            worker.wait()
-    failed = [k for k, w in enumerate(workers) if w.returncode != 0 or k not in outcomes]
-    if errors or failed:
-        detail = "; ".join(errors) or f"import process(es) {failed} stopped without a result"
-        raise StoreError(
-            f"the import did not complete: {detail}. Children already saved stay recorded; "
-            "importing the same file again completes it (saved rows count as duplicates)"
-        )
+        settle(workers, len(outcomes) + len(errors))
+    check_workers(
+        workers,
+        outcomes,
+        errors,
+        "the import did not complete: {}. Children already saved stay recorded; "
+        "importing the same file again completes it (saved rows count as duplicates)",
+    )
     result = ImportResult(log.name, log.sha256)
     rejected: Rejected = {}
     for k in range(parts):
@@ -113,6 +110,28 @@ def import_in_parts(
         result.duplicates += outcome["duplicates"]
         rejected.update({int(row): (c, m) for row, (c, m) in outcome["rejected"].items()})
     return result, rejected
+
+
+def settle(workers: Sequence[subprocess.Popen[Any]], answered: int) -> None:
+    """Wait for every worker; stop those still running if the import was interrupted (each
+    saved batch is whole, the rest unsaved)."""
+    for worker in workers:
+        if worker.poll() is None and answered < len(workers):
+            worker.terminate()
+        worker.wait()
+
+
+def check_workers(
+    workers: Sequence[subprocess.Popen[Any]],
+    outcomes: Mapping[int, object],
+    errors: list[str],
+    message: str,
+) -> None:
+    """Raise StoreError (`message` with the detail) unless every worker gave a result."""
+    failed = [k for k, w in enumerate(workers) if w.returncode != 0 or k not in outcomes]
+    if errors or failed:
+        detail = "; ".join(errors) or f"import process(es) {failed} stopped without a result"
+        raise StoreError(message.format(detail))
 
 
 def _read_lines(

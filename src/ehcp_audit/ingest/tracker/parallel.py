@@ -25,9 +25,9 @@ from queue import SimpleQueue
 from typing import IO, Any
 
 from ehcp_audit.application import EhcpAudit
-from ehcp_audit.errors import StoreError
 from ehcp_audit.ingest.csv_file import sha256_of
 from ehcp_audit.ingest.importer import ImportResult, Progress
+from ehcp_audit.ingest.parallel import check_workers, settle
 from ehcp_audit.ingest.tracker.cells import cell_text
 from ehcp_audit.ingest.tracker.mapping import TrackerMapping
 from ehcp_audit.ingest.tracker.reader import open_table
@@ -90,17 +90,14 @@ def import_tracker_in_parts(
             elif message[0] == "error":
                 errors.append(message[1])
     finally:
-        for worker in workers:
-            if worker.poll() is None and len(outcomes) + len(errors) < parts:
-                worker.terminate()  # interrupted: each saved batch is whole, the rest unsaved
-            worker.wait()
-    failed = [k for k, w in enumerate(workers) if w.returncode != 0 or k not in outcomes]
-    if errors or failed:
-        detail = "; ".join(errors) or f"import process(es) {failed} stopped without a result"
-        raise StoreError(
-            f"the tracker import did not complete: {detail}. Children already saved stay "
-            "recorded; importing the same tracker again completes it"
-        )
+        settle(workers, len(outcomes) + len(errors))
+    check_workers(
+        workers,
+        outcomes,
+        errors,
+        "the tracker import did not complete: {}. Children already saved stay recorded; "
+        "importing the same tracker again completes it",
+    )
     tally = TrackerTally(table.where, table.header.names)
     imported: ImportResult | None = None
     for k in range(parts):
