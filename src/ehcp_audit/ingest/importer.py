@@ -43,6 +43,18 @@ class ImportResult:
     def exit_code(self) -> int:
         return 3 if self.rejections else 0
 
+    def import_log(self, kind: str) -> ImportLog:
+        """The import log of this result: its counts and each rejection's row and error."""
+        return ImportLog(
+            kind=kind,
+            file_name=self.file_name,
+            sha256=self.sha256,
+            rows=self.rows,
+            imported=self.imported,
+            duplicates=self.duplicates,
+            rejected=[{"row": r.row, "error": r.error} for r in self.rejections],
+        )
+
     def summary(self) -> str:
         line = (
             f"{self.file_name}: {self.rows} rows: {self.imported} imported, "
@@ -139,19 +151,7 @@ def _finish(
 ) -> ImportResult:
     result.rejections = _rejections(log, rejected_rows)
     if not result.strict_aborted:
-        app.record(
-            {},
-            {},
-            ImportLog(
-                kind=log.kind,
-                file_name=log.name,
-                sha256=log.sha256,
-                rows=result.rows,
-                imported=result.imported,
-                duplicates=result.duplicates,
-                rejected=[{"row": r.row, "error": r.error} for r in result.rejections],
-            ),
-        )
+        app.record({}, {}, result.import_log(log.kind))
     if rejects_path is not None and result.rejections:
         write_rejects(rejects_path, log.header, result.rejections)
     return result

@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 
 from ehcp_audit.application import EhcpAudit
-from ehcp_audit.domain.import_log import ImportLog
 from ehcp_audit.ingest.importer import ImportResult, Progress, import_children
 from ehcp_audit.ingest.rejects import Rejection
 from ehcp_audit.ingest.tracker.cells import cell_text
@@ -176,19 +175,7 @@ def write_import_log(app: EhcpAudit, path: Path, result: TrackerResult) -> None:
         Rejection(c.fact.row_number, "", problem_text(c), [cell_text(v) for v in c.fact.row.values])
         for c in result.rejected
     ]
-    app.record(
-        {},
-        {},
-        ImportLog(
-            kind="tracker",
-            file_name=imported.file_name,
-            sha256=imported.sha256,
-            rows=imported.rows,
-            imported=imported.imported,
-            duplicates=imported.duplicates,
-            rejected=[{"row": r.row, "error": r.error} for r in imported.rejections],
-        ),
-    )
+    app.record({}, {}, imported.import_log("tracker"))
 
 
 def write_tracker_rejects(path: Path, tally: TrackerTally) -> None:
