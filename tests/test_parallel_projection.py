@@ -73,9 +73,9 @@ def test_a_forked_half_gives_the_same_view(store: Path, monkeypatch: pytest.Monk
     forked: list[int] = []
     real = projector.forked
 
-    def spy(job: Any, here: Any, there: Any) -> Any:
-        forked.append(len(there[0]))
-        return real(job, here, there)
+    def spy(there: Any, here: Any) -> Any:
+        forked.append(len(there.args[0][0]))  # the copy's entry rows
+        return real(there, here)
 
     monkeypatch.setattr(projector, "forked", spy)
     split = _view_tables(store)
@@ -86,7 +86,7 @@ def test_a_forked_half_gives_the_same_view(store: Path, monkeypatch: pytest.Monk
 
 def test_a_forked_half_that_fails_is_an_error() -> None:
     with pytest.raises(StoreError, match="stopped unexpectedly"):
-        evaluator.forked(int, "1", "not a number")
+        evaluator.forked(lambda: int("not a number"), lambda: 1)
 
 
 def test_evaluate_in_process_matches_the_rules(store: Path) -> None:

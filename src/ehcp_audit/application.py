@@ -44,13 +44,6 @@ class LoggedEvent(NamedTuple):
     state: str
 
 
-def stream_part(originator_id: UUID | str, parts: int) -> int:
-    """Which of `parts` shares a stream (a child's plan) falls in: its id modulo `parts`."""
-    if isinstance(originator_id, UUID):
-        return originator_id.int % parts
-    return int(originator_id.replace("-", ""), 16) % parts
-
-
 class EhcpAudit(Application[UUID]):
     name = "EhcpAudit"
 
@@ -135,50 +128,48 @@ class EhcpAudit(Application[UUID]):
         return self.recorder.max_notification_id() or 0
 
     def log_after(
-        self,
-        position: int,
-        page: int = 10_000,
-        stop: int | None = None,
-        part: tuple[int, int] | None = None,
+        self, position: int, page: int = 10_000, stop: int | None = None
     ) -> Iterator[list[LoggedEvent]]:
         """Pages of the log after `position` (up to `stop`) as plain records, without building
-        event objects (the projector reads millions; the mapper's cipher and compressor apply).
-        With `part=(k, n)`, only the events of streams whose id is k modulo n (still a page per
-        `page` notifications read, possibly empty)."""
+        event objects (the projector reads millions; the mapper's cipher and compressor apply)."""
         mapper = self.mapper
-        mine, parts = part or (0, 1)
+        plain = mapper.cipher is None and mapper.compressor is None
         raw = getattr(self.recorder, "select_raw_notifications", None)
         while True:
             limit = page if stop is None else min(page, stop - position)
             if limit <= 0:
                 return
             if raw is not None:
-                rows = raw(position, limit)
+                # Plain JSON states come back as text, rows in LoggedEvent's order.
+                rows = raw(position, limit, text=plain)
             else:
                 rows = [
-                    (n.id, n.originator_id, n.originator_version, n.topic, n.state)
+                    (n.id, n.topic, str(n.originator_id), n.originator_version, n.state)
                     for n in self.recorder.select_notifications(
                         position, limit, inclusive_of_start=False
                     )
                 ]
             if not rows:
                 return
-            records = []
-            try:
-                for at, originator_id, version, topic, state in rows:
-                    if parts > 1 and stream_part(originator_id, parts) != mine:
-                        continue
-                    if mapper.cipher is not None:
-                        state = mapper.cipher.decrypt(state)
-                    if mapper.compressor is not None:
-                        state = mapper.compressor.decompress(state)
-                    records.append(
-                        LoggedEvent(at, topic, str(originator_id), version, state.decode("utf-8"))
-                    )
-            except Exception as exc:  # the cipher and compressor raise many kinds
-                raise StoreError(unreadable(bool(self.env.get("CIPHER_KEY")))) from exc
-            yield records
+            if plain and raw is not None:
+                yield list(map(LoggedEvent._make, rows))
+            else:
+                yield self._readable(rows)
             position = rows[-1][0]
+
+    def _readable(self, rows: Sequence[Sequence[Any]]) -> list[LoggedEvent]:
+        mapper = self.mapper
+        records = []
+        try:
+            for at, topic, originator_id, version, state in rows:
+                if mapper.cipher is not None:
+                    state = mapper.cipher.decrypt(state)
+                if mapper.compressor is not None:
+                    state = mapper.compressor.decompress(state)
+                records.append(LoggedEvent(at, topic, originator_id, version, state.decode()))
+        except Exception as exc:  # the cipher and compressor raise many kinds
+            raise StoreError(unreadable(bool(self.env.get("CIPHER_KEY")))) from exc
+        return records
 
     def decode_state(self, state: str) -> dict[str, Any]:
         """A logged event's state as values (dates and times as objects)."""

@@ -90,18 +90,20 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             raise StoreError("the event log's positions are not consecutive: refusing to chain")
 
     def select_raw_notifications(
-        self, after: int, limit: int
-    ) -> list[tuple[int, str, int, str, bytes]]:
-        """(position, originator id as stored, version, topic, state) after `after`: the
-        projector reads millions, and the library's Notification objects (a UUID each) cost
-        more than the rest of the read."""
+        self, after: int, limit: int, text: bool = False
+    ) -> list[Sequence[Any]]:
+        """(position, topic, originator id as stored, version, state) after `after`, the state
+        as text when `text` (plain JSON): the projector reads millions, and the library's
+        Notification objects (a UUID each) cost more than the rest of the read."""
+        state = "CAST(state AS TEXT)" if text else "state"
         with self.datastore.transaction(commit=False) as c:
             c.execute(
-                "SELECT rowid, originator_id, originator_version, topic, state "
+                f"SELECT rowid, topic, originator_id, originator_version, {state} "
                 f"FROM {self.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?",
                 (after, limit),
             )
-            return [tuple(row) for row in c.fetchall()]
+            rows: list[Sequence[Any]] = c.fetchall()
+            return rows
 
     def select_streams(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]:
         """The stored events of many streams, in version order, in one read (an import loads

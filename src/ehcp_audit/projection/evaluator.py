@@ -26,8 +26,8 @@ from ehcp_audit.projection.records import BASE_COLUMNS, base_entries_by_child, b
 from ehcp_audit.rules.compliance import evaluate_base
 from ehcp_audit.rules.effective import apply_voids
 
-A = TypeVar("A")
 R = TypeVar("R")
+S = TypeVar("S")
 
 if TYPE_CHECKING:
     # Imported where tables are built: pyarrow (and the pandas it loads on its first
@@ -64,18 +64,19 @@ def evaluate_rows(
     return base, last_on
 
 
-def forked(job: Callable[[A], R], here: A, there: A) -> tuple[R, R]:
-    """(job(here), job(there)), the second computed in a forked copy of this process: for a
-    few thousand children it starts at once, with nothing to import and nothing to send but
-    its answer (pickled), where a helper process costs more than it saves."""
+def forked(there: Callable[[], R], here: Callable[[], S]) -> tuple[R, S]:
+    """(there(), here()), `there` computed in a forked copy of this process while `here` runs
+    in this one: for a few thousand children the copy starts at once, with nothing to import
+    and nothing to send but its answer (pickled), where a helper process costs more than it
+    saves. `there` must be pure Python: the copy never touches the view's DuckDB connection."""
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the copy: pure Python only, never the view's DuckDB connection
+    if pid == 0:
         status = 1
         try:
             os.close(read_end)
             with os.fdopen(write_end, "wb") as out:
-                pickle.dump(job(there), out, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(there(), out, protocol=pickle.HIGHEST_PROTOCOL)
             status = 0
         except BaseException:
             traceback.print_exc()
@@ -83,7 +84,7 @@ def forked(job: Callable[[A], R], here: A, there: A) -> tuple[R, R]:
             os._exit(status)
     os.close(write_end)
     try:
-        mine = job(here)
+        mine = here()
     finally:
         with os.fdopen(read_end, "rb") as answer:
             data = answer.read()
@@ -91,7 +92,7 @@ def forked(job: Callable[[A], R], here: A, there: A) -> tuple[R, R]:
     if status != 0:
         raise StoreError("a rules evaluation process stopped unexpectedly (see above)")
     theirs: R = pickle.loads(data)
-    return mine, theirs
+    return theirs, mine
 
 
 def evaluate(entries: pa.Table) -> tuple[pa.Table, pa.Table]:
@@ -236,4 +237,7 @@ def _serve() -> None:
 
 
 if __name__ == "__main__":
-    _serve()
+    from ehcp_audit.collection import bulk_work
+
+    with bulk_work():
+        _serve()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -118,6 +120,43 @@ def base_row_tuple(r: BaseRow) -> tuple[Any, ...]:
         r.base,
         r.visible_from,
     )
+
+
+class _Iso(dict[date | None, str]):
+    """ISO text of dates, each made once: a cycle's rows share most of their dates."""
+
+    def __missing__(self, day: date) -> str:
+        text = self[day] = day.isoformat()
+        return text
+
+
+Key = tuple[str, int]
+
+
+def cycle_lines(rows: Iterable[tuple[Any, ...]]) -> dict[Key, list[str]]:
+    """Each (child, cycle)'s base rows (BASE_COLUMNS tuples) as text, a line per row: the
+    fields after child_id and cycle joined by chr(31), '' for None, dates ISO. The same text
+    that sql/cycle_digests.sql makes from stored rows, and sql/insert_base_lines.sql reads."""
+    iso = _Iso({None: ""})
+    join = "\x1f".join
+    lines: dict[Key, list[str]] = {}
+    for r in rows:
+        line = join((iso[r[2]], iso[r[3]], r[4] or "", r[5], iso[r[6]], iso[r[7]], r[8], iso[r[9]]))
+        key = (r[0], r[1])
+        if key in lines:
+            lines[key].append(line)
+        else:
+            lines[key] = [line]
+    return lines
+
+
+def digest(lines: list[str]) -> str:
+    """The digest of one cycle's lines, in any order (as sql/cycle_digests.sql)."""
+    return hashlib.md5("\n".join(sorted(lines)).encode(), usedforsecurity=False).hexdigest()
+
+
+def cycle_digests(rows: Iterable[tuple[Any, ...]]) -> dict[Key, str]:
+    return {key: digest(lines) for key, lines in cycle_lines(rows).items()}
 
 
 def row_tuple(r: Row) -> tuple[Any, ...]:

@@ -1,7 +1,7 @@
 -- The compliance view. Disposable: `ehcp-audit project --rebuild` recreates it from the log.
 CREATE TABLE IF NOT EXISTS tracking (
     position BIGINT NOT NULL,    -- last notification of the event log applied here
-    store VARCHAR NOT NULL       -- which store the view follows (a hash of its location)
+    store VARCHAR NOT NULL       -- the view's format (projector.FORMAT); another one is rebuilt
 );
 CREATE TABLE IF NOT EXISTS plans (plan_id VARCHAR NOT NULL, child_id VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (

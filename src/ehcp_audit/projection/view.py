@@ -57,8 +57,9 @@ class ComplianceView:
 
     # -- keeping up with the log -------------------------------------------------------------
     def catch_up(self, progress: Progress | None = None) -> int:
-        if self.projector.position() > self.app.log_position():
-            # The view is ahead of its store: it follows another store, so start again.
+        if self.projector.position() > self.app.log_position() or not self.projector.readable():
+            # The view is ahead of its store (it follows another store), or an earlier version
+            # of this program wrote it: start again.
             return self.rebuild(progress)
         read = self.projector.catch_up(progress)
         wal = Path(f"{self.path}.wal")

@@ -3,5 +3,5 @@ INSERT INTO dirty (child_id)
 SELECT DISTINCT p.child_id
 FROM page_events AS e
 JOIN topic_actions AS a ON a.topic = e.topic
-JOIN plans AS p ON p.plan_id = CAST(CAST(e.plan_id AS UUID) AS VARCHAR)
+JOIN plans AS p ON p.plan_id = e.plan_id
 ORDER BY 1;
