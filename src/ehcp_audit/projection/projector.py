@@ -275,9 +275,7 @@ class Projector:
         imports: list[tuple[Any, ...]],
         rejected: list[tuple[Any, ...]],
     ) -> None:
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction() as con:
             con.execute(sql("page_plans.sql"), {"opened": OPENED})
             written = con.execute(sql("page_entries.sql")).fetchall()[0][0]
             if written != actions:
@@ -292,10 +290,6 @@ class Projector:
             if page:
                 con.execute("DELETE FROM tracking")
                 con.execute("INSERT INTO tracking VALUES (?, ?)", [page[-1].position, FORMAT])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
     def recompute_dirty(self, progress: Progress | None = None) -> int:
         dirty = [
