@@ -61,20 +61,34 @@ def _tables(settings: Settings) -> dict[str, pd.DataFrame]:
         return {t: view.con.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in TABLES}
 
 
+@pytest.mark.parametrize("split", [False, True], ids=["here", "forked"])
 def test_catch_up_writes_only_changed_cycles_and_equals_a_rebuild(
-    store: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: bool
 ) -> None:
     before = _tables(store)["base_rows"]
     written: list[tuple[str, int]] = []
     write = projector.Projector._write_changes
+    forks: list[int] = []
+    fork = projector.forked
 
     def spy(self: projector.Projector, chunk: list[str], changes: projector.Changes) -> None:
         written.extend(changes.cycles)
         write(self, chunk, changes)
 
+    def spy_fork(there: Any, here: Any) -> Any:
+        forks.append(len(there.args[0]))
+        return fork(there, here)
+
     monkeypatch.setattr(projector.Projector, "_write_changes", spy)
+    monkeypatch.setattr(projector, "forked", spy_fork)
+    if split:
+        # The six touched children split with a forked copy: each part is compared with its
+        # own children's stored rows only, though both parts' are read at once.
+        monkeypatch.setenv("EHCP_AUDIT_PROJECT_WORKERS", "2")
+        monkeypatch.setattr(projector, "FORK_FROM_CHILDREN", 2)
     with open_view(store) as view:
         assert view.catch_up() == 7  # six entries and the import log
+    assert bool(forks) is split and all(forks)
     caught_up = _tables(store)
     after = caught_up["base_rows"]
 

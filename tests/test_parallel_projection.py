@@ -74,7 +74,7 @@ def test_a_forked_half_gives_the_same_view(store: Path, monkeypatch: pytest.Monk
     real = projector.forked
 
     def spy(there: Any, here: Any) -> Any:
-        forked.append(len(there.args[0][0]))  # the copy's entry rows
+        forked.append(len(there.args[0]))  # the copy's entry rows
         return real(there, here)
 
     monkeypatch.setattr(projector, "forked", spy)

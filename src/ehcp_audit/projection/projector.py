@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from importlib.resources import files
@@ -34,7 +34,7 @@ from ehcp_audit.projection.records import (
     BASE_COLUMNS,
     BASE_ENTRY_FIELDS,
     Key,
-    cycle_lines,
+    cycle_texts,
     digest,
 )
 
@@ -145,8 +145,8 @@ def prefetched(pages: Iterator[T], depth: int = 2) -> Iterator[T]:
 
 
 Rows = list[tuple[Any, ...]]
-# A chunk's entry rows, its stored digest per (child, cycle), its stored last dates.
-Work = tuple[Rows, dict[Key, str], Rows]
+# The stored digest per (child, cycle) and the stored (child, last date) rows of some children.
+Stored = tuple[dict[Key, str], Rows]
 IN_CHUNK = "child_id IN (SELECT unnest(CAST(? AS VARCHAR[])))"
 
 
@@ -310,7 +310,8 @@ class Projector:
                 if fork and len(chunk) >= FORK_FROM_CHILDREN:
                     self._recompute_split(chunk)
                 else:
-                    self._write_changes(chunk, _judge(self._work(chunk)))
+                    judged = _judged(self._entry_rows(chunk))
+                    self._write_changes(chunk, _changes(judged, self._stored(chunk), chunk))
                 if progress is not None:
                     progress("computed", len(chunk))
             return len(dirty)
@@ -334,36 +335,31 @@ class Projector:
         return self.con.execute(self._entries_query(), [chunk]).fetchall()
 
     def _recompute_split(self, chunk: list[str]) -> None:
-        """Judge and write the chunk, part of it judged in a forked copy of this process (its
-        entries read here first: the copy never touches DuckDB). This process writes its own
-        part while the copy works, so the copy takes the larger part."""
-        entry_rows, digests, last_on = self._work(chunk)
+        """Judge and write the chunk, part of it judged in a forked copy of this process. The
+        copy's entries are read first (it never touches DuckDB); then, while it judges, this
+        process reads the stored rows' digests and its own entries, and judges and writes its
+        own part. So the copy takes the larger part."""
         cut = len(chunk) * FORKED_SHARE // 100
-        parts = (chunk[:cut], chunk[cut:])
-        theirs = set(parts[0])
+        theirs, mine = chunk[:cut], chunk[cut:]
+        their_rows = self._entry_rows(theirs)
 
-        def part(copy: bool) -> Work:
-            return (
-                [r for r in entry_rows if (r[0] in theirs) is copy],
-                {k: d for k, d in digests.items() if (k[0] in theirs) is copy},
-                [r for r in last_on if (r[0] in theirs) is copy],
-            )
+        def here() -> Stored:
+            stored = self._stored(chunk)
+            self._write_changes(mine, _changes(_judged(self._entry_rows(mine)), stored, mine))
+            return stored
 
-        def here() -> None:
-            self._write_changes(parts[1], _judge(part(False)))
+        judged, stored = forked(partial(_judged, their_rows), here)
+        self._write_changes(theirs, _changes(judged, stored, theirs))
 
-        there, _ = forked(partial(_judge, part(True)), here)
-        self._write_changes(parts[0], there)
-
-    def _work(self, chunk: list[str]) -> Work:
-        """What _judge needs for these children: their entry rows, the digests of their
-        stored base rows and their stored last dates."""
+    def _stored(self, chunk: list[str]) -> Stored:
+        """The digests of these children's stored base rows, and their stored last dates:
+        what a new judgement is compared with."""
         con = self.con
         digests = con.execute(sql("cycle_digests.sql"), {"children": chunk}).fetchall()
         last_on = con.execute(
             f"SELECT child_id, last_on FROM children WHERE {IN_CHUNK}", [chunk]
         ).fetchall()
-        return self._entry_rows(chunk), {(c, k): d for c, k, d in digests}, last_on
+        return {(c, k): d for c, k, d in digests}, last_on
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -389,10 +385,10 @@ class Projector:
                     [list(children), list(cycles)],
                 )
                 if changes.base:
-                    children, cycles, lines = zip(*changes.base, strict=True)
+                    children, cycles, texts = zip(*changes.base, strict=True)
                     con.execute(
-                        sql("insert_base_lines.sql"),
-                        {"children": list(children), "cycles": list(cycles), "lines": list(lines)},
+                        sql("insert_cycle_texts.sql"),
+                        {"children": list(children), "cycles": list(cycles), "texts": list(texts)},
                     )
             if changes.children:
                 con.execute(f"DELETE FROM children WHERE {IN_CHUNK}", [list(changes.children)])
@@ -412,10 +408,19 @@ class Projector:
             con.execute(f"DELETE FROM dirty WHERE {IN_CHUNK}", [chunk])
 
 
+class Judged(NamedTuple):
+    """Some children's new judgement: each (child, cycle)'s base rows as text
+    (records.cycle_texts) with its digest, and their (child, last date) rows."""
+
+    texts: dict[Key, str]
+    digests: dict[Key, str]
+    last_on: Rows
+
+
 class Changes(NamedTuple):
-    """What a chunk's new judgement changes: the (child, cycle) pairs whose base rows differ
-    from the stored ones, with their new rows as (child, cycle, line) (records.cycle_lines),
-    and the children whose last date differs."""
+    """What a new judgement changes: the (child, cycle) pairs whose base rows differ from the
+    stored ones, with the new rows of each as (child, cycle, text), and the children whose
+    last date differs."""
 
     cycles: set[Key]
     base: list[tuple[str, int, str]]
@@ -423,22 +428,27 @@ class Changes(NamedTuple):
     last_on: Rows
 
 
-def _judge(work: Work) -> Changes:
+def _judged(entry_rows: Rows) -> Judged:
+    """Pure Python (it runs in a forked copy of this process, too)."""
+    base, last_on = evaluate_rows(entry_rows)
+    texts = cycle_texts(base)
+    return Judged(texts, {key: digest(text) for key, text in texts.items()}, last_on)
+
+
+def _changes(judged: Judged, stored: Stored, chunk: Collection[str]) -> Changes:
     """Only what changed is rewritten: a day's new entries change a cycle or two of each child
     they touch, and every row deleted or added costs DuckDB a rewrite of its row group at the
-    next checkpoint."""
-    entry_rows, stored_digests, stored_children = work
-    base, last_on = evaluate_rows(entry_rows)
-    lines = cycle_lines(base)
-    digests = {key: digest(text) for key, text in lines.items()}
-    keys = stored_digests.keys() | digests.keys()
-    cycles = {k for k in keys if stored_digests.get(k) != digests.get(k)}
-    children = _changed(stored_children, last_on)
+    next checkpoint. `stored` may hold other children than `chunk`'s; they are left out."""
+    children = set(chunk)
+    stored_digests, stored_children = stored
+    keys = {k for k in stored_digests if k[0] in children} | judged.digests.keys()
+    cycles = {k for k in keys if stored_digests.get(k) != judged.digests.get(k)}
+    changed = _changed([r for r in stored_children if r[0] in children], judged.last_on)
     return Changes(
         cycles,
-        [(*key, line) for key in cycles for line in lines.get(key, ())],
-        children,
-        [r for r in last_on if r[0] in children],
+        [(*key, judged.texts[key]) for key in cycles if key in judged.texts],
+        changed,
+        [r for r in judged.last_on if r[0] in changed],
     )
 
 

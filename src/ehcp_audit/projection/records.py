@@ -133,10 +133,12 @@ class _Iso(dict[date | None, str]):
 Key = tuple[str, int]
 
 
-def cycle_lines(rows: Iterable[tuple[Any, ...]]) -> dict[Key, list[str]]:
-    """Each (child, cycle)'s base rows (BASE_COLUMNS tuples) as text, a line per row: the
-    fields after child_id and cycle joined by chr(31), '' for None, dates ISO. The same text
-    that sql/cycle_digests.sql makes from stored rows, and sql/insert_base_lines.sql reads."""
+def cycle_texts(rows: Iterable[tuple[Any, ...]]) -> dict[Key, str]:
+    """Each (child, cycle)'s base rows (BASE_COLUMNS tuples) as text: a line per row, the
+    fields after child_id and cycle joined by chr(31), '' for None, dates ISO; the lines
+    sorted and joined by chr(10). The same text that sql/cycle_digests.sql makes from stored
+    rows, and sql/insert_cycle_texts.sql reads. (No field holds either separator: dates,
+    6-digit URNs and the rules' own names.)"""
     iso = _Iso({None: ""})
     join = "\x1f".join
     lines: dict[Key, list[str]] = {}
@@ -147,16 +149,16 @@ def cycle_lines(rows: Iterable[tuple[Any, ...]]) -> dict[Key, list[str]]:
             lines[key].append(line)
         else:
             lines[key] = [line]
-    return lines
+    return {key: "\n".join(sorted(cycle)) for key, cycle in lines.items()}
 
 
-def digest(lines: list[str]) -> str:
-    """The digest of one cycle's lines, in any order (as sql/cycle_digests.sql)."""
-    return hashlib.md5("\n".join(sorted(lines)).encode(), usedforsecurity=False).hexdigest()
+def digest(text: str) -> str:
+    """The digest of one cycle's text (as sql/cycle_digests.sql)."""
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def cycle_digests(rows: Iterable[tuple[Any, ...]]) -> dict[Key, str]:
-    return {key: digest(lines) for key, lines in cycle_lines(rows).items()}
+    return {key: digest(text) for key, text in cycle_texts(rows).items()}
 
 
 def row_tuple(r: Row) -> tuple[Any, ...]:
