@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -61,7 +62,8 @@ def child_ids(path: Path) -> list[str]:
 
 
 # -- the CLI, in this process -------------------------------------------------------------------
-def run(db: str, *args: str, env: dict[str, str] | None = None) -> Result:
+def run(db: str, *args: str | Path, env: Mapping[str, str | None] | None = None) -> Result:
+    """`ehcp-audit --db DB ARGS` in this process; a variable set to None in `env` is unset."""
     environment: dict[str, str | None] = dict.fromkeys(PRIVATE_ENV)
     environment.update(env or {})
     return CliRunner().invoke(cli, ["--db", db, *map(str, args)], env=environment)
@@ -74,7 +76,7 @@ def export(db: str, out: Path, *extra: str, env: dict[str, str] | None = None) -
 
 
 # -- the CLI as a real OS process -----------------------------------------------------------------
-def command(db: str, *args: str, prelude: str = "") -> list[str]:
+def command(db: str, *args: str | Path, prelude: str = "") -> list[str]:
     """`ehcp-audit --db DB ARGS` as a process; `prelude` is Python run first (a test's patch)."""
     code = f"{prelude}\nfrom ehcp_audit.cli import main\nmain()\n"
     return [sys.executable, "-c", code, "--db", db, *map(str, args)]
@@ -87,7 +89,9 @@ def process_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def spawn(db: str, *args: str, prelude: str = "", cwd: Path, **env: str) -> subprocess.Popen[str]:
+def spawn(
+    db: str, *args: str | Path, prelude: str = "", cwd: Path, **env: str
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         command(db, *args, prelude=prelude),
         cwd=cwd,
@@ -99,7 +103,7 @@ def spawn(db: str, *args: str, prelude: str = "", cwd: Path, **env: str) -> subp
 
 
 def run_process(
-    db: str, *args: str, prelude: str = "", cwd: Path, timeout: float = 300, **env: str
+    db: str, *args: str | Path, prelude: str = "", cwd: Path, timeout: float = 300, **env: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         command(db, *args, prelude=prelude),

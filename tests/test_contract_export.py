@@ -170,7 +170,7 @@ def test_cycle_10_sorts_after_9(st: Store) -> None:
     meetings = [meeting("X", f"{y}-01-05") for y in range(2011, 2021)]
     st.imp([plan("X", "2010-01-10", dob="2003-06-01"), *meetings])
     rows = st.export("2020-06-01")
-    order = []
+    order: list[int] = []
     for r in rows:
         if not order or order[-1] != int(r["cycle"]):
             order.append(int(r["cycle"]))

@@ -81,7 +81,7 @@ def entry_at(db: str, position: int) -> tuple[str, str]:
     app = open_app(Settings(db=db))
     try:
         notification = app.recorder.select_notifications(position, 1)[0]
-        child = child_of(app, notification.originator_id)
+        child = child_of(app, chain.as_uuid(notification.originator_id))
         assert child is not None
         return child, ACTION_OF[notification.topic]
     finally:

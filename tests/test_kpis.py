@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from ehcp_audit.analytics.relations import COMPLIANCE_COLUMNS, compliance_connec
 D = date.fromisoformat
 
 # child, school, measure, deadline, done_on, meeting_on, status  (period date in the last column)
-ROWS = [
+Row = tuple[str, str | None, str, date | None, date | None, date | None, str]
+ROWS: list[Row] = [
     ("A", "100001", "review_on_time", D("2025-03-10"), D("2025-03-06"), D("2025-03-06"), "met"),
     ("B", "100001", "review_on_time", D("2025-03-20"), None, None, "overdue"),
     ("C", "100002", "review_on_time", D("2025-03-31"), D("2025-04-02"), D("2025-04-02"), "missed"),
@@ -34,7 +36,7 @@ ROWS = [
 ]
 
 
-def frame(rows: list[tuple[object, ...]] = ROWS) -> pd.DataFrame:
+def frame(rows: Sequence[Row] = ROWS) -> pd.DataFrame:
     return pd.DataFrame(
         [
             (c, 1, None, m_on, urn, measure, dl, done, st)
@@ -98,7 +100,8 @@ def test_empty_and_untyped_input() -> None:
 
 def test_dates_as_timestamps_or_text_count_the_same() -> None:
     base = frame()
-    as_text = base.assign(deadline=[d.isoformat() if d else None for d in base["deadline"]])
+    text = [d.isoformat() if d else None for d in base["deadline"]]
+    as_text = base.assign(deadline=pd.Series(text, index=base.index))
     as_ts = base.assign(deadline=pd.to_datetime(base["deadline"]))
     expected = as_tuples(kpis_frame(compliance_connection(base), "2025-03", "school"))
     assert as_tuples(kpis_frame(compliance_connection(as_text), "2025-03", "school")) == expected

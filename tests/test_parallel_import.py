@@ -14,7 +14,7 @@ import pytest
 from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.config import Settings
 from ehcp_audit.ingest import parallel
-from ehcp_audit.ingest.importer import import_actions
+from ehcp_audit.ingest.importer import ImportResult, import_actions
 from ehcp_audit.integrity import verify
 
 TODAY = date(2026, 11, 30)
@@ -60,7 +60,7 @@ def salted_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _import(
     store: Path | str, log: Path, workers: int, rejects: Path | None = None
-) -> tuple[object, pd.DataFrame, pd.DataFrame]:
+) -> tuple[ImportResult, pd.DataFrame, pd.DataFrame]:
     settings = Settings(db=str(store))
     app = open_app(settings)
     if rejects is None and isinstance(store, Path):
@@ -123,7 +123,7 @@ def test_each_child_goes_to_exactly_one_process(salted_log: Path) -> None:
         [values for values, mapping, _ in log.partition(k, 3).rows() if mapping] for k in range(3)
     ]
     assert sorted(map(tuple, whole)) == sorted(tuple(v) for share in shares for v in share)
-    owners = {}
+    owners: dict[str, int] = {}
     for k, share in enumerate(shares):
         for values in share:
             assert owners.setdefault(values[0].strip(), k) == k
@@ -138,7 +138,7 @@ def test_a_failing_worker_is_reported_not_hidden(tmp_path: Path, salted_log: Pat
     from ehcp_audit.ingest.csv_file import open_action_log
 
     with pytest.raises(StoreError, match="did not complete"):
-        parallel.import_in_parts(broken, open_action_log(salted_log), 2, TODAY)  # type: ignore[arg-type]
+        parallel.import_in_parts(broken, open_action_log(salted_log), 2, TODAY)
 
 
 def test_small_files_and_memory_stores_stay_in_one_process(

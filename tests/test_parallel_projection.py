@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Generator, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import pytest
@@ -121,14 +122,15 @@ def test_a_helper_that_dies_is_an_error_not_a_silent_gap(store: Path) -> None:
 def test_prefetched_pages_keep_order_errors_and_stop_early() -> None:
     assert list(projector.prefetched(iter(range(50)))) == list(range(50))
 
-    def failing() -> object:
+    def failing() -> Iterator[int]:
         yield 1
         raise StoreError("store went away")
 
-    seen = []
+    seen: list[int] = []
     with pytest.raises(StoreError, match="went away"):
         seen.extend(projector.prefetched(failing()))
     assert seen == [1]
-    pages = projector.prefetched(iter(range(10**6)))
+    # prefetched is a generator function (annotated as returning an Iterator), so it has close()
+    pages = cast("Generator[int, None, None]", projector.prefetched(iter(range(10**6))))
     assert next(pages) == 0
     pages.close()  # the reader thread stops instead of reading the rest

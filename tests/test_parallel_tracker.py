@@ -8,14 +8,17 @@ import csv
 import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
+from ehcp_audit.application import EhcpAudit
 from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.config import Settings
+from ehcp_audit.ingest.importer import ImportResult, Progress
 from ehcp_audit.ingest.parallel import MAX_WORKERS
-from ehcp_audit.ingest.tracker import TrackerResult, import_tracker, load_mapping
+from ehcp_audit.ingest.tracker import TrackerMapping, TrackerResult, import_tracker, load_mapping
 from ehcp_audit.ingest.tracker.parallel import share_of
 from ehcp_audit.integrity import verify
 from tests.test_tracker import mapping_file, write_big_xlsx
@@ -197,9 +200,17 @@ def test_a_tracker_of_a_mebibyte_or_more_is_imported_in_parts(
     real = parallel.import_tracker_in_parts
     parts: list[int] = []
 
-    def counted(*args: object) -> object:
-        parts.append(args[5])  # type: ignore[arg-type]
-        return real(*args)
+    def counted(
+        app: EhcpAudit,
+        path: Path,
+        mapping: TrackerMapping,
+        sheet: str | None,
+        today: date,
+        n: int,
+        progress: Progress | None,
+    ) -> tuple[Any, ImportResult]:
+        parts.append(n)
+        return real(app, path, mapping, sheet, today, n, progress)
 
     monkeypatch.setattr(parallel, "import_tracker_in_parts", counted)
     mapping = load_mapping(mapping_file(tmp_path))

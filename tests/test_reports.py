@@ -55,7 +55,7 @@ def parse(path: Path) -> Figures:
     return parser
 
 
-def kpi_table(frame: pd.DataFrame, by_school: bool) -> dict[tuple[str, str], tuple[object, ...]]:
+def kpi_table(frame: pd.DataFrame, by_school: bool) -> dict[tuple[str, str], tuple[int | str, ...]]:
     return {
         (str(r.school_urn) if by_school else "", str(r.measure)): (
             *(int(getattr(r, c)) for c in COUNTS),
@@ -65,7 +65,7 @@ def kpi_table(frame: pd.DataFrame, by_school: bool) -> dict[tuple[str, str], tup
     }
 
 
-def shown(fig: dict[str, str]) -> tuple[object, ...]:
+def shown(fig: dict[str, str]) -> tuple[int | str, ...]:
     return (*(int(fig[f"data-{c}"]) for c in COUNTS), fig["data-rate"])
 
 
@@ -180,7 +180,7 @@ def test_inspection_figures_equal_summed_kpis(data: FakeReportData, inspection: 
         sums = [
             sum(int(monthly_tables[m].get(("", fig["data-measure"]), ZERO)[i]) for m in chosen)
             for i in range(5)
-        ]  # type: ignore[call-overload]
+        ]
         assert [int(fig[f"data-{c}"]) for c in COUNTS] == sums, fig
 
 

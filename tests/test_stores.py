@@ -130,7 +130,7 @@ def test_both_stores_export_the_same(tmp_path: Path, fresh_postgres_url: str) ->
 def test_plans_read_at_once_are_the_plans_read_one_at_a_time(store_db: str, tmp_path: Path) -> None:
     from ehcp_audit.bootstrap import open_app
     from ehcp_audit.config import Settings
-    from ehcp_audit.domain.plan import plan_id
+    from ehcp_audit.domain.plan import Plan, plan_id
 
     good = generated(tmp_path, 25)
     assert run(store_db, "import", "actions", good).exit_code == 0
@@ -141,7 +141,7 @@ def test_plans_read_at_once_are_the_plans_read_one_at_a_time(store_db: str, tmp_
         at_once = app.plans(ids)
         assert sorted(at_once) == sorted(child_ids(good))
         for child_id, plan in at_once.items():
-            one = app.repository.get(plan_id(child_id))
+            one: Plan = app.repository.get(plan_id(child_id))
             assert (plan.id, plan.version) == (one.id, one.version)
             assert [e.as_state() for e in plan.entries] == [e.as_state() for e in one.entries]
     finally:

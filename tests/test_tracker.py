@@ -1018,7 +1018,7 @@ def test_edited_dates_and_a_decision_become_voids_and_new_entries(tmp_path) -> N
     again = import_tracker(app, edited, mapping, today=TODAY)
     assert not again.rejected
     assert again.imported is not None and again.imported.imported == 0
-    assert again.plan.unchanged > 0
+    assert again.plan is not None and again.plan.unchanged > 0
     assert {c: tracker_entries(settings, c) for c in before} == {
         c: before[c] + added[c] for c in before
     }
