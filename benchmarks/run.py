@@ -64,6 +64,7 @@ print(rows, file=sys.stderr)
 # view included), what a command that catches up before it answers adds to its own start.
 REBUILD = """
 import sys, time
+import ehcp_audit.projection.view
 from ehcp_audit.bootstrap import open_view
 from ehcp_audit.config import Settings
 started = time.perf_counter()
@@ -74,6 +75,7 @@ OPERATION = time.perf_counter() - started
 
 CATCH_UP = """
 import sys, time
+import ehcp_audit.projection.view
 from ehcp_audit.bootstrap import open_view
 from ehcp_audit.config import Settings
 started = time.perf_counter()

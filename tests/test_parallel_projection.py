@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -131,6 +131,6 @@ def test_prefetched_pages_keep_order_errors_and_stop_early() -> None:
         seen.extend(projector.prefetched(failing()))
     assert seen == [1]
     # prefetched is a generator function (annotated as returning an Iterator), so it has close()
-    pages = cast("Generator[int, None, None]", projector.prefetched(iter(range(10**6))))
+    pages = projector.prefetched(iter(range(10**6)))
     assert next(pages) == 0
     pages.close()  # the reader thread stops instead of reading the rest

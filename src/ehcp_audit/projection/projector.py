@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from importlib.resources import files
@@ -108,7 +108,7 @@ def sql(name: str) -> str:
     return files("ehcp_audit.projection").joinpath("sql", name).read_text(encoding="utf-8")
 
 
-def prefetched(pages: Iterator[T], depth: int = 2) -> Iterator[T]:
+def prefetched(pages: Iterator[T], depth: int = 2) -> Generator[T, None, None]:
     """`pages`, read ahead by a thread: the store is read (Python) while DuckDB, which lets go
     of the GIL, writes the previous page."""
     ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
