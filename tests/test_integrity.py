@@ -15,8 +15,8 @@ import pytest
 from ehcp_audit.bootstrap import open_app
 from ehcp_audit.config import Settings
 from ehcp_audit.domain.plan import EVENT_CLASSES
-from ehcp_audit.integrity import chain, head_hash, verify
-from ehcp_audit.integrity.check import _compare, child_of
+from ehcp_audit.integrity import chain
+from ehcp_audit.integrity.check import _compare, child_of, head_hash, verify
 from tests.store_helpers import generated, run
 
 ALTERED, DELETED, SWAPPED = 120, 150, 180  # log positions, each inside some child's stream

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
@@ -17,11 +17,14 @@ from eventsourcing.persistence import IntegrityError, MapperDeserialisationError
 from eventsourcing.utils import Environment, EnvType
 
 from ehcp_audit.domain.entry import Entry
-from ehcp_audit.domain.import_log import ImportLog
-from ehcp_audit.domain.plan import Plan, plan_id
+from ehcp_audit.domain.streams import plan_id
 from ehcp_audit.errors import ConcurrentWriteError, StoreError
 from ehcp_audit.integrity.recorders import recorder_topic
-from ehcp_audit.keys import unreadable
+from ehcp_audit.keys import plain_state, unreadable
+
+if TYPE_CHECKING:
+    from ehcp_audit.domain.import_log import ImportLog
+    from ehcp_audit.domain.plan import Plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,7 @@ class EhcpAudit(Application[UUID]):
 
     def plans(self, child_ids: Iterable[str]) -> dict[str, Plan]:
         """The existing plans of these children (children with none are left out)."""
+        _load_plan()
         select = getattr(self.recorder, "select_streams", None)
         if select is not None and self.snapshots is None and self.repository.cache is None:
             return self._plans_at_once(select, list(child_ids))
@@ -78,7 +82,7 @@ class EhcpAudit(Application[UUID]):
         try:
             for stream, stored in select(list(ids)).items():
                 events = [self.mapper.to_domain_event(s) for s in stored]
-                found[ids[stream]] = cast(Plan, project_aggregate(None, events))
+                found[ids[stream]] = cast("Plan", project_aggregate(None, events))
         except MapperDeserialisationError as exc:
             raise StoreError(unreadable(bool(self.env.get("CIPHER_KEY")))) from exc
         return found
@@ -104,7 +108,7 @@ class EhcpAudit(Application[UUID]):
         for child_id, recordings in by_child.items():
             if not recordings:
                 continue
-            plan = existing.get(child_id) or Plan(child_id)
+            plan = existing.get(child_id) or _load_plan()(child_id)
             for r in recordings:
                 plan.record(
                     r.entry,
@@ -162,11 +166,8 @@ class EhcpAudit(Application[UUID]):
         records = []
         try:
             for at, topic, originator_id, version, state in rows:
-                if mapper.cipher is not None:
-                    state = mapper.cipher.decrypt(state)
-                if mapper.compressor is not None:
-                    state = mapper.compressor.decompress(state)
-                records.append(LoggedEvent(at, topic, originator_id, version, state.decode()))
+                text = plain_state(mapper, state).decode()
+                records.append(LoggedEvent(at, topic, originator_id, version, text))
         except Exception as exc:  # the cipher and compressor raise many kinds
             raise StoreError(unreadable(bool(self.env.get("CIPHER_KEY")))) from exc
         return records
@@ -195,6 +196,14 @@ class EhcpAudit(Application[UUID]):
                 raise StoreError(unreadable(bool(self.env.get("CIPHER_KEY")))) from exc
             yield events
             position = notifications[-1].id
+
+
+def _load_plan() -> type[Plan]:
+    # Loaded where plans are rebuilt or made: their events' classes must be defined before
+    # any is decoded. Reading the log as records (a catch-up, a report) does without them.
+    from ehcp_audit.domain.plan import Plan
+
+    return Plan
 
 
 __all__ = ["EhcpAudit", "Recording", "plan_id"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import secrets
+from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import MapperDeserialisationError
+from eventsourcing.persistence import Mapper
 
 from ehcp_audit.errors import StoreError
 
@@ -27,12 +28,22 @@ def unreadable(has_key: bool) -> str:
     return "this store is encrypted: set EHCP_AUDIT_CIPHER_KEY to the key it was written with"
 
 
-def check_key(app: Application) -> None:
-    """Decode the first stored entry, so a wrong or missing key fails before any work is done."""
+def plain_state(mapper: Mapper[Any], state: bytes) -> bytes:
+    """A stored event's state decrypted and decompressed, as the mapper would."""
+    if mapper.cipher is not None:
+        state = mapper.cipher.decrypt(state)
+    if mapper.compressor is not None:
+        state = mapper.compressor.decompress(state)
+    return state
+
+
+def check_key(app: Application[Any]) -> None:
+    """Decode the first stored entry's state, so a wrong or missing key fails before any work
+    is done. Its event class is not needed for that (nor loaded: see application._load_plan)."""
     first = app.recorder.select_notifications(None, 1)
     if not first:
         return
     try:
-        app.mapper.to_domain_event(first[0])
-    except MapperDeserialisationError as exc:
+        app.mapper.transcoder.decode(plain_state(app.mapper, first[0].state))
+    except Exception as exc:  # the cipher, compressor and transcoder raise many kinds
         raise StoreError(unreadable(bool(app.env.get("CIPHER_KEY")))) from exc

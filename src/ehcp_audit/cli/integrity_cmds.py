@@ -45,8 +45,8 @@ def verify_command(settings: Settings, expect: tuple[int, str] | None, rechain: 
     4 not intact (the first entry that does not match is named), 1 the store cannot be read.
     """
     from ehcp_audit.bootstrap import open_app
-    from ehcp_audit.integrity import check_anchor, verify
-    from ehcp_audit.integrity import rechain as rechain_log
+    from ehcp_audit.integrity.check import check_anchor, verify
+    from ehcp_audit.integrity.check import rechain as rechain_log
 
     app = open_app(settings)
     if rechain:

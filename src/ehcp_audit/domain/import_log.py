@@ -7,6 +7,8 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from ehcp_audit.domain.streams import IMPORT_COMPLETED
+
 
 class ImportLog(Aggregate):
     TOPIC = "ehcp_audit:ImportLog"
@@ -15,7 +17,7 @@ class ImportLog(Aggregate):
         TOPIC = "ehcp_audit:ImportLog.Event"
 
     class Completed(Aggregate.Created):
-        TOPIC = "ehcp_audit:ImportLog.Completed"
+        TOPIC = IMPORT_COMPLETED
         kind: str
         file_name: str
         sha256: str

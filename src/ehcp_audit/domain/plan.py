@@ -9,17 +9,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, ClassVar
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from ehcp_audit.domain.entry import Entry
-
-PLAN_NAMESPACE = uuid5(NAMESPACE_URL, "https://ehcp-audit.invalid/plan")
-
-
-def plan_id(child_id: str) -> UUID:
-    return uuid5(PLAN_NAMESPACE, child_id)
+from ehcp_audit.domain.streams import ACTION_TOPICS, PLAN_OPENED, event_name, plan_id
 
 
 class Plan(Aggregate):
@@ -31,7 +26,7 @@ class Plan(Aggregate):
     class Opened(Aggregate.Created):
         """The child's stream begins (before its first action is recorded)."""
 
-        TOPIC = "ehcp_audit:Plan.Opened"
+        TOPIC = PLAN_OPENED
         child_id: str
 
     class ActionRecorded(Aggregate.Event):
@@ -114,15 +109,14 @@ def entry_from_event(child_id: str, event: Plan.ActionRecorded) -> Entry:
 
 
 def _event_class(action: str) -> type[Plan.ActionRecorded]:
-    name = "".join(part.capitalize() for part in action.split("_"))
-    name = {"Void": "Voided"}.get(name, name)
-    cls = type(name, (Plan.ActionRecorded,), {"TOPIC": f"ehcp_audit:Plan.{name}", "ACTION": action})
+    name = event_name(action)
+    cls = type(name, (Plan.ActionRecorded,), {"TOPIC": ACTION_TOPICS[action], "ACTION": action})
     cls.__qualname__ = f"Plan.{name}"
     setattr(Plan, name, cls)
     return cls
 
 
-# One event type per action of RULES.md section 1 (PlanIssued, ReviewScheduled, ..., Voided).
+# One event type per action of RULES.md section 1 (domain/streams.py names them).
 EVENT_CLASSES: dict[str, type[Plan.ActionRecorded]] = {}
 
 

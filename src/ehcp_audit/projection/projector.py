@@ -21,8 +21,7 @@ import duckdb
 
 from ehcp_audit.application import EhcpAudit, LoggedEvent
 from ehcp_audit.collection import bulk_work
-from ehcp_audit.domain.import_log import ImportLog
-from ehcp_audit.domain.plan import EVENT_CLASSES, Plan
+from ehcp_audit.domain.streams import ACTION_TOPICS, IMPORT_COMPLETED, PLAN_OPENED
 from ehcp_audit.errors import StoreError
 from ehcp_audit.projection.evaluator import (
     Helpers,
@@ -46,9 +45,7 @@ if TYPE_CHECKING:
 FORMAT = "view 2"
 PAGE = 10_000
 BIG_PAGE = 50_000
-ACTION_OF_TOPIC = {cls.TOPIC: action for action, cls in EVENT_CLASSES.items()}
-OPENED = Plan.Opened.TOPIC
-IMPORT_COMPLETED = ImportLog.Completed.TOPIC
+ACTION_OF_TOPIC = {topic: action for action, topic in ACTION_TOPICS.items()}
 CHILDREN_PER_CHUNK = 2_000
 # Fewer dirty children than this are judged here: each chunk costs the projector two scans of
 # the view, so a daily catch-up of a few thousand children is quicker in one process.
@@ -276,7 +273,7 @@ class Projector:
         rejected: list[tuple[Any, ...]],
     ) -> None:
         with self._transaction() as con:
-            con.execute(sql("page_plans.sql"), {"opened": OPENED})
+            con.execute(sql("page_plans.sql"), {"opened": PLAN_OPENED})
             written = con.execute(sql("page_entries.sql")).fetchall()[0][0]
             if written != actions:
                 raise StoreError(

@@ -61,7 +61,7 @@ class ViewReportData:
 
     def verification(self) -> str | None:
         from ehcp_audit.errors import StoreError
-        from ehcp_audit.integrity import verify
+        from ehcp_audit.integrity.check import verify
 
         try:
             verdict = verify(self.view.app)
@@ -78,6 +78,6 @@ class ViewReportData:
         )
 
     def head_hash(self) -> str | None:
-        from ehcp_audit.integrity import head_hash
+        from ehcp_audit.integrity.check import head_hash
 
         return head_hash(self.view.app, self.log_position())
