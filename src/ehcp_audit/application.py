@@ -60,7 +60,6 @@ class EhcpAudit(Application[UUID]):
 
     def plans(self, child_ids: Iterable[str]) -> dict[str, Plan]:
         """The existing plans of these children (children with none are left out)."""
-        _load_plan()
         select = getattr(self.recorder, "select_streams", None)
         if select is not None and self.snapshots is None and self.repository.cache is None:
             return self._plans_at_once(select, list(child_ids))
@@ -199,8 +198,8 @@ class EhcpAudit(Application[UUID]):
 
 
 def _load_plan() -> type[Plan]:
-    # Loaded where plans are rebuilt or made: their events' classes must be defined before
-    # any is decoded. Reading the log as records (a catch-up, a report) does without them.
+    # Loaded where a plan is made. Reading the log as records (a catch-up, a report) does
+    # without the classes; decoding events loads them through the package (its __getattr__).
     from ehcp_audit.domain.plan import Plan
 
     return Plan

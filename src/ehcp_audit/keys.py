@@ -39,7 +39,7 @@ def plain_state(mapper: Mapper[Any], state: bytes) -> bytes:
 
 def check_key(app: Application[Any]) -> None:
     """Decode the first stored entry's state, so a wrong or missing key fails before any work
-    is done. Its event class is not needed for that (nor loaded: see application._load_plan)."""
+    is done. Its event class is not needed for that, so it is not loaded."""
     first = app.recorder.select_notifications(None, 1)
     if not first:
         return
