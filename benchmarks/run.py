@@ -4,7 +4,8 @@
 
 Every step runs in its own process so that its peak memory (max RSS) is its own. Steps that
 are quick are repeated and their median reported; ratios compare medians from this run only,
-so a busy machine slows both sides alike.
+so a busy machine slows both sides alike. Every step imports the package afresh: run it from a
+checkout nobody edits meanwhile (`git worktree add`, then PYTHONPATH=<worktree>/src).
 """
 
 from __future__ import annotations
