@@ -146,7 +146,7 @@ def test_python_and_sql_digest_every_cycle_alike(store: Settings) -> None:
             projector.sql("cycle_digests.sql"), {"children": children}
         ).fetchall()
     assert any(r[3] is None for r in rows) and any(r[9] is not None for r in rows)
-    assert records.cycle_digests(rows) == {(c, k): d for c, k, d in stored}
+    assert records.cycle_digests(records.cycle_texts(rows)) == {(c, k): d for c, k, d in stored}
     assert len(stored) > len(children)
 
 

@@ -33,8 +33,8 @@ from ehcp_audit.projection.records import (
     BASE_COLUMNS,
     BASE_ENTRY_FIELDS,
     Key,
+    cycle_digests,
     cycle_texts,
-    digest,
 )
 
 if TYPE_CHECKING:
@@ -429,7 +429,7 @@ def _judged(entry_rows: Rows) -> Judged:
     """Pure Python (it runs in a forked copy of this process, too)."""
     base, last_on = evaluate_rows(entry_rows)
     texts = cycle_texts(base)
-    return Judged(texts, {key: digest(text) for key, text in texts.items()}, last_on)
+    return Judged(texts, cycle_digests(texts), last_on)
 
 
 def _changes(judged: Judged, stored: Stored, chunk: Collection[str]) -> Changes:

@@ -157,8 +157,9 @@ def digest(text: str) -> str:
     return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
-def cycle_digests(rows: Iterable[tuple[Any, ...]]) -> dict[Key, str]:
-    return {key: digest(text) for key, text in cycle_texts(rows).items()}
+def cycle_digests(texts: dict[Key, str]) -> dict[Key, str]:
+    """The digest of each cycle's text (cycle_texts)."""
+    return {key: digest(text) for key, text in texts.items()}
 
 
 def row_tuple(r: Row) -> tuple[Any, ...]:
