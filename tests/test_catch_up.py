@@ -15,10 +15,10 @@ import pytest
 from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.config import Settings
 from ehcp_audit.ingest.importer import import_actions
-from ehcp_audit.projection import projector, records
+from ehcp_audit.projection import projector
 
 TODAY = date(2026, 11, 30)
-TABLES = ("base_rows", "children", "entries", "plans", "dirty", "tracking")
+TABLES = ("base_rows", "cycle_inputs", "children", "entries", "plans", "dirty", "tracking")
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def _tables(settings: Settings) -> dict[str, pd.DataFrame]:
 
 
 @pytest.mark.parametrize("split", [False, True], ids=["here", "forked"])
-def test_catch_up_writes_only_changed_cycles_and_equals_a_rebuild(
+def test_catch_up_writes_only_groups_whose_facts_changed_and_equals_a_rebuild(
     store: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split: bool
 ) -> None:
     before = _tables(store)["base_rows"]
@@ -72,7 +72,7 @@ def test_catch_up_writes_only_changed_cycles_and_equals_a_rebuild(
     fork = projector.forked
 
     def spy(self: projector.Projector, chunk: list[str], changes: projector.Changes) -> None:
-        written.extend(changes.cycles)
+        written.extend(changes.groups)
         write(self, chunk, changes)
 
     def spy_fork(there: Any, here: Any) -> Any:
@@ -82,8 +82,7 @@ def test_catch_up_writes_only_changed_cycles_and_equals_a_rebuild(
     monkeypatch.setattr(projector.Projector, "_write_changes", spy)
     monkeypatch.setattr(projector, "forked", spy_fork)
     if split:
-        # The six touched children split with a forked copy: each part is compared with its
-        # own children's stored rows only, though both parts' are read at once.
+        # The six touched children split with a forked copy, which judges some of them.
         monkeypatch.setenv("EHCP_AUDIT_PROJECT_WORKERS", "2")
         monkeypatch.setattr(projector, "FORK_FROM_CHILDREN", 2)
     with open_view(store) as view:
@@ -92,20 +91,23 @@ def test_catch_up_writes_only_changed_cycles_and_equals_a_rebuild(
     caught_up = _tables(store)
     after = caught_up["base_rows"]
 
-    def cycle_rows(frame: pd.DataFrame) -> dict[tuple[str, int], list[tuple[Any, ...]]]:
+    def group_rows(frame: pd.DataFrame) -> dict[tuple[str, int], list[tuple[Any, ...]]]:
+        """Rows by (child, group): a cycle's measure rows, or (group 0) its phase transfers."""
         rows: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
         for row in frame.itertuples(index=False, name=None):
-            rows.setdefault((row[0], row[1]), []).append(row)
+            group = 0 if row[5] == "phase_transfer_deadline" else row[1]
+            rows.setdefault((row[0], group), []).append(row)
         return rows
 
-    old, new = cycle_rows(before), cycle_rows(after)
+    old, new = group_rows(before), group_rows(after)
     changed = {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
     touched = set(caught_up["entries"].sort_values("position").child_id.iloc[-6:])
-    changed_children = {child for child, _ in changed}
-    assert changed and set(written) == changed, (changed, written)
-    assert changed_children < touched, (changed, touched)
-    # A child's other cycles are left as they were.
-    assert {k for k in new if k[0] in changed_children} > changed
+    # Every group whose rows changed was judged again and written; so were groups whose facts
+    # changed (a booking) though their rows did not, and only those of the touched children.
+    assert changed and changed <= set(written), (changed, written)
+    assert {child for child, _ in written} == touched
+    # The touched children's other groups were neither judged nor written.
+    assert {k for k in new if k[0] in touched} > set(written)
 
     rebuilt = tmp_path / "rebuilt.sqlite"
     shutil.copy(store.db, rebuilt)
@@ -132,22 +134,6 @@ def test_a_small_catch_up_loads_no_arrow_nor_event_classes(store: Settings) -> N
         [sys.executable, "-c", code, store.db], check=True, capture_output=True, text=True
     )
     assert done.stdout.strip() == "[]"
-
-
-def test_python_and_sql_digest_every_cycle_alike(store: Settings) -> None:
-    """A catch-up compares its judgement with the stored rows by digest: made differently on
-    either side, every cycle would look changed and be rewritten."""
-    with open_view(store) as view:
-        view.catch_up()
-        children = [r[0] for r in view.con.execute("SELECT child_id FROM children").fetchall()]
-        columns = ", ".join(f'"{c}"' for c in records.BASE_COLUMNS)
-        rows = view.con.execute(f"SELECT {columns} FROM base_rows").fetchall()
-        stored = view.con.execute(
-            projector.sql("cycle_digests.sql"), {"children": children}
-        ).fetchall()
-    assert any(r[3] is None for r in rows) and any(r[9] is not None for r in rows)
-    assert records.cycle_digests(records.cycle_texts(rows)) == {(c, k): d for c, k, d in stored}
-    assert len(stored) > len(children)
 
 
 def test_a_view_in_an_earlier_format_is_rebuilt(store: Settings) -> None:

@@ -96,7 +96,7 @@ def test_evaluate_in_process_matches_the_rules(store: Path) -> None:
     with open_view(Settings(db=str(store))) as view:
         view.catch_up()
         children = [r[0] for r in view.con.execute("SELECT child_id FROM children").fetchall()]
-        base, _ = evaluator.evaluate(view.projector._entries_of(children[:10]))
+        base, _, _ = evaluator.evaluate(view.projector._entries_of(children[:10]))
         stored = view.con.execute(
             "SELECT * FROM base_rows WHERE child_id IN (SELECT unnest(?)) ORDER BY ALL",
             [children[:10]],

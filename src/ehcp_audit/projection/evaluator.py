@@ -16,15 +16,23 @@ import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from functools import cache
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ehcp_audit.errors import StoreError
-from ehcp_audit.projection.records import BASE_COLUMNS, base_entries_by_child, base_row_tuple
-from ehcp_audit.rules.compliance import evaluate_base
+from ehcp_audit.projection.records import (
+    BASE_COLUMNS,
+    Key,
+    base_entries_by_child,
+    base_row_tuple,
+    facts_digest,
+)
+from ehcp_audit.rules.compliance import cycle_rows, transfer_rows
+from ehcp_audit.rules.cycles import build_history
 from ehcp_audit.rules.effective import apply_voids
+from ehcp_audit.rules.facts import TRANSFERS, CycleFacts, PlanFacts, cycle_facts, plan_facts
 
 R = TypeVar("R")
 S = TypeVar("S")
@@ -36,8 +44,8 @@ if TYPE_CHECKING:
 
 
 @cache
-def schemas() -> tuple[pa.Schema, pa.Schema]:
-    """The Arrow schemas of base rows and of (child_id, last_on)."""
+def schemas() -> tuple[pa.Schema, pa.Schema, pa.Schema]:
+    """The Arrow schemas of base rows, of (child_id, last_on) and of the groups' digests."""
     import pyarrow as pa
 
     dates = {"due_on", "meeting_on", "deadline", "done_on", "visible_from"}
@@ -47,21 +55,51 @@ def schemas() -> tuple[pa.Schema, pa.Schema]:
             for c in BASE_COLUMNS
         ]
     )
-    return base, pa.schema([("child_id", pa.string()), ("last_on", pa.date32())])
+    children = pa.schema([("child_id", pa.string()), ("last_on", pa.date32())])
+    inputs = pa.schema([("child_id", pa.string()), ("cycle", pa.int32()), ("digest", pa.string())])
+    return base, children, inputs
+
+
+class Evaluation(NamedTuple):
+    """Some children's judgement: the base rows of the groups judged, the digest of every
+    group's facts as (child_id, group, digest), and (child_id, last_on) per child."""
+
+    base: list[tuple[Any, ...]]
+    inputs: list[tuple[str, int, str]]
+    last_on: list[tuple[str, date | None]]
 
 
 def evaluate_rows(
-    entries: Iterable[tuple[Any, ...]],
-) -> tuple[list[tuple[Any, ...]], list[tuple[str, date | None]]]:
-    """Base rows and (child_id, last_on) for records.BASE_ENTRY_FIELDS rows ordered by child
-    and version."""
+    entries: Iterable[tuple[Any, ...]], stored: Mapping[Key, str] | None = None
+) -> Evaluation:
+    """The judgement of records.BASE_ENTRY_FIELDS rows ordered by child and version. With
+    `stored` (the digests of the groups' facts when last judged), only the groups whose facts
+    differ are judged: the others' rows are as stored."""
     base: list[tuple[Any, ...]] = []
+    inputs: list[tuple[str, int, str]] = []
     last_on: list[tuple[str, date | None]] = []
+    before = stored if stored is not None else {}
     for child_id, child_entries in base_entries_by_child(entries):
         effective = apply_voids(child_entries)
         last_on.append((child_id, effective[-1].occurred_on if effective else None))
-        base.extend(base_row_tuple(r) for r in evaluate_base(effective, date.max))
-    return base, last_on
+        plan = build_history(effective)
+        if plan is None:
+            continue
+        groups: list[tuple[int, CycleFacts | PlanFacts]] = [
+            (f.cycle.number, f) for f in cycle_facts(plan)
+        ]
+        groups.append((TRANSFERS, plan_facts(plan)))
+        for group, facts in groups:
+            digest = facts_digest(facts)
+            inputs.append((child_id, group, digest))
+            if before.get((child_id, group)) == digest:
+                continue
+            if isinstance(facts, PlanFacts):
+                rows = transfer_rows(child_id, facts)
+            else:
+                rows = cycle_rows(child_id, facts)
+            base.extend(base_row_tuple(r) for r in rows)
+    return Evaluation(base, inputs, last_on)
 
 
 def forked(there: Callable[[], R], here: Callable[[], S]) -> tuple[R, S]:
@@ -95,12 +133,17 @@ def forked(there: Callable[[], R], here: Callable[[], S]) -> tuple[R, S]:
     return theirs, mine
 
 
-def evaluate(entries: pa.Table) -> tuple[pa.Table, pa.Table]:
-    """`evaluate_rows` from and to Arrow tables (what helpers exchange)."""
+def evaluate(entries: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """`evaluate_rows` (every group judged) from and to Arrow tables (what helpers exchange):
+    base rows, (child_id, last_on) and the groups' digests."""
     columns = [entries.column(i).to_pylist() for i in range(entries.num_columns)]
-    base, last_on = evaluate_rows(zip(*columns, strict=True))
-    base_schema, children_schema = schemas()
-    return _table(base, base_schema), _table(last_on, children_schema)
+    judged = evaluate_rows(zip(*columns, strict=True))
+    base_schema, children_schema, inputs_schema = schemas()
+    return (
+        _table(judged.base, base_schema),
+        _table(judged.last_on, children_schema),
+        _table(judged.inputs, inputs_schema),
+    )
 
 
 def _table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
@@ -166,8 +209,9 @@ class Helpers:
         for process, results in zip(self.processes, self.results, strict=True):
             threading.Thread(target=_collect, args=(process, results), daemon=True).start()
 
-    def map(self, chunks: Iterator[Any]) -> Iterator[tuple[Any, pa.Table, pa.Table]]:
-        """(key, base rows, children) per (key, entries table) of `chunks`, in order."""
+    def map(self, chunks: Iterator[Any]) -> Iterator[tuple[Any, pa.Table, pa.Table, pa.Table]]:
+        """(key, base rows, children, digests) per (key, entries table) of `chunks`, in
+        order."""
         in_flight: list[tuple[int, Any]] = []
         for turn, (key, entries) in enumerate(chunks):
             worker = turn % len(self.processes)
@@ -183,12 +227,12 @@ class Helpers:
         while in_flight:
             yield self._receive(*in_flight.pop(0))
 
-    def _receive(self, worker: int, key: Any) -> tuple[Any, pa.Table, pa.Table]:
+    def _receive(self, worker: int, key: Any) -> tuple[Any, pa.Table, pa.Table, pa.Table]:
         data = self.results[worker].get()
         if data is None:
             raise self._failed()
-        base, children = _from_ipc(data, 2)
-        return key, base, children
+        base, children, inputs = _from_ipc(data, 3)
+        return key, base, children, inputs
 
     def _failed(self) -> StoreError:
         return StoreError("a rules evaluation process stopped unexpectedly (see above)")

@@ -24,25 +24,22 @@ from ehcp_audit.collection import bulk_work
 from ehcp_audit.domain.streams import ACTION_TOPICS, IMPORT_COMPLETED, PLAN_OPENED
 from ehcp_audit.errors import StoreError
 from ehcp_audit.projection.evaluator import (
+    Evaluation,
     Helpers,
     evaluate_rows,
     forked,
     helper_count,
 )
-from ehcp_audit.projection.records import (
-    BASE_COLUMNS,
-    BASE_ENTRY_FIELDS,
-    Key,
-    cycle_digests,
-    cycle_texts,
-)
+from ehcp_audit.projection.records import BASE_COLUMNS, BASE_ENTRY_FIELDS, Key, cycle_texts
+from ehcp_audit.rules.compliance import PHASE_TRANSFER
+from ehcp_audit.rules.facts import TRANSFERS
 
 if TYPE_CHECKING:
     import pyarrow as pa  # imported for big batches only (see _staged)
 
 # Written with the position: a view written in another format (an earlier version of this
 # program, say plans keyed differently) is rebuilt rather than read.
-FORMAT = "view 2"
+FORMAT = "view 3"
 PAGE = 10_000
 BIG_PAGE = 50_000
 ACTION_OF_TOPIC = {topic: action for action, topic in ACTION_TOPICS.items()}
@@ -95,6 +92,7 @@ _SQL_TYPES = {
 }
 PAGE_COLUMNS = ("position", "topic", "plan_id", "version", "state")
 CHILDREN_COLUMNS = ("child_id", "last_on")
+INPUT_COLUMNS = ("child_id", "cycle", "digest")
 # Batches up to this many values go to DuckDB as list parameters; bigger ones through Arrow,
 # which is quicker per value but costs about half a second to load (pyarrow, numpy, pandas).
 # Measured: 130,000 values in 0.09-0.14 s as lists, 610,000 in 0.6 s.
@@ -142,7 +140,8 @@ def prefetched(pages: Iterator[T], depth: int = 2) -> Generator[T, None, None]:
 
 
 Rows = list[tuple[Any, ...]]
-# The stored digest per (child, cycle) and the stored (child, last date) rows of some children.
+# Some children's stored digests of their groups' facts, by (child, group), and their stored
+# (child, last date) rows.
 Stored = tuple[dict[Key, str], Rows]
 IN_CHUNK = "child_id IN (SELECT unnest(CAST(? AS VARCHAR[])))"
 
@@ -307,14 +306,15 @@ class Projector:
                 if fork and len(chunk) >= FORK_FROM_CHILDREN:
                     self._recompute_split(chunk)
                 else:
-                    judged = _judged(self._entry_rows(chunk))
-                    self._write_changes(chunk, _changes(judged, self._stored(chunk), chunk))
+                    stored = self._stored(chunk)
+                    judged = _judged(self._entry_rows(chunk), stored)
+                    self._write_changes(chunk, _changes(judged, stored, chunk))
                 if progress is not None:
                     progress("computed", len(chunk))
             return len(dirty)
         with Helpers(helpers) as pool:
-            for chunk, base, children in pool.map((c, self._entries_of(c)) for c in chunks):
-                self._replace_rows(chunk, base, children)
+            for chunk, *tables in pool.map((c, self._entries_of(c)) for c in chunks):
+                self._replace_rows(chunk, *tables)
                 if progress is not None:
                     progress("computed", len(chunk))
         return len(dirty)
@@ -332,27 +332,29 @@ class Projector:
         return self.con.execute(self._entries_query(), [chunk]).fetchall()
 
     def _recompute_split(self, chunk: list[str]) -> None:
-        """Judge and write the chunk, part of it judged in a forked copy of this process. The
-        copy's entries are read first (it never touches DuckDB); then, while it judges, this
-        process reads the stored rows' digests and its own entries, and judges and writes its
-        own part. So the copy takes the larger part."""
+        """Judge the chunk, part of it in a forked copy of this process, and write it. The
+        stored digests and the copy's entries are read first (it never touches DuckDB); then,
+        while it judges, this process reads and judges its own part."""
         cut = len(chunk) * FORKED_SHARE // 100
         theirs, mine = chunk[:cut], chunk[cut:]
+        stored = self._stored(chunk)
         their_rows = self._entry_rows(theirs)
-
-        def here() -> Stored:
-            stored = self._stored(chunk)
-            self._write_changes(mine, _changes(_judged(self._entry_rows(mine)), stored, mine))
-            return stored
-
-        judged, stored = forked(partial(_judged, their_rows), here)
-        self._write_changes(theirs, _changes(judged, stored, theirs))
+        there, here = forked(
+            partial(_judged, their_rows, stored),
+            lambda: _judged(self._entry_rows(mine), stored),
+        )
+        both = Evaluation(
+            there.base + here.base, there.inputs + here.inputs, there.last_on + here.last_on
+        )
+        self._write_changes(chunk, _changes(both, stored, chunk))
 
     def _stored(self, chunk: list[str]) -> Stored:
-        """The digests of these children's stored base rows, and their stored last dates:
-        what a new judgement is compared with."""
+        """These children's stored digests of their groups' facts, and their stored last
+        dates: what a new judgement is compared with."""
         con = self.con
-        digests = con.execute(sql("cycle_digests.sql"), {"children": chunk}).fetchall()
+        digests = con.execute(
+            f"SELECT child_id, cycle, digest FROM cycle_inputs WHERE {IN_CHUNK}", [chunk]
+        ).fetchall()
         last_on = con.execute(
             f"SELECT child_id, last_on FROM children WHERE {IN_CHUNK}", [chunk]
         ).fetchall()
@@ -370,80 +372,92 @@ class Projector:
             raise
 
     def _write_changes(self, chunk: list[str], changes: Changes) -> None:
-        """The changed cycles' base rows and the changed last dates replace the stored ones,
-        and the chunk is no longer dirty: one transaction."""
+        """The changed groups' base rows and digests and the changed last dates replace the
+        stored ones, and the chunk is no longer dirty: one transaction."""
         with self._transaction() as con:
-            if changes.cycles:
-                children, cycles = zip(*changes.cycles, strict=True)
+            if changes.groups:
+                children, groups = (list(c) for c in zip(*changes.groups, strict=True))
                 con.execute(
-                    "DELETE FROM base_rows USING (SELECT unnest(CAST(? AS VARCHAR[])) AS child_id, "
-                    "unnest(CAST(? AS INTEGER[])) AS cycle) AS gone "
-                    "WHERE base_rows.child_id = gone.child_id AND base_rows.cycle = gone.cycle",
-                    [list(children), list(cycles)],
+                    sql("delete_groups.sql"),
+                    {
+                        "children": children,
+                        "groups": groups,
+                        "transfer": PHASE_TRANSFER,
+                        "transfers": TRANSFERS,
+                    },
+                )
+                con.execute(
+                    "DELETE FROM cycle_inputs USING (SELECT unnest(CAST(? AS VARCHAR[])) AS "
+                    "child_id, unnest(CAST(? AS INTEGER[])) AS cycle) AS gone WHERE "
+                    "cycle_inputs.child_id = gone.child_id AND cycle_inputs.cycle = gone.cycle",
+                    [children, groups],
                 )
                 if changes.base:
-                    children, cycles, texts = zip(*changes.base, strict=True)
+                    children, cycles, texts = (list(c) for c in zip(*changes.base, strict=True))
                     con.execute(
                         sql("insert_cycle_texts.sql"),
-                        {"children": list(children), "cycles": list(cycles), "texts": list(texts)},
+                        {"children": children, "cycles": cycles, "texts": texts},
                     )
+                _insert(con, "cycle_inputs", INPUT_COLUMNS, changes.inputs)
             if changes.children:
                 con.execute(f"DELETE FROM children WHERE {IN_CHUNK}", [list(changes.children)])
                 _insert(con, "children", CHILDREN_COLUMNS, changes.last_on)
             con.execute(f"DELETE FROM dirty WHERE {IN_CHUNK}", [chunk])
 
-    def _replace_rows(self, chunk: list[str], base: pa.Table, children: pa.Table) -> None:
-        """All the chunk's base rows and last dates are replaced (a rebuild, or many children
-        judged by helpers), and it is no longer dirty: one transaction."""
+    def _replace_rows(
+        self, chunk: list[str], base: pa.Table, children: pa.Table, inputs: pa.Table
+    ) -> None:
+        """All the chunk's base rows, last dates and digests are replaced (a rebuild, or many
+        children judged by helpers), and it is no longer dirty: one transaction."""
         with self._transaction() as con:
             for table, columns, rows in (
                 ("base_rows", BASE_COLUMNS, base),
                 ("children", CHILDREN_COLUMNS, children),
+                ("cycle_inputs", INPUT_COLUMNS, inputs),
             ):
                 con.execute(f"DELETE FROM {table} WHERE {IN_CHUNK}", [chunk])
                 _insert(con, table, columns, rows)
             con.execute(f"DELETE FROM dirty WHERE {IN_CHUNK}", [chunk])
 
 
-class Judged(NamedTuple):
-    """Some children's new judgement: each (child, cycle)'s base rows as text
-    (records.cycle_texts) with its digest, and their (child, last date) rows."""
-
-    texts: dict[Key, str]
-    digests: dict[Key, str]
-    last_on: Rows
-
-
 class Changes(NamedTuple):
-    """What a new judgement changes: the (child, cycle) pairs whose base rows differ from the
-    stored ones, with the new rows of each as (child, cycle, text), and the children whose
-    last date differs."""
+    """What a new judgement changes: the (child, group) pairs whose facts differ from the
+    stored ones (or are new, or gone), with the new base rows of each as (child, cycle, text)
+    and the new digests; and the children whose last date differs, with their new rows."""
 
-    cycles: set[Key]
+    groups: set[Key]
     base: list[tuple[str, int, str]]
+    inputs: list[tuple[str, int, str]]
     children: set[str]
     last_on: Rows
 
 
-def _judged(entry_rows: Rows) -> Judged:
-    """Pure Python (it runs in a forked copy of this process, too)."""
-    base, last_on = evaluate_rows(entry_rows)
-    texts = cycle_texts(base)
-    return Judged(texts, cycle_digests(texts), last_on)
+def _judged(entry_rows: Rows, stored: Stored) -> Evaluation:
+    """Only the groups whose facts differ from the stored ones are judged. Pure Python (it
+    runs in a forked copy of this process, too)."""
+    return evaluate_rows(entry_rows, stored[0])
 
 
-def _changes(judged: Judged, stored: Stored, chunk: Collection[str]) -> Changes:
+def _group(row: tuple[Any, ...]) -> Key:
+    return (row[0], TRANSFERS if row[5] == PHASE_TRANSFER else row[1])
+
+
+def _changes(judged: Evaluation, stored: Stored, chunk: Collection[str]) -> Changes:
     """Only what changed is rewritten: a day's new entries change a cycle or two of each child
     they touch, and every row deleted or added costs DuckDB a rewrite of its row group at the
-    next checkpoint. `stored` may hold other children than `chunk`'s; they are left out."""
+    next checkpoint. Only the chunk's children are compared (their groups missing from the
+    judgement are deleted)."""
     children = set(chunk)
     stored_digests, stored_children = stored
-    keys = {k for k in stored_digests if k[0] in children} | judged.digests.keys()
-    cycles = {k for k in keys if stored_digests.get(k) != judged.digests.get(k)}
+    before = {k: d for k, d in stored_digests.items() if k[0] in children}
+    now = {(c, g): d for c, g, d in judged.inputs}
+    groups = {k for k in before.keys() | now.keys() if before.get(k) != now.get(k)}
+    texts = cycle_texts(r for r in judged.base if _group(r) in groups)
     changed = _changed([r for r in stored_children if r[0] in children], judged.last_on)
     return Changes(
-        cycles,
-        [(*key, judged.texts[key]) for key in cycles if key in judged.texts],
+        groups,
+        [(*key, text) for key, text in texts.items()],
+        [(c, g, d) for c, g, d in judged.inputs if (c, g) in groups],
         changed,
         [r for r in judged.last_on if r[0] in changed],
     )

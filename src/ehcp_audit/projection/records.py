@@ -11,6 +11,7 @@ from typing import Any
 
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.rules.compliance import BaseRow, Row
+from ehcp_audit.rules.facts import CycleFacts, PlanFacts
 
 ENTRY_COLUMNS = (
     "position",
@@ -130,15 +131,15 @@ class _Iso(dict[date | None, str]):
         return text
 
 
+# (child_id, cycle), or (child_id, group of rows: a cycle's number, or rules.facts.TRANSFERS).
 Key = tuple[str, int]
 
 
 def cycle_texts(rows: Iterable[tuple[Any, ...]]) -> dict[Key, str]:
-    """Each (child, cycle)'s base rows (BASE_COLUMNS tuples) as text: a line per row, the
-    fields after child_id and cycle joined by chr(31), '' for None, dates ISO; the lines
-    sorted and joined by chr(10). The same text that sql/cycle_digests.sql makes from stored
-    rows, and sql/insert_cycle_texts.sql reads. (No field holds either separator: dates,
-    6-digit URNs and the rules' own names.)"""
+    """Base rows (BASE_COLUMNS tuples) as text per (child, cycle), what
+    sql/insert_cycle_texts.sql reads: a line per row, the fields after child_id and cycle
+    joined by chr(31), '' for None, dates ISO; the lines joined by chr(10). (No field holds
+    either separator: dates, 6-digit URNs and the rules' own names.)"""
     iso = _Iso({None: ""})
     join = "\x1f".join
     lines: dict[Key, list[str]] = {}
@@ -149,17 +150,40 @@ def cycle_texts(rows: Iterable[tuple[Any, ...]]) -> dict[Key, str]:
             lines[key].append(line)
         else:
             lines[key] = [line]
-    return {key: "\n".join(sorted(cycle)) for key, cycle in lines.items()}
+    return {key: "\n".join(cycle) for key, cycle in lines.items()}
 
 
-def digest(text: str) -> str:
-    """The digest of one cycle's text (as sql/cycle_digests.sql)."""
-    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+def _ids(entries: Iterable[Entry]) -> str:
+    return ",".join([str(e.seq) for e in entries])
 
 
-def cycle_digests(texts: dict[Key, str]) -> dict[Key, str]:
-    """The digest of each cycle's text (cycle_texts)."""
-    return {key: digest(text) for key, text in texts.items()}
+def _facts_text(facts: CycleFacts | PlanFacts) -> str:
+    """Facts as text, every field of every part (tests/test_judged_groups.py checks that a
+    change to any field changes the text). An entry is its version: an event never changes,
+    so within a child its version stands for its content."""
+    if isinstance(facts, PlanFacts):
+        outlines = facts.cycles
+        cycles = ",".join([f"{c.number}/{c.anchor}/{c.due_on}/{c.meeting_on}" for c in outlines])
+        placements = ",".join([f"{day}/{urn!r}" for day, urn in facts.placements])
+        finals = ",".join([str(day) for day in facts.final_plans])
+        return (
+            f"plan|{facts.date_of_birth}|{facts.issued_on}|{facts.ceased_on}|{cycles}|"
+            f"{placements}|{finals}"
+        )
+    c = facts.cycle
+    meeting = c.meeting.seq if c.meeting is not None else None
+    actions = ";".join([f"{a}:{_ids(e)}" for a, e in sorted(c.actions.items())])
+    return (
+        f"{c.number}|{c.anchor}|{c.due_on}|{meeting}|{actions}|{facts.issued_on}|"
+        f"{facts.previous_decision}|{facts.decided_from_here}|{facts.date_of_birth}|"
+        f"{facts.ceased_on}|{facts.school_urn!r}"
+    )
+
+
+def facts_digest(facts: CycleFacts | PlanFacts) -> str:
+    """What a group of rows is judged from (rules.facts), as a digest: equal digests, equal
+    rows. Entries must carry their versions (as read from the view's entries)."""
+    return hashlib.md5(_facts_text(facts).encode(), usedforsecurity=False).hexdigest()
 
 
 def row_tuple(r: Row) -> tuple[Any, ...]:

@@ -44,3 +44,7 @@ CREATE TABLE IF NOT EXISTS base_rows (
     base VARCHAR NOT NULL,       -- met, missed, n/a, or open (overdue/pending by the as-of day)
     visible_from DATE            -- phase transfers: the row exists once its school year began
 );
+-- The digest of each group of a child's rows' facts (rules.facts; `cycle` is the group: a cycle's
+-- number, or 0 for its phase transfers), as judged into base_rows: a catch-up judges again only
+-- the groups whose facts changed.
+CREATE TABLE IF NOT EXISTS cycle_inputs (child_id VARCHAR NOT NULL, cycle INTEGER NOT NULL, digest VARCHAR NOT NULL);

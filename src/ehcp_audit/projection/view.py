@@ -78,6 +78,7 @@ class ComplianceView:
             "dirty",
             "children",
             "base_rows",
+            "cycle_inputs",
         ):
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
         self.con.execute(sql("schema.sql"))

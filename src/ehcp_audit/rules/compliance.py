@@ -7,9 +7,10 @@ from datetime import date
 from typing import NamedTuple
 
 from ehcp_audit.domain.entry import Entry
-from ehcp_audit.rules.cycles import PlanHistory, build_history
+from ehcp_audit.rules.cycles import PlanHistory, build_history, placement_on
 from ehcp_audit.rules.effective import apply_voids
 from ehcp_audit.rules.effective import as_of as entries_as_of
+from ehcp_audit.rules.facts import CycleFacts, CycleOutline, PlanFacts, cycle_facts, plan_facts
 from ehcp_audit.rules.measures import CYCLE_MEASURES
 from ehcp_audit.rules.phase_transfer import applicable_transfers, final_plan_for
 from ehcp_audit.rules.status import Judgement, base_status, resolve
@@ -48,38 +49,54 @@ class Row(NamedTuple):
     status: str
 
 
-def base_rows(plan: PlanHistory) -> list[BaseRow]:
-    """Every row of the plan judged from its entries alone (any as-of day on or after them)."""
+def cycle_rows(child_id: str, facts: CycleFacts) -> list[BaseRow]:
+    """A cycle's 16 rows, from its facts alone."""
+    cycle = facts.cycle
+    held = cycle.meeting is not None
     rows: list[BaseRow] = []
-    for k, cycle in enumerate(plan.cycles):
-        held = cycle.meeting is not None
-        urn = plan.placement_on(cycle.meeting_on or cycle.due_on)
-        for name, measure in CYCLE_MEASURES.items():
-            base, deadline, done_on = base_status(measure(plan, k), held, plan.ceased_on)
-            rows.append(
-                BaseRow(
-                    plan.child_id,
-                    cycle.number,
-                    cycle.due_on,
-                    cycle.meeting_on,
-                    urn,
-                    name,
-                    deadline,
-                    done_on,
-                    base,
-                )
-            )
-    for transfer in applicable_transfers(plan):
-        in_force = plan.cycle_in_force(transfer.deadline) or plan.cycles[0]
-        judgement = Judgement(deadline=transfer.deadline, done_on=final_plan_for(plan, transfer))
-        base, deadline, done_on = base_status(judgement, False, plan.ceased_on)
+    for name, measure in CYCLE_MEASURES.items():
+        base, deadline, done_on = base_status(measure(facts), held, facts.ceased_on)
         rows.append(
             BaseRow(
-                plan.child_id,
+                child_id,
+                cycle.number,
+                cycle.due_on,
+                cycle.meeting_on,
+                facts.school_urn,
+                name,
+                deadline,
+                done_on,
+                base,
+            )
+        )
+    return rows
+
+
+def _in_force(cycles: tuple[CycleOutline, ...], day: date) -> CycleOutline:
+    """The last cycle anchored on or before `day` (else the first)."""
+    current = cycles[0]
+    for cycle in cycles:
+        if cycle.anchor <= day:
+            current = cycle
+    return current
+
+
+def transfer_rows(child_id: str, facts: PlanFacts) -> list[BaseRow]:
+    """The plan's phase-transfer rows, from its facts alone."""
+    rows: list[BaseRow] = []
+    for transfer in applicable_transfers(facts.date_of_birth, facts.issued_on, facts.ceased_on):
+        in_force = _in_force(facts.cycles, transfer.deadline)
+        judgement = Judgement(
+            deadline=transfer.deadline, done_on=final_plan_for(facts.final_plans, transfer)
+        )
+        base, deadline, done_on = base_status(judgement, False, facts.ceased_on)
+        rows.append(
+            BaseRow(
+                child_id,
                 in_force.number,
                 in_force.due_on,
                 in_force.meeting_on,
-                plan.placement_on(transfer.deadline),
+                placement_on(facts.placements, transfer.deadline),
                 PHASE_TRANSFER,
                 deadline,
                 done_on,
@@ -87,6 +104,15 @@ def base_rows(plan: PlanHistory) -> list[BaseRow]:
                 visible_from=transfer.school_year_starts,
             )
         )
+    return rows
+
+
+def base_rows(plan: PlanHistory) -> list[BaseRow]:
+    """Every row of the plan judged from its entries alone (any as-of day on or after them)."""
+    rows: list[BaseRow] = []
+    for facts in cycle_facts(plan):
+        rows.extend(cycle_rows(plan.child_id, facts))
+    rows.extend(transfer_rows(plan.child_id, plan_facts(plan)))
     return rows
 
 

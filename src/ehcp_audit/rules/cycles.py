@@ -4,6 +4,7 @@ the reference meeting date R and the placement at a date."""
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -64,17 +65,14 @@ class PlanHistory:
         return self.plan.occurred_on
 
     def placement_on(self, day: date) -> str:
-        """URN of the latest plan_issued or placement_changed dated on or before `day`."""
-        index = bisect_right(self.placements, (day, "\uffff"))
-        return self.placements[index - 1][1] if index else ""
+        return placement_on(self.placements, day)
 
-    def cycle_in_force(self, day: date) -> Cycle | None:
-        """The last cycle anchored on or before `day`."""
-        current = None
-        for cycle in self.cycles:
-            if cycle.anchor <= day:
-                current = cycle
-        return current
+
+def placement_on(placements: Sequence[tuple[date, str]], day: date) -> str:
+    """URN of the latest plan_issued or placement_changed (`placements`: (date, URN) in business
+    order) dated on or before `day`."""
+    index = bisect_right(placements, (day, "\uffff"))
+    return placements[index - 1][1] if index else ""
 
 
 def due_date(anchor: date, date_of_birth: date) -> date:

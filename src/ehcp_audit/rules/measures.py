@@ -1,7 +1,8 @@
 """The 16 cycle measures of RULES.md section 3, one function each, as Judgements.
 
-Each function reads one cycle (and, for the 12-month clock, the cycles around it) and says
-whether it applies, its deadline and its done date. Statuses are decided in rules.status.
+Each function reads one cycle's facts (rules.facts.CycleFacts: the cycle, and for the
+12-month clock the decisions around it) and says whether it applies, its deadline and its
+done date. Statuses are decided in rules.status.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from datetime import date
 
 from ehcp_audit.domain.vocabulary import ADULTHOOD_TOPIC, CORE_TOPICS
 from ehcp_audit.rules.calendar import add_days, add_months, national_curriculum_year
-from ehcp_audit.rules.cycles import Cycle, PlanHistory
+from ehcp_audit.rules.cycles import Cycle
+from ehcp_audit.rules.facts import CycleFacts
 from ehcp_audit.rules.status import NOT_APPLICABLE, Judgement
 
 # Notice periods in days, as data: local policy beside the statutory minimum.
@@ -35,7 +37,7 @@ REQUIRED_INVITEES: tuple[frozenset[str], ...] = (
     frozenset({"social_worker"}),
 )
 
-Measure = Callable[[PlanHistory, int], Judgement]
+Measure = Callable[[CycleFacts], Judgement]
 
 
 def _done(cycle: Cycle, action: str) -> date | None:
@@ -43,27 +45,25 @@ def _done(cycle: Cycle, action: str) -> date | None:
     return entry.occurred_on if entry is not None else None
 
 
-def review_on_time(plan: PlanHistory, k: int) -> Judgement:
-    cycle = plan.cycles[k]
+def review_on_time(facts: CycleFacts) -> Judgement:
+    cycle = facts.cycle
     return Judgement(deadline=cycle.due_on, done_on=cycle.meeting_on)
 
 
-def review_decided_12_months(plan: PlanHistory, k: int) -> Judgement:
-    if k == 0:
-        start = plan.issued_on
+def review_decided_12_months(facts: CycleFacts) -> Judgement:
+    if facts.cycle.number == 1:
+        start = facts.issued_on
+    elif facts.previous_decision is None:
+        return NOT_APPLICABLE  # the earlier, still-open period carries the breach
     else:
-        previous = plan.cycles[k - 1].first("decision_issued")
-        if previous is None:
-            return NOT_APPLICABLE  # the earlier, still-open period carries the breach
-        start = previous.occurred_on
-    done = next(
-        (d for c in plan.cycles[k:] if (d := _done(c, "decision_issued")) is not None), None
+        start = facts.previous_decision
+    return Judgement(
+        deadline=add_months(start, STATUTORY_REVIEW_MONTHS), done_on=facts.decided_from_here
     )
-    return Judgement(deadline=add_months(start, STATUTORY_REVIEW_MONTHS), done_on=done)
 
 
-def _before_meeting(plan: PlanHistory, k: int, action: str, notice: int) -> Judgement:
-    cycle = plan.cycles[k]
+def _before_meeting(facts: CycleFacts, action: str, notice: int) -> Judgement:
+    cycle = facts.cycle
     return Judgement(
         deadline=add_days(cycle.reference_meeting_on, -notice),
         done_on=_done(cycle, action),
@@ -71,20 +71,20 @@ def _before_meeting(plan: PlanHistory, k: int, action: str, notice: int) -> Judg
     )
 
 
-def invitations_4_weeks(plan: PlanHistory, k: int) -> Judgement:
-    return _before_meeting(plan, k, "invitations_sent", INVITATION_NOTICE_LOCAL)
+def invitations_4_weeks(facts: CycleFacts) -> Judgement:
+    return _before_meeting(facts, "invitations_sent", INVITATION_NOTICE_LOCAL)
 
 
-def invitations_2_weeks(plan: PlanHistory, k: int) -> Judgement:
-    return _before_meeting(plan, k, "invitations_sent", INVITATION_NOTICE_STATUTORY)
+def invitations_2_weeks(facts: CycleFacts) -> Judgement:
+    return _before_meeting(facts, "invitations_sent", INVITATION_NOTICE_STATUTORY)
 
 
-def papers_circulated_2_weeks(plan: PlanHistory, k: int) -> Judgement:
-    return _before_meeting(plan, k, "papers_circulated", PAPERS_NOTICE)
+def papers_circulated_2_weeks(facts: CycleFacts) -> Judgement:
+    return _before_meeting(facts, "papers_circulated", PAPERS_NOTICE)
 
 
-def ehcp_copy_with_invitation(plan: PlanHistory, k: int) -> Judgement:
-    invitation = plan.cycles[k].first("invitations_sent")
+def ehcp_copy_with_invitation(facts: CycleFacts) -> Judgement:
+    invitation = facts.cycle.first("invitations_sent")
     if invitation is None:
         return Judgement(missed_once_meeting_held=True)
     copy = invitation.get("ehcp_copy_included", "not_recorded")
@@ -93,8 +93,8 @@ def ehcp_copy_with_invitation(plan: PlanHistory, k: int) -> Judgement:
     return Judgement(done_on=invitation.occurred_on, condition_met=copy == "yes")
 
 
-def invitees_complete(plan: PlanHistory, k: int) -> Judgement:
-    invitation = plan.cycles[k].first("invitations_sent")
+def invitees_complete(facts: CycleFacts) -> Judgement:
+    invitation = facts.cycle.first("invitations_sent")
     if invitation is None:
         return Judgement(missed_once_meeting_held=True)
     invitees = invitation.codes("invitees")
@@ -104,8 +104,8 @@ def invitees_complete(plan: PlanHistory, k: int) -> Judgement:
     return Judgement(done_on=invitation.occurred_on, condition_met=complete)
 
 
-def reports_2_weeks(plan: PlanHistory, k: int) -> Judgement:
-    cycle = plan.cycles[k]
+def reports_2_weeks(facts: CycleFacts) -> Judgement:
+    cycle = facts.cycle
     asked = cycle.all("advice_requested") + cycle.all("report_received")
     if not asked:
         return NOT_APPLICABLE
@@ -121,8 +121,8 @@ def reports_2_weeks(plan: PlanHistory, k: int) -> Judgement:
     )
 
 
-def views_2_weeks(plan: PlanHistory, k: int) -> Judgement:
-    cycle = plan.cycles[k]
+def views_2_weeks(facts: CycleFacts) -> Judgement:
+    cycle = facts.cycle
     views = cycle.all("views_received")
     if not views:
         return NOT_APPLICABLE
@@ -141,8 +141,8 @@ def views_2_weeks(plan: PlanHistory, k: int) -> Judgement:
     )
 
 
-def essential_participation(plan: PlanHistory, k: int) -> Judgement:
-    meeting = plan.cycles[k].meeting
+def essential_participation(facts: CycleFacts) -> Judgement:
+    meeting = facts.cycle.meeting
     if meeting is None:
         return Judgement(missed_once_meeting_held=True)
     attendees = meeting.codes("attendees")
@@ -152,36 +152,36 @@ def essential_participation(plan: PlanHistory, k: int) -> Judgement:
     return Judgement(done_on=meeting.occurred_on, condition_met=ok)
 
 
-def topics_covered(plan: PlanHistory, k: int) -> Judgement:
-    meeting = plan.cycles[k].meeting
+def topics_covered(facts: CycleFacts) -> Judgement:
+    meeting = facts.cycle.meeting
     if meeting is None:
         return Judgement(missed_once_meeting_held=True)
     topics = meeting.codes("topics")
     if topics is None:
         return NOT_APPLICABLE
     needed = set(CORE_TOPICS)
-    if national_curriculum_year(plan.date_of_birth, meeting.occurred_on) >= ADULTHOOD_FROM_YEAR:
+    if national_curriculum_year(facts.date_of_birth, meeting.occurred_on) >= ADULTHOOD_FROM_YEAR:
         needed.add(ADULTHOOD_TOPIC)
     return Judgement(done_on=meeting.occurred_on, condition_met=needed <= topics)
 
 
-def _after_meeting(plan: PlanHistory, k: int, action: str, days: int) -> Judgement:
-    cycle = plan.cycles[k]
+def _after_meeting(facts: CycleFacts, action: str, days: int) -> Judgement:
+    cycle = facts.cycle
     if cycle.meeting_on is None:
         return Judgement()
     return Judgement(deadline=add_days(cycle.meeting_on, days), done_on=_done(cycle, action))
 
 
-def paperwork_2_weeks(plan: PlanHistory, k: int) -> Judgement:
-    return _after_meeting(plan, k, "paperwork_submitted", PAPERWORK_AFTER_MEETING)
+def paperwork_2_weeks(facts: CycleFacts) -> Judgement:
+    return _after_meeting(facts, "paperwork_submitted", PAPERWORK_AFTER_MEETING)
 
 
-def decision_4_weeks(plan: PlanHistory, k: int) -> Judgement:
-    return _after_meeting(plan, k, "decision_issued", DECISION_AFTER_MEETING)
+def decision_4_weeks(facts: CycleFacts) -> Judgement:
+    return _after_meeting(facts, "decision_issued", DECISION_AFTER_MEETING)
 
 
-def decision_2_weeks_after_paperwork(plan: PlanHistory, k: int) -> Judgement:
-    cycle = plan.cycles[k]
+def decision_2_weeks_after_paperwork(facts: CycleFacts) -> Judgement:
+    cycle = facts.cycle
     if cycle.meeting_on is None:
         return Judgement()
     paperwork, decision = _done(cycle, "paperwork_submitted"), _done(cycle, "decision_issued")
@@ -198,8 +198,8 @@ def _amend_decided(cycle: Cycle) -> bool | None:
     return decision.get("decision") == "amend"
 
 
-def amendments_4_weeks(plan: PlanHistory, k: int) -> Judgement:
-    cycle = plan.cycles[k]
+def amendments_4_weeks(facts: CycleFacts) -> Judgement:
+    cycle = facts.cycle
     amend = _amend_decided(cycle)
     if amend is None:
         return Judgement()
@@ -212,8 +212,8 @@ def amendments_4_weeks(plan: PlanHistory, k: int) -> Judgement:
     )
 
 
-def final_plan_8_weeks(plan: PlanHistory, k: int) -> Judgement:
-    cycle = plan.cycles[k]
+def final_plan_8_weeks(facts: CycleFacts) -> Judgement:
+    cycle = facts.cycle
     amend = _amend_decided(cycle)
     if amend is None:
         return Judgement()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from ehcp_audit.rules.calendar import cohort_year
-from ehcp_audit.rules.cycles import PlanHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,20 +32,22 @@ def transfers_for(date_of_birth: date) -> tuple[PhaseTransfer, ...]:
     )
 
 
-def applicable_transfers(plan: PlanHistory) -> list[PhaseTransfer]:
+def applicable_transfers(
+    date_of_birth: date, issued_on: date, ceased_on: date | None
+) -> list[PhaseTransfer]:
     """Transfers whose school year began after the plan was issued and that the plan was not
     ceased before. Whether the row is visible yet (its school year has begun) is the caller's."""
     return [
         t
-        for t in transfers_for(plan.date_of_birth)
-        if plan.issued_on < t.school_year_starts
-        and (plan.ceased_on is None or plan.ceased_on >= t.deadline)
+        for t in transfers_for(date_of_birth)
+        if issued_on < t.school_year_starts and (ceased_on is None or ceased_on >= t.deadline)
     ]
 
 
-def final_plan_for(plan: PlanHistory, transfer: PhaseTransfer) -> date | None:
-    """The earliest final plan dated in the transfer's school year, in a cycle or not."""
-    for entry in plan.final_plans:
-        if transfer.school_year_starts <= entry.occurred_on <= transfer.school_year_ends:
-            return entry.occurred_on
+def final_plan_for(final_plans: Iterable[date], transfer: PhaseTransfer) -> date | None:
+    """The earliest final plan (`final_plans`: their dates, in business order) dated in the
+    transfer's school year, in a cycle or not."""
+    for issued in final_plans:
+        if transfer.school_year_starts <= issued <= transfer.school_year_ends:
+            return issued
     return None

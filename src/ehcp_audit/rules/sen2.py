@@ -97,7 +97,8 @@ def latest_review(history: PlanHistory) -> Cycle | None:
 
 
 def transfer_in_year(history: PlanHistory, year: int) -> PhaseTransfer | None:
-    return next((t for t in applicable_transfers(history) if t.deadline.year == year), None)
+    transfers = applicable_transfers(history.date_of_birth, history.issued_on, history.ceased_on)
+    return next((t for t in transfers if t.deadline.year == year), None)
 
 
 def active_plan(history: PlanHistory, census: date) -> ActivePlan:
@@ -105,6 +106,7 @@ def active_plan(history: PlanHistory, census: date) -> ActivePlan:
     decision = review.first("decision_issued") if review else None
     draft = review.first("amendments_proposed") if review else None
     transfer = transfer_in_year(history, census.year)
+    final_plans = (e.occurred_on for e in history.final_plans)
     return ActivePlan(
         child_id=history.child_id,
         urn=history.placement_on(census),
@@ -114,7 +116,7 @@ def active_plan(history: PlanHistory, census: date) -> ActivePlan:
         last_review=decision.occurred_on if decision else None,
         review_draft=draft.occurred_on if draft else None,
         phase_transfer_due=transfer.deadline if transfer else None,
-        phase_transfer_final=final_plan_for(history, transfer) if transfer else None,
+        phase_transfer_final=final_plan_for(final_plans, transfer) if transfer else None,
     )
 
 
