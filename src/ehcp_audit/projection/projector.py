@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     import pyarrow as pa  # imported for big batches only (see _staged)
 
 # Written with the position: a view written in another format (an earlier version of this
-# program, say plans keyed differently) is rebuilt rather than read.
+# program, say plans keyed differently) is rebuilt rather than read. Change it when the rules
+# change too: a catch-up judges a group of rows again only when its facts change.
 FORMAT = "view 3"
 PAGE = 10_000
 BIG_PAGE = 50_000
