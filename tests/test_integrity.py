@@ -7,10 +7,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from hashlib import sha256
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from ehcp_audit.bootstrap import open_app
 from ehcp_audit.config import Settings
@@ -186,3 +189,27 @@ def test_the_inspection_pack_prints_the_check_and_the_head(store: str, tmp_path:
     broken = pack()
     assert "NOT INTACT: position 120" in broken
     assert "its stored bytes were altered" in broken
+
+
+def test_link_hashes_are_those_earlier_versions_wrote() -> None:
+    """Stores written by earlier versions must still verify: the bytes a link hashes are fixed
+    (these two were made by the version that first chained the log)."""
+    first = chain.link_hash(
+        chain.GENESIS,
+        12345,
+        UUID("12345678-1234-5678-1234-567812345678"),
+        7,
+        "ehcp_audit.domain.plan:Plan.MeetingHeld",
+        sha256(b'{"a":1}').digest(),
+    )
+    assert first.hex() == "40e4437377e8a2c05b5c24494b11fd6f20248cac69506b676dc1dfc2e88ff326"
+    second = chain.link_hash(
+        first, 12346, UUID("12345678-1234-5678-1234-567812345679"), 1, "t", b"short"
+    )
+    assert second.hex() == "efa64a1acf89c4c41fb66e2dc4841c7675f3881d7b87b685cec6e06cc9bd3ea8"
+    originator = UUID("12345678-1234-5678-1234-567812345678")
+    event = StoredEvent(originator, 7, "t", b'{"a":1}')
+    (row,) = chain.link_rows(chain.GENESIS, [5], [event])
+    assert row[-1] == chain.link_hash(
+        chain.GENESIS, 5, originator, 7, "t", sha256(event.state).digest()
+    )
