@@ -51,9 +51,8 @@ def _entry_rows(arrived: list[Row]) -> Rows:
         entry = parse_row(raw, TODAY)
         versions[entry.child_id] += 1
         details = json.dumps(entry.details, sort_keys=True)
-        rows.append(
-            (entry.child_id, versions[entry.child_id], entry.action, entry.occurred_on, details)
-        )
+        day = entry.occurred_on.toordinal()
+        rows.append((entry.child_id, versions[entry.child_id], entry.action, day, details))
     return sorted(rows, key=lambda r: (r[0], r[1]))
 
 

@@ -88,22 +88,38 @@ def entries_by_child(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[str, lis
 
 # What base rows are judged from: they read no provenance (recorded_by, recorded_at) and no
 # known_on (that only filters answers "as known on" a day), and fetching fewer columns out of
-# DuckDB is most of what reading a chunk costs.
-BASE_ENTRY_FIELDS = "child_id, version, action, occurred_on, details"
+# DuckDB is most of what reading a chunk costs. occurred_on comes as its day number
+# (date.toordinal): DuckDB makes a Python date per value, half the cost of reading a chunk's
+# entries, where the days a chunk holds are few and each is made once (_Days).
+BASE_ENTRY_FIELDS = (
+    "child_id, version, action, "
+    "CAST(date_diff('day', DATE '0001-01-01', occurred_on) AS INTEGER) + 1 AS occurred_on, details"
+)
+
+
+class _Days(dict[int, date]):
+    def __missing__(self, ordinal: int) -> date:
+        day = self[ordinal] = date.fromordinal(ordinal)
+        return day
+
+
+_DAYS = _Days()
 
 
 def base_entries_by_child(
     rows: Iterable[tuple[Any, ...]],
 ) -> Iterator[tuple[str, list[Entry]]]:
-    """As entries_by_child, for (child_id, version, action, occurred_on, details) rows."""
+    """As entries_by_child, for BASE_ENTRY_FIELDS rows: (child_id, version, action, day
+    number of occurred_on, details)."""
     current: str | None = None
     entries: list[Entry] = []
-    for child_id, version, action, occurred_on, details in rows:
+    days = _DAYS
+    for child_id, version, action, day, details in rows:
         if child_id != current:
             if current is not None:
                 yield current, entries
             current, entries = child_id, []
-        entries.append(Entry(child_id, action, occurred_on, _details(details), seq=version))
+        entries.append(Entry(child_id, action, days[day], _details(details), seq=version))
     if current is not None:
         yield current, entries
 
