@@ -43,8 +43,8 @@ def _with_voids(rows: list[Row], rng: random.Random) -> list[Row]:
 
 
 def _entry_rows(arrived: list[Row]) -> Rows:
-    """(child_id, version, action, occurred_on, details) rows as the view holds them: versions
-    in order of arrival, per child; ordered by child and version."""
+    """Rows as the projector reads them from the view (records.BASE_ENTRY_FIELDS): versions in
+    order of arrival, per child; ordered by child and version."""
     versions: Counter[str] = Counter()
     rows: Rows = []
     for raw in arrived:
@@ -95,8 +95,10 @@ def _other(value: Any) -> Any:
         return value + "0"
     if isinstance(value, int):
         return value + 1
-    if isinstance(value, dict):
-        return {**value, "papers_circulated": []}
+    if isinstance(value, dict):  # a cycle's entries by action: one more entry
+        entry = next(iter(value.values()))[0]
+        added = entry._replace(action="papers_circulated", seq=entry.seq + 100)
+        return {**value, "papers_circulated": [added]}
     if isinstance(value, tuple):
         return () if value else (date(1999, 1, 1),)
     if isinstance(value, Cycle):

@@ -169,14 +169,12 @@ def cycle_texts(rows: Iterable[tuple[Any, ...]]) -> dict[Key, str]:
     return {key: "\n".join(cycle) for key, cycle in lines.items()}
 
 
-def _ids(entries: Iterable[Entry]) -> str:
-    return ",".join([str(e.seq) for e in entries])
-
-
 def _facts_text(facts: CycleFacts | PlanFacts) -> str:
     """Facts as text, every field of every part (tests/test_judged_groups.py checks that a
     change to any field changes the text). An entry is its version: an event never changes,
-    so within a child its version stands for its content."""
+    so within a child its version stands for its content. A cycle's entries by action are its
+    entries' versions, sorted: rules.cycles.build_history files each entry under its own
+    action in business order, so the set of entries decides the lists."""
     if isinstance(facts, PlanFacts):
         outlines = facts.cycles
         cycles = ",".join([f"{c.number}/{c.anchor}/{c.due_on}/{c.meeting_on}" for c in outlines])
@@ -188,7 +186,7 @@ def _facts_text(facts: CycleFacts | PlanFacts) -> str:
         )
     c = facts.cycle
     meeting = c.meeting.seq if c.meeting is not None else None
-    actions = ";".join([f"{a}:{_ids(e)}" for a, e in sorted(c.actions.items())])
+    actions = sorted([e.seq for filed in c.actions.values() for e in filed])
     return (
         f"{c.number}|{c.anchor}|{c.due_on}|{meeting}|{actions}|{facts.issued_on}|"
         f"{facts.previous_decision}|{facts.decided_from_here}|{facts.date_of_birth}|"
