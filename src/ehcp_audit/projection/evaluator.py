@@ -29,10 +29,10 @@ from ehcp_audit.projection.records import (
     base_row_tuple,
     facts_digest,
 )
-from ehcp_audit.rules.compliance import cycle_rows, transfer_rows
+from ehcp_audit.rules.compliance import group_rows
 from ehcp_audit.rules.cycles import build_history
 from ehcp_audit.rules.effective import apply_voids
-from ehcp_audit.rules.facts import TRANSFERS, CycleFacts, PlanFacts, cycle_facts, plan_facts
+from ehcp_audit.rules.facts import groups_of
 
 R = TypeVar("R")
 S = TypeVar("S")
@@ -85,20 +85,11 @@ def evaluate_rows(
         plan = build_history(effective)
         if plan is None:
             continue
-        groups: list[tuple[int, CycleFacts | PlanFacts]] = [
-            (f.cycle.number, f) for f in cycle_facts(plan)
-        ]
-        groups.append((TRANSFERS, plan_facts(plan)))
-        for group, facts in groups:
+        for group, facts in groups_of(plan):
             digest = facts_digest(facts)
             inputs.append((child_id, group, digest))
-            if before.get((child_id, group)) == digest:
-                continue
-            if isinstance(facts, PlanFacts):
-                rows = transfer_rows(child_id, facts)
-            else:
-                rows = cycle_rows(child_id, facts)
-            base.extend(base_row_tuple(r) for r in rows)
+            if before.get((child_id, group)) != digest:
+                base.extend(base_row_tuple(r) for r in group_rows(child_id, facts))
     return Evaluation(base, inputs, last_on)
 
 

@@ -10,7 +10,7 @@ from ehcp_audit.domain.entry import Entry
 from ehcp_audit.rules.cycles import PlanHistory, build_history, placement_on
 from ehcp_audit.rules.effective import apply_voids
 from ehcp_audit.rules.effective import as_of as entries_as_of
-from ehcp_audit.rules.facts import CycleFacts, CycleOutline, PlanFacts, cycle_facts, plan_facts
+from ehcp_audit.rules.facts import CycleFacts, CycleOutline, PlanFacts, groups_of
 from ehcp_audit.rules.measures import CYCLE_MEASURES
 from ehcp_audit.rules.phase_transfer import applicable_transfers, final_plan_for
 from ehcp_audit.rules.status import Judgement, base_status, resolve
@@ -107,13 +107,16 @@ def transfer_rows(child_id: str, facts: PlanFacts) -> list[BaseRow]:
     return rows
 
 
+def group_rows(child_id: str, facts: CycleFacts | PlanFacts) -> list[BaseRow]:
+    """A group's rows (rules.facts), from its facts alone."""
+    if isinstance(facts, PlanFacts):
+        return transfer_rows(child_id, facts)
+    return cycle_rows(child_id, facts)
+
+
 def base_rows(plan: PlanHistory) -> list[BaseRow]:
     """Every row of the plan judged from its entries alone (any as-of day on or after them)."""
-    rows: list[BaseRow] = []
-    for facts in cycle_facts(plan):
-        rows.extend(cycle_rows(plan.child_id, facts))
-    rows.extend(transfer_rows(plan.child_id, plan_facts(plan)))
-    return rows
+    return [row for _, facts in groups_of(plan) for row in group_rows(plan.child_id, facts)]
 
 
 def evaluate_base(effective: list[Entry], day: date) -> list[BaseRow]:

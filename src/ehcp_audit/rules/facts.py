@@ -86,3 +86,13 @@ def plan_facts(plan: PlanHistory) -> PlanFacts:
         tuple(plan.placements),
         tuple(e.occurred_on for e in plan.final_plans),
     )
+
+
+def groups_of(plan: PlanHistory) -> list[tuple[int, CycleFacts | PlanFacts]]:
+    """The plan's groups of rows, each as (group, its facts): the cycles by number, then the
+    phase transfers (TRANSFERS)."""
+    groups: list[tuple[int, CycleFacts | PlanFacts]] = [
+        (facts.cycle.number, facts) for facts in cycle_facts(plan)
+    ]
+    groups.append((TRANSFERS, plan_facts(plan)))
+    return groups
