@@ -114,6 +114,13 @@ def test_the_rulebooks_own_links_land_on_anchors(text: str) -> None:
         assert anchor in anchors((DOCS / doc).read_text("utf-8")), (doc, anchor)
 
 
+def test_links_into_the_rulebook_land_on_anchors(text: str) -> None:
+    own = anchors(text)
+    for doc in [*DOCS.glob("*.md"), DOCS.parent / "README.md"]:
+        for anchor in re.findall(r"rulebook\.md#([^)\s`]+)", doc.read_text("utf-8")):
+            assert anchor in own, (doc.name, anchor)
+
+
 def test_the_method_links_every_measure_to_its_anchor(
     data: FakeReportData, tmp_path: Path, text: str
 ) -> None:
