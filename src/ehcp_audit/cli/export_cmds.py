@@ -97,7 +97,10 @@ def export_compliance(
     out: Path,
     pseudonymise: bool,
 ) -> None:
-    """One row per child, review cycle and measure, with its deadline, done date and status."""
+    """One row per child, review cycle and measure, with its deadline, done date and status.
+
+    Each measure and status is explained in docs/rulebook.md.
+    """
     from ehcp_audit.bootstrap import open_view
     from ehcp_audit.exports import write_frame
 
@@ -130,7 +133,10 @@ def export_kpis(
     out: Path,
     pseudonymise: bool,
 ) -> None:
-    """Met, missed, overdue, pending and n/a counts and the on-time rate per measure for a month."""
+    """Met, missed, overdue, pending and n/a counts and the on-time rate per measure for a month.
+
+    Which month a row counts in: docs/rulebook.md, "Headline rates".
+    """
     from ehcp_audit.analytics.kpis import kpis_frame
     from ehcp_audit.bootstrap import open_view
     from ehcp_audit.exports import write_frame

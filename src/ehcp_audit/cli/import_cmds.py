@@ -31,7 +31,7 @@ def import_group() -> None:
 def import_actions_command(
     settings: Settings, file: Path, rejects: Path | None, strict: bool
 ) -> None:
-    """Import an action-log CSV (RULES.md section 1).
+    """Import an action-log CSV (its format: docs/rulebook.md, "The action-log CSV").
 
     Exit status: 0 all rows imported (or duplicates), 3 some rows rejected,
     2 the file itself is unusable.

@@ -18,7 +18,10 @@ from ehcp_audit.config import Settings
 )
 @click.pass_context
 def cli(ctx: click.Context, db: str) -> None:
-    """Audit the timeliness of EHCP annual reviews from an immutable log of review actions."""
+    """Audit the timeliness of EHCP annual reviews from an immutable log of review actions.
+
+    What each measure checks, and what an action-log CSV must hold: docs/rulebook.md.
+    """
     ctx.obj = Settings.from_cli(db)
 
 

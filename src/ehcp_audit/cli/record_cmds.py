@@ -102,6 +102,8 @@ def void_command(
 ) -> None:
     """Undo an entry recorded in error. Nothing is deleted: the void is itself an entry.
 
+    Which entry a void cancels, and how to put one back: docs/rulebook.md, "Voids".
+
     \b
     Example:
       ehcp-audit void --child LA-000123 --action meeting_held \\

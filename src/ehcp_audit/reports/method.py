@@ -24,7 +24,7 @@ RULES: Final = (
         "every cycle",
         "due date",
         "annual meeting held",
-        "seed (local policy, meeting-based); CoP 9.178",
+        "local policy (meeting-based); CoP 9.178",
     ),
     MeasureRule(
         "review_decided_12_months",
@@ -60,7 +60,7 @@ RULES: Final = (
         "none",
         "judged on the first invitations: met if they list parent/carer, child, SENCO "
         "or headteacher, caseworker, health and social worker",
-        'reg 20(2); seed "Who should be invited"',
+        'reg 20(2); local policy ("Who should be invited")',
     ),
     MeasureRule(
         "reports_2_weeks",
@@ -75,7 +75,7 @@ RULES: Final = (
         "cycles with any views received",
         "reference meeting date - 14 days",
         "views of both the parent/carer and the child received; done on the later",
-        "seed: views circulated two weeks before",
+        "local policy (views circulated two weeks before)",
     ),
     MeasureRule(
         "papers_circulated_2_weeks",
@@ -90,7 +90,7 @@ RULES: Final = (
         "none",
         "judged on the annual meeting: met if the parent/carer and the child (in person "
         "or in writing) took part",
-        'seed: "essential"',
+        'local policy ("essential")',
     ),
     MeasureRule(
         "topics_covered",
@@ -98,28 +98,28 @@ RULES: Final = (
         "none",
         "judged on the annual meeting: met if the 8 core topics were covered, and "
         "preparing for adulthood from Year 9",
-        "seed; CoP 9.179",
+        "local policy; CoP 9.179",
     ),
     MeasureRule(
         "paperwork_2_weeks",
         "every cycle (pending with no deadline until the meeting)",
         "meeting + 14 days",
         "review paperwork sent to the LA",
-        "reg 20; seed",
+        "reg 20; local policy",
     ),
     MeasureRule(
         "decision_4_weeks",
         "every cycle (pending with no deadline until the meeting)",
         "meeting + 28 days",
         "decision issued",
-        "reg 20; seed",
+        "reg 20; local policy",
     ),
     MeasureRule(
         "decision_2_weeks_after_paperwork",
         "every cycle; n/a if the cycle has a decision but no paperwork",
         "first paperwork + 14 days",
         "the cycle's first decision (one before the paperwork is met)",
-        'seed ("a further 2 weeks")',
+        'local policy ("a further 2 weeks")',
     ),
     MeasureRule(
         "amendments_4_weeks",

@@ -15,6 +15,7 @@ from ehcp_audit.reports.figures import Counts
 from ehcp_audit.reports.method import MeasureRule
 from ehcp_audit.reports.provenance import Provenance
 from ehcp_audit.reports.quality import DataQuality
+from ehcp_audit.reports.rulebook import rulebook_url
 from ehcp_audit.reports.worklist import Item, MissedItem
 
 
@@ -243,6 +244,7 @@ def environment() -> Environment:
     env.filters["days"] = days_text
     env.filters["n"] = count_text
     env.filters["stamp"] = stamp_text
+    env.globals["rulebook_url"] = rulebook_url
     return env
 
 
