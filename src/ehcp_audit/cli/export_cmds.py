@@ -98,13 +98,12 @@ def export_compliance(
     pseudonymise: bool,
 ) -> None:
     """One row per child, review cycle and measure, with its deadline, done date and status."""
-    from ehcp_audit.bootstrap import open_view
+    from ehcp_audit.bootstrap import checked_view
     from ehcp_audit.exports import write_frame
 
     finish = _finisher(settings, pseudonymise)
     day = as_of or date.today()
-    with open_view(settings) as view:
-        view.catch_up()
+    with checked_view(settings)[0] as view:
         frame = view.compliance(day, known_on)
     write_frame(finish(frame), out, fmt)
     click.echo(f"{len(frame)} compliance rows as of {day} written to {out}", err=True)
@@ -132,13 +131,12 @@ def export_kpis(
 ) -> None:
     """Met, missed, overdue, pending and n/a counts and the on-time rate per measure for a month."""
     from ehcp_audit.analytics.kpis import kpis_frame
-    from ehcp_audit.bootstrap import open_view
+    from ehcp_audit.bootstrap import checked_view
     from ehcp_audit.exports import write_frame
 
     finish = _finisher(settings, pseudonymise)
     day = as_of or date.today()
-    with open_view(settings) as view:
-        view.catch_up()
+    with checked_view(settings)[0] as view:
         frame = view.compliance(day)
         view.con.register("compliance", frame)
         kpis = kpis_frame(view.con, period, "school" if by == "school" else "none")
