@@ -182,3 +182,12 @@ def test_a_check_hashes_only_what_came_after_the_remembered_point(
         second = view.check_chain()
     assert second is not None and second.position == last_position(store) > first.position
     assert read_after and min(read_after) == first.position
+
+
+def test_a_log_the_view_cannot_read_is_named_as_tampered(store: str, tmp_path: Path) -> None:
+    """A plan's opening entry deleted before the view read it leaves entries of no plan: the
+    catch-up fails, and the chain names why."""
+    RawStore(store).delete(1)
+    for name in ("export compliance", "report monthly"):
+        out = tmp_path / name.replace(" ", "-")
+        assert_refused(store, _commands("")[name](out), out)

@@ -39,10 +39,23 @@ def checked_view(
     (raises TamperedStoreError if the log does not match its chain: nothing may be written)."""
     view = open_view(settings)
     try:
-        view.catch_up()
+        _catch_up_checked(view)
         return view, view.check_chain(at_position, full)
     except BaseException:
         view.close()
+        raise
+
+
+def _catch_up_checked(view: ComplianceView) -> None:
+    """Catch up; a log that cannot be projected (an entry of no plan, bytes that do not
+    decode) is first checked against its chain, so that tampering is named as such."""
+    from ehcp_audit.integrity.guard import check_up_to, keeps_chain
+
+    try:
+        view.catch_up()
+    except Exception:
+        if keeps_chain(view.app):
+            check_up_to(view.app, view.app.log_position(), None)
         raise
 
 
