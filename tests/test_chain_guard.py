@@ -32,7 +32,9 @@ def _commands(urn: str) -> dict[str, Command]:
         "export kpis": lambda out: [
             "export", "kpis", "--period", "2026-03", "--as-of", AS_OF, "--out", str(out / "k.csv")
         ],
-        "export sen2": lambda out: ["export", "sen2", "--year", "2026", "--out", str(out / "s.csv")],
+        "export sen2": lambda out: [
+            "export", "sen2", "--year", "2026", "--out", str(out / "s.csv")
+        ],
         "report monthly": lambda out: ["report", "monthly", *month, "--out", str(out)],
         "report school": lambda out: ["report", "school", urn, *month, "--out", str(out)],
         "report due-list": lambda out: [
