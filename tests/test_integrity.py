@@ -168,7 +168,8 @@ def test_head_hash_follows_the_log(store: str, tmp_path: Path) -> None:
 
 
 def test_the_inspection_pack_prints_the_check_and_the_head(store: str, tmp_path: Path) -> None:
-    """Issue 7: the pack states the verification result beside the head hash."""
+    """Issue 7: the pack states the verification result beside the head hash (and issue 16:
+    a store that fails it gives no pack)."""
 
     def pack() -> str:
         out = tmp_path / "reports"
@@ -186,9 +187,10 @@ def test_the_inspection_pack_prints_the_check_and_the_head(store: str, tmp_path:
     assert 'Integrity check</dt><dd class="verification">intact: all ' in intact
     assert head is not None and head in intact
     RawStore(store).alter(ALTERED)
-    broken = pack()
-    assert "NOT INTACT: position 120" in broken
-    assert "its stored bytes were altered" in broken
+    refused = run(store, "report", "inspection", "--from", "2024-01", "--to", "2026-10")
+    assert refused.exit_code == 4  # issue 16: no pack is written from a store that fails
+    assert "NOT INTACT: position 120" in refused.output
+    assert "its stored bytes were altered" in refused.output
 
 
 def test_link_hashes_are_those_earlier_versions_wrote() -> None:

@@ -301,9 +301,13 @@ def test_cli_writes_reports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     from ehcp_audit.cli.report_cmds import report
 
     seen: list[int | None] = []
+    full_checks: list[bool] = []
 
-    def fake(settings: object, at_position: int | None = None) -> FakeReportData:
+    def fake(
+        settings: object, at_position: int | None = None, full_check: bool = False
+    ) -> FakeReportData:
         seen.append(at_position)
+        full_checks.append(full_check)
         return FakeReportData(position=at_position)
 
     monkeypatch.setattr(ehcp_audit.bootstrap, "report_data", fake)
@@ -347,6 +351,7 @@ def test_cli_writes_reports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
             assert str(tmp_path / name) in printed
             assert (tmp_path / name).exists()
     assert seen == [None, None, None, None, 99]
+    assert full_checks == [False, False, False, False, True]  # the pack hashes the whole log
     school_page = (tmp_path / "school-100001-2025-03.html").read_text("utf-8")
     assert "ehcp-audit report school 100001 --month 2025-03" in school_page
     assert "--at-position 99" in (tmp_path / "inspection-2024-04-to-2025-03.html").read_text(

@@ -9,6 +9,7 @@ from ehcp_audit.config import Settings
 from ehcp_audit.errors import StoreError
 
 if TYPE_CHECKING:
+    from ehcp_audit.integrity.check import Verified
     from ehcp_audit.projection.view import ComplianceView
     from ehcp_audit.reports.data import ReportData
 
@@ -31,9 +32,38 @@ def open_view(settings: Settings, app: EhcpAudit | None = None) -> ComplianceVie
     return ComplianceView(settings.analytics_path, app or open_app(settings))
 
 
-def report_data(settings: Settings, at_position: int | None = None) -> ReportData:
+def checked_view(
+    settings: Settings, at_position: int | None = None, full: bool = False
+) -> tuple[ComplianceView, Verified | None]:
+    """The view caught up with the log, and the chain verified up to the position read from it
+    (raises TamperedStoreError if the log does not match its chain: nothing may be written)."""
+    view = open_view(settings)
+    try:
+        _catch_up_checked(view)
+        return view, view.check_chain(at_position, full)
+    except BaseException:
+        view.close()
+        raise
+
+
+def _catch_up_checked(view: ComplianceView) -> None:
+    """Catch up; a log that cannot be projected (an entry of no plan, bytes that do not
+    decode) is first checked against its chain, so that tampering is named as such."""
+    from ehcp_audit.integrity.guard import check_up_to, keeps_chain
+
+    try:
+        view.catch_up()
+    except Exception:
+        if keeps_chain(view.app):
+            check_up_to(view.app, view.app.log_position(), None)
+        raise
+
+
+def report_data(
+    settings: Settings, at_position: int | None = None, full_check: bool = False
+) -> ReportData:
+    """`full_check`: hash the whole log up to the position again (the inspection pack)."""
     from ehcp_audit.projection.report_source import ViewReportData
 
-    view = open_view(settings)
-    view.catch_up()
-    return ViewReportData(view, at_position=at_position)
+    view, checked = checked_view(settings, at_position, full_check)
+    return ViewReportData(view, at_position=at_position, checked=checked)

@@ -17,3 +17,7 @@ class ConcurrentWriteError(EhcpAuditError):
 
 class StoreError(EhcpAuditError):
     """The event store cannot be opened or read (wrong key, unreachable server...)."""
+
+
+class TamperedStoreError(EhcpAuditError):
+    """The event log does not match its hash chain: nothing may be reported from it (exit 4)."""

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ehcp_audit.errors import EhcpAuditError, UnusableFileError
+from ehcp_audit.errors import EhcpAuditError, TamperedStoreError, UnusableFileError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -19,6 +19,10 @@ def handles_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except TamperedStoreError as exc:
+            click.echo(str(exc), err=True)  # verify's own words
+            click.echo("error: nothing was written: the store does not verify", err=True)
+            sys.exit(4)
         except UnusableFileError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)

@@ -101,13 +101,12 @@ def export_compliance(
 
     Each measure and status is explained in docs/rulebook.md.
     """
-    from ehcp_audit.bootstrap import open_view
+    from ehcp_audit.bootstrap import checked_view
     from ehcp_audit.exports import write_frame
 
     finish = _finisher(settings, pseudonymise)
     day = as_of or date.today()
-    with open_view(settings) as view:
-        view.catch_up()
+    with checked_view(settings)[0] as view:
         frame = view.compliance(day, known_on)
     write_frame(finish(frame), out, fmt)
     click.echo(f"{len(frame)} compliance rows as of {day} written to {out}", err=True)
@@ -138,13 +137,12 @@ def export_kpis(
     Which month a row counts in: docs/rulebook.md, "Headline rates".
     """
     from ehcp_audit.analytics.kpis import kpis_frame
-    from ehcp_audit.bootstrap import open_view
+    from ehcp_audit.bootstrap import checked_view
     from ehcp_audit.exports import write_frame
 
     finish = _finisher(settings, pseudonymise)
     day = as_of or date.today()
-    with open_view(settings) as view:
-        view.catch_up()
+    with checked_view(settings)[0] as view:
         frame = view.compliance(day)
         view.con.register("compliance", frame)
         kpis = kpis_frame(view.con, period, "school" if by == "school" else "none")

@@ -45,7 +45,7 @@ def verify_command(settings: Settings, expect: tuple[int, str] | None, rechain: 
     4 not intact (the first entry that does not match is named), 1 the store cannot be read.
     """
     from ehcp_audit.bootstrap import open_app
-    from ehcp_audit.integrity.check import check_anchor, verify
+    from ehcp_audit.integrity.check import check_anchor, not_intact, verify
     from ehcp_audit.integrity.check import rechain as rechain_log
 
     app = open_app(settings)
@@ -61,8 +61,7 @@ def verify_command(settings: Settings, expect: tuple[int, str] | None, rechain: 
     if problem is None and expect is not None:
         problem = check_anchor(app, *expect)
     if problem is not None:
-        click.echo(f"NOT INTACT: {problem.describe()}", err=True)
-        click.echo(f"{verdict.entries} entries before it match the chain", err=True)
+        click.echo(not_intact(problem, verdict.entries), err=True)
         sys.exit(EXIT_TAMPERED)
     head = verdict.head
     where = f"head {head.hash.hex()} at position {head.position}" if head else "empty log"

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from ehcp_audit.analytics.periods import TERMS, Month
+from ehcp_audit.cli.errors import handles_errors
 from ehcp_audit.reports.data import ReportData
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,11 +54,11 @@ def _common(command: F) -> F:
     )(command)
 
 
-def _data(ctx: click.Context, at_position: int | None) -> ReportData:
+def _data(ctx: click.Context, at_position: int | None, full_check: bool = False) -> ReportData:
     # Imported here so that the store is only opened when a report runs (and tests can patch it).
     from ehcp_audit.bootstrap import report_data
 
-    data: ReportData = report_data(ctx.obj, at_position=at_position)
+    data: ReportData = report_data(ctx.obj, at_position=at_position, full_check=full_check)
     return data
 
 
@@ -75,6 +76,7 @@ def report() -> None:
 @click.option("--month", required=True, callback=_month, help="The month, YYYY-MM.")
 @_common
 @click.pass_context
+@handles_errors
 def monthly(
     ctx: click.Context, month: Month, as_of: date | None, out_dir: Path, at_position: int | None
 ) -> None:
@@ -90,6 +92,7 @@ def monthly(
 @click.option("--month", required=True, callback=_month, help="The month, YYYY-MM.")
 @_common
 @click.pass_context
+@handles_errors
 def school(
     ctx: click.Context,
     urn: str | None,
@@ -127,6 +130,7 @@ def school(
 )
 @_common
 @click.pass_context
+@handles_errors
 def due_list(
     ctx: click.Context,
     term: str,
@@ -157,6 +161,7 @@ def due_list(
 )
 @_common
 @click.pass_context
+@handles_errors
 def inspection(
     ctx: click.Context,
     first: Month,
@@ -173,7 +178,7 @@ def inspection(
 
     if last < first:
         raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
-    data = _data(ctx, at_position)
+    data = _data(ctx, at_position, full_check=True)
     _echo([build_inspection(data, first, last, as_of, sample, seed, children, out_dir)])
 
 

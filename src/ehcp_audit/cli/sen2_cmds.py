@@ -40,15 +40,14 @@ def _census(ctx: click.Context, param: click.Parameter, value: str | None) -> da
 @handles_errors
 def export_sen2(settings: Settings, year: int, census: date | None, fmt: str, out: Path) -> None:
     """Active plans on the census day, plans ceased in the year before, and checks to fix."""
-    from ehcp_audit.bootstrap import open_view
+    from ehcp_audit.bootstrap import checked_view
     from ehcp_audit.rules.sen2 import census_date
     from ehcp_audit.sen2_export import extract, write_sen2
 
     if census is not None and census.year != year:
         raise click.BadParameter(f"{census} is not in {year}", param_hint="--census")
     day = census or census_date(year)
-    with open_view(settings) as view:
-        view.catch_up()
+    with checked_view(settings)[0] as view:
         result = extract(view, day)
     paths = write_sen2(result, out, fmt)
     click.echo(

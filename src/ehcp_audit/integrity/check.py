@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -42,15 +43,33 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Verified:
+    """A point of the chain found intact: its position, hash and the entries up to it."""
+
+    position: int
+    hash: bytes
+    entries: int
+
+
+START = Verified(0, GENESIS, 0)
+
+
+@dataclass(frozen=True)
 class Verdict:
     entries: int
     head: Link | None
     problem: Problem | None
     seconds: float
+    reached: Verified = START
 
     @property
     def intact(self) -> bool:
         return self.problem is None
+
+
+def not_intact(problem: Problem, entries: int) -> str:
+    """What `verify` prints when the log does not match its chain (reports refuse with it)."""
+    return f"NOT INTACT: {problem.describe()}\n{entries} entries before it match the chain"
 
 
 def chain_recorder(app: EhcpAudit) -> ChainRecorder:
@@ -68,8 +87,7 @@ def head_hash(app: EhcpAudit, at_position: int | None = None) -> str | None:
     return link.hash.hex() if link is not None else None
 
 
-def _pages(fetch: Any, page: int) -> Iterator[Any]:
-    after = 0
+def _pages(fetch: Any, page: int, after: int = 0) -> Iterator[Any]:
     while True:
         rows = fetch(after, page)
         if not rows:
@@ -79,30 +97,40 @@ def _pages(fetch: Any, page: int) -> Iterator[Any]:
         after = last.id if isinstance(last, Notification) else last.position
 
 
-def _events(app: EhcpAudit, page: int) -> Iterator[Notification]:
+def _events(app: EhcpAudit, page: int, after: int = 0) -> Iterator[Notification]:
     return _pages(
         lambda after, limit: app.recorder.select_notifications(
             after, limit, inclusive_of_start=False
         ),
         page,
+        after,
     )
 
 
-def verify(app: EhcpAudit, page: int = PAGE) -> Verdict:
+def _upto(items: Iterator[Any], upto: int | None, position: Any) -> Iterator[Any]:
+    return items if upto is None else itertools.takewhile(lambda x: position(x) <= upto, items)
+
+
+def verify(
+    app: EhcpAudit, page: int = PAGE, upto: int | None = None, start: Verified = START
+) -> Verdict:
+    """Recompute the chain after `start` (a point verified earlier) up to `upto` (the end)."""
     recorder = chain_recorder(app)
     started = time.monotonic()
-    events = _events(app, page)
-    chain = _pages(recorder.select_links, page)
-    previous, checked, head = GENESIS, 0, None
+    events = _upto(_events(app, page, start.position), upto, lambda n: n.id)
+    chain = _upto(_pages(recorder.select_links, page, start.position), upto, lambda x: x.position)
+    previous, checked, head = start.hash, start.entries, None
+    reached = start
     event, link = next(events, None), next(chain, None)
     while event is not None or link is not None:
         problem = _compare(app, recorder, event, link, previous)
         if problem is not None:
-            return Verdict(checked, head, problem, time.monotonic() - started)
+            return Verdict(checked, head, problem, time.monotonic() - started, reached)
         assert link is not None
         previous, head, checked = link.hash, link, checked + 1
+        reached = Verified(link.position, link.hash, checked)
         event, link = next(events, None), next(chain, None)
-    return Verdict(checked, head, None, time.monotonic() - started)
+    return Verdict(checked, head, None, time.monotonic() - started, reached)
 
 
 def _compare(

@@ -149,6 +149,17 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         )
         return link_from_row(rows[0]) if rows else None
 
+    def prefix_counts(self, position: int) -> tuple[int, int]:
+        """How many entries and how many links the log has up to `position`."""
+        rows = self._query(
+            SQL(
+                "SELECT (SELECT count(*) FROM {} WHERE notification_id <= %s) AS events, "
+                "(SELECT count(*) FROM {} WHERE position <= %s) AS chained"
+            ).format(self.events_table, self.chain_table),
+            (position, position),
+        )
+        return int(rows[0]["events"]), int(rows[0]["chained"])
+
     def chained_position(self, originator_id: UUID, originator_version: int) -> int | None:
         rows = self._query(
             SQL(

@@ -142,6 +142,17 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             row = c.fetchone()
             return link_from_row(row) if row is not None else None
 
+    def prefix_counts(self, position: int) -> tuple[int, int]:
+        """How many entries and how many links the log has up to `position`."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT (SELECT count(*) FROM {self.events_table_name} WHERE rowid <= ?), "
+                f"(SELECT count(*) FROM {TABLE} WHERE position <= ?)",
+                (position, position),
+            )
+            events, chained = c.fetchone()
+            return int(events), int(chained)
+
     def chained_position(self, originator_id: UUID, originator_version: int) -> int | None:
         with self.datastore.transaction(commit=False) as c:
             c.execute(

@@ -272,7 +272,7 @@ class Projector:
         imports: list[tuple[Any, ...]],
         rejected: list[tuple[Any, ...]],
     ) -> None:
-        with self._transaction() as con:
+        with self.transaction() as con:
             con.execute(sql("page_plans.sql"), {"opened": PLAN_OPENED})
             written = con.execute(sql("page_entries.sql")).fetchall()[0][0]
             if written != actions:
@@ -362,7 +362,7 @@ class Projector:
         return {(c, k): d for c, k, d in digests}, last_on
 
     @contextmanager
-    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
@@ -375,7 +375,7 @@ class Projector:
     def _write_changes(self, chunk: list[str], changes: Changes) -> None:
         """The changed groups' base rows and digests and the changed last dates replace the
         stored ones, and the chunk is no longer dirty: one transaction."""
-        with self._transaction() as con:
+        with self.transaction() as con:
             if changes.groups:
                 children, groups = (list(c) for c in zip(*changes.groups, strict=True))
                 con.execute(
@@ -410,7 +410,7 @@ class Projector:
     ) -> None:
         """All the chunk's base rows, last dates and digests are replaced (a rebuild, or many
         children judged by helpers), and it is no longer dirty: one transaction."""
-        with self._transaction() as con:
+        with self.transaction() as con:
             for table, columns, rows in (
                 ("base_rows", BASE_COLUMNS, base),
                 ("children", CHILDREN_COLUMNS, children),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -11,11 +12,18 @@ from ehcp_audit.projection.records import entries_by_child
 from ehcp_audit.projection.view import ComplianceView
 from ehcp_audit.rules.effective import voided_by
 
+if TYPE_CHECKING:
+    from ehcp_audit.integrity.check import Verified
+
 
 class ViewReportData:
-    def __init__(self, view: ComplianceView, at_position: int | None = None) -> None:
+    def __init__(
+        self, view: ComplianceView, at_position: int | None = None, checked: Verified | None = None
+    ) -> None:
+        """`checked`: the chain's point verified up to the data's position (None: no chain)."""
         self.view = view
         self.at_position = at_position
+        self.checked = checked
         self._compliance: dict[date, pd.DataFrame] = {}
         self._entries: pd.DataFrame | None = None
 
@@ -57,27 +65,19 @@ class ViewReportData:
         return names
 
     def log_position(self) -> int:
-        return self.at_position if self.at_position is not None else self.view.position()
+        position = self.view.position()
+        return position if self.at_position is None else min(self.at_position, position)
 
     def verification(self) -> str | None:
-        from ehcp_audit.errors import StoreError
-        from ehcp_audit.integrity.check import verify
-
-        try:
-            verdict = verify(self.view.app)
-        except StoreError:
+        if self.checked is None:
             return None  # this store keeps no chain (an in-memory one)
-        if verdict.problem is not None:
-            return (
-                f"NOT INTACT: {verdict.problem.describe()}. The entries before it match the "
-                "chain; run `ehcp-audit verify` and treat this pack's figures with caution."
-            )
         return (
-            f"intact: all {verdict.entries:,} entries recorded so far match their hash chain "
-            "(checked when this report was made)"
+            f"intact: all {self.checked.entries:,} entries up to log position "
+            f"{self.log_position()} match their hash chain (checked when this report was made)"
         )
 
     def head_hash(self) -> str | None:
-        from ehcp_audit.integrity.check import head_hash
-
-        return head_hash(self.view.app, self.log_position())
+        """Computed by the check, not read from the chain table."""
+        if self.checked is None or self.checked.entries == 0:
+            return None
+        return self.checked.hash.hex()

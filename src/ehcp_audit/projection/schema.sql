@@ -48,3 +48,6 @@ CREATE TABLE IF NOT EXISTS base_rows (
 -- number, or 0 for its phase transfers), as judged into base_rows: a catch-up judges again only
 -- the groups whose facts changed.
 CREATE TABLE IF NOT EXISTS cycle_inputs (child_id VARCHAR NOT NULL, cycle INTEGER NOT NULL, digest VARCHAR NOT NULL);
+-- The last point of the event log's hash chain a report or export found intact (integrity.guard):
+-- the next check hashes only what came after it.
+CREATE TABLE IF NOT EXISTS verified (position BIGINT NOT NULL, hash BLOB NOT NULL, entries BIGINT NOT NULL);

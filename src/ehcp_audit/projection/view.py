@@ -19,6 +19,8 @@ from ehcp_audit.rules.compliance import evaluate_child
 if TYPE_CHECKING:
     import pandas as pd  # imported where answers are built: `project` never needs it
 
+    from ehcp_audit.integrity.check import Verified
+
 SLOW_CHUNK = 5_000
 WAL_LIMIT = 4 * 2**20
 
@@ -79,6 +81,7 @@ class ComplianceView:
             "children",
             "base_rows",
             "cycle_inputs",
+            "verified",
         ):
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
         self.con.execute(sql("schema.sql"))
@@ -89,6 +92,32 @@ class ComplianceView:
 
     def position(self) -> int:
         return self.projector.position()
+
+    # -- the chain checked before anything is written from the view ------------------------------
+    def check_chain(self, upto: int | None = None, full: bool = False) -> Verified | None:
+        """Verify the log's chain up to `upto` (at most the view's position), from the point
+        remembered here; remember the new point. None: the store keeps no chain."""
+        from ehcp_audit.integrity.guard import check_up_to, keeps_chain
+
+        if not keeps_chain(self.app):
+            return None
+        limit = self.position() if upto is None else min(upto, self.position())
+        remembered = self._verified()
+        reached = check_up_to(self.app, limit, remembered, full)
+        if reached.position > (remembered.position if remembered else 0):
+            with self.projector.transaction() as con:
+                con.execute("DELETE FROM verified")
+                con.execute(
+                    "INSERT INTO verified VALUES (?, ?, ?)",
+                    [reached.position, reached.hash, reached.entries],
+                )
+        return reached
+
+    def _verified(self) -> Verified | None:
+        from ehcp_audit.integrity.check import Verified
+
+        rows = self.con.execute("SELECT position, hash, entries FROM verified").fetchall()
+        return Verified(int(rows[0][0]), bytes(rows[0][1]), int(rows[0][2])) if rows else None
 
     # -- answers ---------------------------------------------------------------------------------
     def compliance(

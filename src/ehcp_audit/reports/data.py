@@ -42,6 +42,6 @@ class ReportData(Protocol):
         ...
 
     def verification(self) -> str | None:
-        """The result of checking the whole log against its hash chain now, in plain words
-        (None where the store keeps no chain)."""
+        """The result of checking the log up to the data's position against its hash chain when
+        the data was read, in plain words (None where the store keeps no chain)."""
         ...
