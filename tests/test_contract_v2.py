@@ -1,0 +1,134 @@
+"""Contract v2 (RULES.md "Changes to this contract") beyond the import file: `record`, dates at
+the ends of the calendar in a store written by an earlier version, the due list and worklists
+reading a booking, and a generated history with bookings ahead."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ehcp_audit.application import Recording
+from ehcp_audit.bootstrap import open_app
+from ehcp_audit.cli.main import _register, cli
+from ehcp_audit.config import Settings
+from ehcp_audit.domain.entry import Entry
+from ehcp_audit.samples import SampleConfig, write_sample
+from tests.contract_helpers import pick, plan, row, triple, write_csv
+
+_register()
+
+TODAY = date.today()
+YESTERDAY = TODAY - timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def run(db: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def export(db: Path, as_of: date, *extra: str) -> list[dict[str, str]]:
+    out = Path(f"compliance-{len(list(Path().glob('compliance-*')))}.csv")
+    code, output = run(
+        db, "export", "compliance", "--as-of", as_of.isoformat(), "--out", str(out), *extra
+    )
+    assert code == 0, output
+    with out.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def imported(db: Path, rows: list[dict[str, str]]) -> None:
+    path = write_csv(Path(f"log-{len(list(Path().glob('log-*')))}.csv"), rows)
+    code, output = run(db, "import", "actions", str(path))
+    assert code == 0, output
+
+
+# -- record -------------------------------------------------------------------------------
+
+
+def test_record_books_ahead_and_reads_the_action_ignoring_case(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    imported(db, [plan("X", "2023-01-16", dob="2010-01-15")])
+    booked = TODAY + timedelta(days=50)
+    code, output = run(
+        db, "record", " Review_Scheduled ", "--child", "X", "--on", YESTERDAY.isoformat(),
+        "--set", f"meeting_on={booked.isoformat()}",
+    )  # fmt: skip
+    assert code == 0, output
+    deadline = (booked - timedelta(days=28)).isoformat()
+    assert triple(pick(export(db, TODAY), "X", None, "invitations_4_weeks"))[0] == deadline
+    code, output = run(
+        db, "void", "--child", "X", "--action", "REVIEW_SCHEDULED",
+        "--occurred-on", YESTERDAY.isoformat(), "--reason", "booked on the wrong child",
+    )  # fmt: skip
+    assert code == 0, output
+
+
+def test_record_refuses_a_placeholder_date(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    imported(db, [plan("X", "2023-01-16", dob="2010-01-15")])
+    code, output = run(
+        db, "record", "review_scheduled", "--child", "X", "--on", "2023-06-01",
+        "--set", "meeting_on=0001-01-05",
+    )  # fmt: skip
+    assert code == 3
+    assert "meeting_on" in output and "1900-01-01" in output
+
+
+# -- a store written by an earlier version -------------------------------------------------
+
+
+def _entry(action: str, on: date, seq: int, **details: str) -> Recording:
+    entry = Entry("OLD", action, on, details, seq=seq, known_on=on)
+    return Recording(entry, "earlier-version.csv", seq)
+
+
+EARLIER_VERSION = [
+    _entry("plan_issued", date(1, 1, 3), 1, date_of_birth="0001-01-01", school_urn="123456"),
+    _entry("review_scheduled", date(1, 1, 4), 2, meeting_on="0001-01-05"),
+    _entry("meeting_held", date(1, 1, 5), 3, attendees="parent_carer", topics="concerns"),
+    _entry("decision_issued", date(1, 1, 6), 4, decision="amend"),
+    _entry("amendments_proposed", date(1, 1, 7), 5),
+    _entry("review_scheduled", date(1, 1, 8), 6, meeting_on="9999-12-31"),
+]
+
+
+def test_dates_at_the_ends_of_the_calendar_crash_nothing(tmp_path: Path) -> None:
+    """Issue 16 item 3: entries an earlier version accepted (year 1) and bookings for 9999 are
+    judged (deadlines held at the calendar's ends) and reported, never a traceback."""
+    db = tmp_path / "s.sqlite"
+    imported(
+        db,
+        [
+            plan("NEW", "1900-01-01", dob="1900-01-01"),
+            row("NEW", "review_scheduled", "1900-01-02", meeting_on="9999-12-30"),
+        ],
+    )
+    app = open_app(Settings(db=str(db)))
+    app.record({"OLD": EARLIER_VERSION}, {})
+    assert run(db, "project")[0] == 0
+    rows = export(db, TODAY)
+    assert triple(pick(rows, "OLD", 1, "invitations_4_weeks")) == ("0001-01-01", "", "missed")
+    assert triple(pick(rows, "OLD", 2, "invitations_4_weeks")) == ("9999-12-03", "", "pending")
+    assert triple(pick(rows, "NEW", 1, "invitations_4_weeks")) == ("9999-12-02", "", "pending")
+    assert triple(pick(rows, "NEW", 1, "review_on_time"))[0] == "1900-07-01"  # under 5: 6 months
+    assert export(db, TODAY, "--as-known-on", TODAY.isoformat()) == rows
+    month = f"{YESTERDAY:%Y-%m}"
+    for command in (
+        ["export", "kpis", "--period", month, "--as-of", TODAY.isoformat(), "--out", "k.csv"],
+        ["export", "sen2", "--year", str(TODAY.year), "--out", "sen2.csv"],
+        ["report", "monthly", "--month", month, "--out", "reports"],
+        ["report", "due-list", "--term", "autumn", "--year", "2030", "--out", "reports"],
+        ["report", "inspection", "--from", "2024-01", "--to", month, "--out", "reports"],
+    ):
+        code, output = run(db, *command)
+        assert code == 0, (command, output)
