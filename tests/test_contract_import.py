@@ -411,6 +411,15 @@ def test_rejected_row(sqlite_st: Store, case: str) -> None:
     assert pick(rows, "P", 1, "papers_circulated_2_weeks")["done_on"] == "2023-12-20"
 
 
+@pytest.mark.parametrize("case", [c for c in REJECTS if "year_1" in c or "1899" in c])
+def test_a_date_before_1900_is_not_a_date(sqlite_st: Store, case: str) -> None:
+    # Contract v2: rejected as a placeholder (0001-01-01 is another system's null), whatever
+    # else the row would be judged on.
+    p_setup(sqlite_st)
+    res = sqlite_st.imp([REJECTS[case][0]], expect=3)
+    assert "before 1900-01-01" in res.error_for(1)
+
+
 def test_rejects_file_keeps_rows_unchanged(st: Store, tmp_path) -> None:
     p_setup(st)
     path = tmp_path / "in.csv"
