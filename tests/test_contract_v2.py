@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ehcp_audit.analytics.periods import TERMS
+from ehcp_audit.analytics.relations import compliance_connection
 from ehcp_audit.application import Recording
-from ehcp_audit.bootstrap import open_app
+from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.cli.main import _register, cli
 from ehcp_audit.config import Settings
 from ehcp_audit.domain.entry import Entry
+from ehcp_audit.reports.worklist import due_soon_items, overdue_items
 from ehcp_audit.samples import SampleConfig, write_sample
 from tests.contract_helpers import pick, plan, row, triple, write_csv
 
@@ -132,3 +135,101 @@ def test_dates_at_the_ends_of_the_calendar_crash_nothing(tmp_path: Path) -> None
     ):
         code, output = run(db, *command)
         assert code == 0, (command, output)
+
+
+# -- the read side uses the booking --------------------------------------------------------
+
+
+def _term_of(day: date) -> str:
+    return next(t for t, (start, end) in TERMS.items() if start <= (day.month, day.day) <= end)
+
+
+def test_due_list_and_worklists_take_the_deadlines_from_the_booking(tmp_path: Path) -> None:
+    """The review is due in 10 days but booked for 45 days ahead: the invitations are owed 28
+    days before the booked meeting (pending), not 28 days before the due date (overdue)."""
+    db = tmp_path / "s.sqlite"
+    due = TODAY + timedelta(days=10 if (TODAY + timedelta(days=10)).day != 29 else 11)
+    booked = TODAY + timedelta(days=45)
+    imported(db, [plan("X", due.replace(year=due.year - 1).isoformat(), dob="2010-01-15")])
+    imported(db, [row("X", "review_scheduled", YESTERDAY.isoformat(), meeting_on=booked.isoformat())])
+    owed = {
+        "invitations_4_weeks": booked - timedelta(days=28),
+        "invitations_2_weeks": booked - timedelta(days=14),
+        "papers_circulated_2_weeks": booked - timedelta(days=14),
+    }
+    term = _term_of(due)
+    code, output = run(
+        db, "report", "due-list", "--term", term, "--year", str(due.year),
+        "--as-of", TODAY.isoformat(), "--out", "reports",
+    )  # fmt: skip
+    assert code == 0, output
+    with Path(f"reports/due-list-{due.year}-{term}/due-list.csv").open(encoding="utf-8") as f:
+        (listed,) = list(csv.DictReader(f))
+    assert listed["due_on"] == due.isoformat()
+    for measure, deadline in owed.items():
+        assert (listed[f"{measure}_deadline"], listed[f"{measure}_status"]) == (
+            deadline.isoformat(),
+            "pending",
+        ), measure
+    settings = Settings(db=str(db))
+    with open_view(settings, open_app(settings)) as view:
+        view.catch_up()
+        con = compliance_connection(view.compliance(TODAY))
+    try:
+        assert overdue_items(con, TODAY, {}) == []
+        soon = {i.measure: i.deadline for i in due_soon_items(con, TODAY, booked, {})}
+    finally:
+        con.close()
+    assert {m: soon[m] for m in owed} == owed
+
+
+# -- a generated history with bookings ahead -----------------------------------------------
+
+
+def _day(text: str) -> date:
+    return date(int(text[6:]), int(text[3:5]), int(text[:2])) if "/" in text else date.fromisoformat(text)
+
+
+def _open_bookings(path: Path) -> dict[str, date]:
+    """Per child, the meeting_on of its latest booking when that is after every meeting held
+    (so the booking is the open cycle's R)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["action"] != "void"]
+    booked: dict[str, tuple[date, date]] = {}
+    held: dict[str, date] = {}
+    for r in rows:
+        on = _day(r["occurred_on"])
+        if r["action"] == "review_scheduled" and on >= booked.get(r["child_id"], (on, on))[0]:
+            booked[r["child_id"]] = (on, _day(r["meeting_on"]))
+        elif r["action"] == "meeting_held" and r["review_type"] != "interim":
+            held[r["child_id"]] = max(on, held.get(r["child_id"], on))
+    return {
+        child: meeting_on
+        for child, (on, meeting_on) in booked.items()
+        if child not in held or held[child] < on
+    }
+
+
+def test_two_year_history_with_bookings_ahead(tmp_path: Path) -> None:
+    """Issue 17, done when: a two-year generated history with bookings ahead imports with no
+    rejects, and its export equals a single-pass evaluation of every child (the --as-known-on
+    path) and the rulebook's R for each open cycle booked ahead."""
+    config = SampleConfig(children=150, schools=8, years=2, seed=17)
+    log = tmp_path / "la.csv"
+    write_sample(config, log)
+    db = tmp_path / "s.sqlite"
+    code, output = run(db, "import", "actions", str(log))
+    assert code == 0 and " 0 rejected" in output, output
+    rows = export(db, config.end)
+    assert export(db, config.end, "--as-known-on", config.end.isoformat()) == rows
+    open_bookings = _open_bookings(log)
+    ahead = {c: m for c, m in open_bookings.items() if m > config.end}
+    assert len(ahead) >= 10, ahead
+    for child, meeting_on in open_bookings.items():
+        (row_,) = [
+            r
+            for r in rows
+            if r["child_id"] == child and r["measure"] == "invitations_4_weeks"
+            and r["meeting_on"] == "" and r["deadline"]
+        ]  # fmt: skip
+        assert row_["deadline"] == (meeting_on - timedelta(days=28)).isoformat(), child
