@@ -151,7 +151,8 @@ def test_due_list_and_worklists_take_the_deadlines_from_the_booking(tmp_path: Pa
     due = TODAY + timedelta(days=10 if (TODAY + timedelta(days=10)).day != 29 else 11)
     booked = TODAY + timedelta(days=45)
     imported(db, [plan("X", due.replace(year=due.year - 1).isoformat(), dob="2010-01-15")])
-    imported(db, [row("X", "review_scheduled", YESTERDAY.isoformat(), meeting_on=booked.isoformat())])
+    booking = row("X", "review_scheduled", YESTERDAY.isoformat(), meeting_on=booked.isoformat())
+    imported(db, [booking])
     owed = {
         "invitations_4_weeks": booked - timedelta(days=28),
         "invitations_2_weeks": booked - timedelta(days=14),
@@ -187,7 +188,9 @@ def test_due_list_and_worklists_take_the_deadlines_from_the_booking(tmp_path: Pa
 
 
 def _day(text: str) -> date:
-    return date(int(text[6:]), int(text[3:5]), int(text[:2])) if "/" in text else date.fromisoformat(text)
+    if "/" in text:
+        return date(int(text[6:]), int(text[3:5]), int(text[:2]))
+    return date.fromisoformat(text)
 
 
 def _open_bookings(path: Path) -> dict[str, date]:

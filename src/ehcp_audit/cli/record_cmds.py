@@ -19,7 +19,9 @@ class _Action(click.Choice[str]):
     def __init__(self) -> None:
         super().__init__([a for a in ACTIONS if a != "void"], case_sensitive=False)
 
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
         return str(super().convert(value.strip() if isinstance(value, str) else value, param, ctx))
 
 

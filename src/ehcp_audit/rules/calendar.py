@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-
 # Total arithmetic: a result beyond the calendar is held at its end (date.min or date.max), so
 # a deadline from a year-9999 booking is "not yet" and one from a year-1 date long past.
 _FIRST_MONTH = date.min.year * 12

@@ -276,7 +276,8 @@ class _ChildSim:
             planned = school_day(meeting + between(rng, 7, 21))
         if planned <= anchor + 30:
             planned = meeting
-        booked = self._clamp(working_day(planned - between(rng, *dist.BOOKING_LEAD_DAYS)), anchor, meeting)
+        lead = between(rng, *dist.BOOKING_LEAD_DAYS)
+        booked = self._clamp(working_day(planned - lead), anchor, meeting)
         rebooked = 0
         if planned != meeting:
             low, high = booked + 1, min(planned, meeting) - 2
