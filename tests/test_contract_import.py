@@ -307,6 +307,28 @@ REJECTS = {
         row("Q", "plan_issued", TODAY.isoformat(), date_of_birth=TOMORROW, school_urn="123456"),
         ("date_of_birth",),
     ),
+    # contract v2: a date before 1900-01-01 (another system's null) is not a date
+    "occurred_on_year_1": (row("P", "papers_circulated", "0001-01-01"), ("occurred_on",)),
+    "dob_year_1": (
+        row("Q", "plan_issued", "2023-01-16", date_of_birth="0001-01-01", school_urn="123456"),
+        ("date_of_birth",),
+    ),
+    "meeting_on_year_1": (
+        row("P", "review_scheduled", "2023-06-01", meeting_on="0001-01-05"),
+        ("meeting_on",),
+    ),
+    "meeting_on_1899_uk": (
+        row("P", "review_scheduled", "2023-06-01", meeting_on="31/12/1899"),
+        ("meeting_on",),
+    ),
+    "void_date_year_1": (
+        void("P", "2024-03-01", "meeting_held", "0001-01-01"),
+        ("void_occurred_on",),
+    ),
+    "recorded_at_year_1": (
+        row("P", "papers_circulated", "2023-12-01", recorded_at="0001-01-01T00:00:00"),
+        ("recorded_at",),
+    ),
     # date_of_birth after occurred_on
     "dob_after_plan": (
         row("Q", "plan_issued", "2023-01-16", date_of_birth="2023-01-17", school_urn="123456"),
@@ -389,6 +411,15 @@ def test_rejected_row(sqlite_st: Store, case: str) -> None:
     assert pick(rows, "P", 1, "papers_circulated_2_weeks")["done_on"] == "2023-12-20"
 
 
+@pytest.mark.parametrize("case", [c for c in REJECTS if "year_1" in c or "1899" in c])
+def test_a_date_before_1900_is_not_a_date(sqlite_st: Store, case: str) -> None:
+    # Contract v2: rejected as a placeholder (0001-01-01 is another system's null), whatever
+    # else the row would be judged on.
+    p_setup(sqlite_st)
+    res = sqlite_st.imp([REJECTS[case][0]], expect=3)
+    assert "before 1900-01-01" in res.error_for(1)
+
+
 def test_rejects_file_keeps_rows_unchanged(st: Store, tmp_path) -> None:
     p_setup(st)
     path = tmp_path / "in.csv"
@@ -447,12 +478,66 @@ def test_today_is_not_in_the_future(st: Store) -> None:
     assert cycles(st.export(TODAY.isoformat()), "X") == [1]
 
 
-def test_future_booked_meeting_date_is_rejected(st: Store) -> None:
-    # RULES.md: a row is rejected when "a date ... is after the day of import" (any date).
-    # Tested reading: that includes review_scheduled.meeting_on (see the QA report: ambiguous).
+def test_meeting_booked_ahead_is_imported_and_is_r(st: Store) -> None:
+    # Contract v2: booking ahead is the normal case; R is the booked day (RULES.md section 2).
+    booked = TODAY + timedelta(days=40)
+    st.imp([plan("X", "2023-01-16", dob="2010-01-15")])
+    st.imp([row("X", "review_scheduled", YESTERDAY, meeting_on=booked.strftime("%d/%m/%Y"))])
+    rows = st.export(TODAY.isoformat())
+    for measure, notice in (("invitations_4_weeks", 28), ("papers_circulated_2_weeks", 14)):
+        expected = (booked - timedelta(days=notice)).isoformat()
+        assert triple(pick(rows, "X", None, measure))[0] == expected, measure
+
+
+def test_meeting_booked_for_the_last_day_of_the_calendar(st: Store) -> None:
+    st.imp([plan("X", "2023-01-16", dob="2010-01-15")])
+    st.imp([row("X", "review_scheduled", YESTERDAY, meeting_on="9999-12-31")])
+    rows = st.export(TODAY.isoformat())
+    assert triple(pick(rows, "X", None, "invitations_4_weeks")) == ("9999-12-03", "", "pending")
+
+
+MIXED_CASE = [
+    plan("X", "2023-01-16", dob="2010-01-15") | {"action": " Plan_Issued "},
+    row("X", " REVIEW_scheduled", "2023-11-01", meeting_on="2024-01-10"),
+    invitations("X", "2023-11-20", copy=" Y ", invitees=" Parent_Carer ; CHILD;Senco ; "),
+    row("X", "advice_requested", "2023-11-21", role=" Health "),
+    row("X", "views_received", "2023-11-22", role="PARENT_CARER "),
+    meeting("X", "2024-01-10", attendees="Parent_Carer;Child_In_Writing", topics=" Not_Recorded "),
+    meeting("X", "2024-03-01", review_type=" Interim "),
+    decision("X", "2024-01-20", " Amend "),
+    void("X", "2024-02-01", " Decision_Issued ", "2024-01-20"),
+    decision("X", "2024-02-02", "MAINTAIN"),
+    invitations("X", "2023-11-21", copy=" not_RECORDED ", invitees=" NOT_RECORDED "),
+]
+LOWER_CASE = [
+    plan("X", "2023-01-16", dob="2010-01-15"),
+    row("X", "review_scheduled", "2023-11-01", meeting_on="2024-01-10"),
+    invitations("X", "2023-11-20", copy="yes", invitees="parent_carer;child;senco"),
+    row("X", "advice_requested", "2023-11-21", role="health"),
+    row("X", "views_received", "2023-11-22", role="parent_carer"),
+    meeting("X", "2024-01-10", attendees="parent_carer;child_in_writing", topics="not_recorded"),
+    meeting("X", "2024-03-01", review_type="interim"),
+    decision("X", "2024-01-20", "amend"),
+    void("X", "2024-02-01", "decision_issued", "2024-01-20"),
+    decision("X", "2024-02-02", "maintain"),
+    invitations("X", "2023-11-21", copy="not_recorded", invitees="not_recorded"),
+]
+
+
+def test_codes_ignore_case_and_surrounding_spaces(st: Store, tmp_path) -> None:
+    # Contract v2 (made explicit): every code column is read ignoring case and spaces.
+    st.imp(MIXED_CASE)
+    other = Store(tmp_path, name="lower")
+    other.imp(LOWER_CASE)
+    assert st.export("2024-06-01") == other.export("2024-06-01")
+    assert st.imp(LOWER_CASE).exit_code == 0  # every row a duplicate of its mixed-case twin
+    assert held(st) == "2024-01-10"
+
+
+def test_unknown_review_type_is_rejected(st: Store) -> None:
     st.imp(BASE)
-    res = st.imp([row("X", "review_scheduled", YESTERDAY, meeting_on=TOMORROW)], expect=3)
-    assert "meeting_on" in res.error_for(1)
+    res = st.imp([meeting("X", "2024-01-10", review_type="Annual review")], expect=3)
+    assert "review_type" in res.error_for(1)
 
 
 def test_header_only_file_exit_0(st: Store) -> None:

@@ -82,7 +82,9 @@ def _row_error(row: dict[str, str], today: date) -> str | None:
             parsed = _date(row[column])
             if parsed is None:
                 return f"{column} unparseable"
-            if parsed > today:
+            if parsed < date(1900, 1, 1):
+                return f"{column} before 1900"
+            if parsed > today and column != "meeting_on":  # contract v2: bookings ahead
                 return f"{column} after the day of import"
     if row.get("recorded_at"):
         datetime.fromisoformat(row["recorded_at"])
@@ -243,21 +245,26 @@ def test_the_file_is_what_csv_writer_makes_of_the_rows(tmp_path: Path, bad_rows:
     assert out.read_text(encoding="utf-8") == buffer.getvalue()
 
 
-def test_no_date_is_after_the_end_date(tmp_path: Path) -> None:
+def test_no_date_is_after_the_end_date_but_bookings_ahead(tmp_path: Path) -> None:
     end = date(2025, 3, 14)
     out = tmp_path / "s.csv"
     write_sample(SampleConfig(children=200, schools=10, years=2, seed=3, end=end), out)
     rows = _read(out)
     latest = date.min
+    ahead = 0
     for row in rows:
-        for column in DATE_COLUMNS:
+        for column in DATE_COLUMNS - {"meeting_on"}:
             if row[column]:
                 assert str(_date(row[column])) <= str(end), (column, row)
+        ahead += bool(row["meeting_on"]) and str(_date(row["meeting_on"])) > str(end)
         recorded = datetime.fromisoformat(row["recorded_at"]).date()
         occurred = _date(row["occurred_on"])
         assert occurred is not None and occurred <= recorded <= end
         latest = max(latest, occurred)
     assert latest > date(2025, 2, 1)
+    # contract v2: meetings booked for after the end date (about 1 row in 120 on an autumn end
+    # date as in real logs; fewer before the spring and summer terms)
+    assert len(rows) / 400 < ahead < len(rows) / 80, (ahead, len(rows))
 
 
 def test_an_end_date_after_today_is_refused() -> None:

@@ -13,6 +13,18 @@ from ehcp_audit.config import Settings
 from ehcp_audit.domain.vocabulary import ACTIONS, DETAIL_COLUMNS
 
 
+class _Action(click.Choice[str]):
+    """An action code, read as an imported one is: ignoring case and surrounding spaces."""
+
+    def __init__(self) -> None:
+        super().__init__([a for a in ACTIONS if a != "void"], case_sensitive=False)
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        return str(super().convert(value.strip() if isinstance(value, str) else value, param, ctx))
+
+
 def _record(settings: Settings, values: dict[str, str], kind: str) -> None:
     from ehcp_audit.bootstrap import open_app
     from ehcp_audit.ingest.csv_file import SingleRow
@@ -32,7 +44,7 @@ def _record(settings: Settings, values: dict[str, str], kind: str) -> None:
 
 
 @click.command("record")
-@click.argument("action", type=click.Choice([a for a in ACTIONS if a != "void"]))
+@click.argument("action", type=_Action())
 @click.option("--child", "child_id", required=True, help="The LA's case reference.")
 @click.option(
     "--on", "occurred_on", required=True, help="The business date (YYYY-MM-DD or DD/MM/YYYY)."
@@ -79,7 +91,7 @@ def record_command(
 @click.command("void")
 @click.option("--child", "child_id", required=True, help="The LA's case reference.")
 @click.option(
-    "--action", "void_action", required=True, type=click.Choice([a for a in ACTIONS if a != "void"])
+    "--action", "void_action", required=True, type=_Action()
 )
 @click.option(
     "--occurred-on", "void_occurred_on", required=True, help="The date of the mistaken entry."

@@ -26,6 +26,10 @@ CHILD_ID = re.compile(r"[A-Za-z0-9_/-]{1,32}")
 URN = re.compile(r"[1-9][0-9]{5}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# Contract v2: no date before this is a date (0001-01-01 is another system's null).
+EARLIEST = date(1900, 1, 1)
+# Contract v2: a booking may be for a later day; these dates may not be.
+NOT_AFTER_IMPORT = frozenset({"date_of_birth", "void_occurred_on"})
 YES = frozenset({"yes", "y", "true"})
 NO = frozenset({"no", "n", "false"})
 
@@ -38,10 +42,18 @@ class RowError(ValueError):
 
 
 def parse_date(column: str, raw: str) -> date:
-    """YYYY-MM-DD or DD/MM/YYYY (UK)."""
+    """YYYY-MM-DD or DD/MM/YYYY (UK), on or after 1900-01-01."""
     day = _date_or_none(raw)
     if day is None:
         raise RowError(column, f"{raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+    return _not_before_earliest(column, day)
+
+
+def _not_before_earliest(column: str, day: date) -> date:
+    if day < EARLIEST:
+        raise RowError(
+            column, f"{day} is before {EARLIEST}: not a date (another system's blank?)"
+        )
     return day
 
 
@@ -64,6 +76,7 @@ def parse_recorded_at(raw: str, today: date) -> str:
         recorded = datetime.fromisoformat(raw)
     except ValueError:
         raise RowError("recorded_at", f"{raw!r} is not an ISO-8601 date-time") from None
+    _not_before_earliest("recorded_at", recorded.date())
     if recorded.date() > today:
         raise RowError("recorded_at", f"{raw} is after the day of import ({today})")
     return recorded.isoformat()
@@ -105,7 +118,7 @@ def _in(column: str, raw: str, allowed: frozenset[str], kind: str) -> str:
 def _detail(column: str, raw: str, action: str, today: date) -> str:
     if column in DATE_COLUMNS:
         day = parse_date(column, raw)
-        if day > today:
+        if column in NOT_AFTER_IMPORT and day > today:
             raise RowError(column, f"{day} is after the day of import ({today})")
         return day.isoformat()
     if column == "school_urn":

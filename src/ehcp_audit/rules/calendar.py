@@ -5,17 +5,29 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+# Total arithmetic: a result beyond the calendar is held at its end (date.min or date.max), so
+# a deadline from a year-9999 booking is "not yet" and one from a year-1 date long past.
+_FIRST_MONTH = date.min.year * 12
+_LAST_MONTH = date.max.year * 12 + 11
+
 
 def add_months(d: date, months: int) -> date:
     """Same day-of-month, or the month's last day when it has none (29 Feb + 12 = 28 Feb)."""
     index = d.year * 12 + (d.month - 1) + months
+    if index < _FIRST_MONTH:
+        return date.min
+    if index > _LAST_MONTH:
+        return date.max
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(d.day, last))
 
 
 def add_days(d: date, days: int) -> date:
-    return d + timedelta(days=days)
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def fifth_birthday(date_of_birth: date) -> date:

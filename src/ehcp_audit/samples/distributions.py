@@ -36,7 +36,7 @@ while under 5)
 - Phase transfer year (Reception entry, Year 6, Year 11): the review is pulled
   into the autumn term; amend 92%; final plan by 15 Feb / 31 Mar 78%, else
   after it (Exp mean 30 days), never 4%.
-- Booking 92%, U(28, 70) days ahead; postponed with p = min(0.5, 0.18 f) and
+- Booking 92%, U(28, 150) days ahead; postponed with p = min(0.5, 0.18 f) and
   re-booked, brought forward 4%.
 - Invitations 96%: >= 28 days ahead with p = min(0.95, 0.8 / f^0.7), 14-27 days
   for 60% of the rest, 1-13 otherwise; re-sent after half of re-bookings; EHCP
@@ -137,6 +137,7 @@ P_HELD_BEFORE_SUMMER: Final = 0.5  # of meetings that would fall in the summer h
 P_BOOKED: Final = 0.92
 P_POSTPONED_PER_LATENESS: Final = 0.18  # times f, at most 0.5
 P_BROUGHT_FORWARD: Final = 0.04
+BOOKING_LEAD_DAYS: Final = (28, 150)  # about 1 row in 120 is a booking ahead, as in real logs
 P_INVITED_AGAIN_AFTER_REBOOKING: Final = 0.5
 P_INVITATIONS: Final = 0.96
 EHCP_COPY: Final = Weighted(("yes", 0.82), ("no", 0.14), ("not_recorded", 0.04))

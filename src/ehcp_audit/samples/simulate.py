@@ -276,7 +276,8 @@ class _ChildSim:
             planned = school_day(meeting + between(rng, 7, 21))
         if planned <= anchor + 30:
             planned = meeting
-        booked = self._clamp(working_day(planned - between(rng, 28, 70)), anchor, meeting)
+        lead = between(rng, *dist.BOOKING_LEAD_DAYS)
+        booked = self._clamp(working_day(planned - lead), anchor, meeting)
         rebooked = 0
         if planned != meeting:
             low, high = booked + 1, min(planned, meeting) - 2
@@ -284,14 +285,15 @@ class _ChildSim:
                 planned = meeting
             else:
                 rebooked = between(rng, low, high)
-        if planned <= self.end:
-            self.add(
-                "review_scheduled",
-                booked,
-                school,
-                meeting_on=self.date_text(planned, school),
-            )
-        if rebooked and meeting <= self.end:
+        # Booked ahead (contract v2): the log may hold a meeting_on after its end date; an entry
+        # dated after the end is cut in finalise.
+        self.add(
+            "review_scheduled",
+            booked,
+            school,
+            meeting_on=self.date_text(planned, school),
+        )
+        if rebooked:
             self.add(
                 "review_scheduled",
                 rebooked,
