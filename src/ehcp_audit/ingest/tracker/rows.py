@@ -121,10 +121,10 @@ class RowFacts:
     placement: Fact | None = None
     booking: Fact | None = None
     meeting: Fact | None = None
+    previous: Fact | None = None  # the previous annual review's meeting
     steps: list[Fact] = field(default_factory=list)  # pre-meeting, then post-meeting
     ceased: Fact | None = None
     rejected: list[Fact] = field(default_factory=list)  # cannot be recorded as they stand
-    deferred: list[Fact] = field(default_factory=list)  # bookings for future days
 
 
 def read_row(
@@ -170,37 +170,29 @@ def row_facts(row: TrackerRow, mapping: TrackerMapping, today: date) -> RowFacts
     facts.placement = builder.placement()
     facts.booking = builder.booking()
     facts.meeting = builder.step("meeting_held")
+    facts.previous = builder.previous()
     facts.steps = [f for f in map(builder.step, (*PRE_STEPS, *POST_STEPS)) if f is not None]
     facts.ceased = builder.step("plan_ceased")
-    _sort_out(facts, today)
+    _sort_out(facts)
     return facts
 
 
-def _sort_out(facts: RowFacts, today: date) -> None:
+def _sort_out(facts: RowFacts) -> None:
     """Move facts that cannot be recorded as they stand out of the steps. (The school is
     checked only if it is a move: changes.py parses it then.)"""
-    for name in ("plan", "placement", "booking", "meeting", "ceased"):
+    for name in ("plan", "placement", "booking", "meeting", "previous", "ceased"):
         fact = getattr(facts, name)
         if fact is None or (not fact.problem and (fact.entry is not None or name == "placement")):
             continue
         setattr(facts, name, None)
-        _file(facts, fact, today)
+        facts.rejected.append(fact)
     kept = []
     for fact in facts.steps:
         if fact.problem or fact.entry is None:
-            _file(facts, fact, today)
+            facts.rejected.append(fact)
         else:
             kept.append(fact)
     facts.steps = kept
-
-
-def _file(facts: RowFacts, fact: Fact, today: date) -> None:
-    booked = facts.row.dates.get("meeting_booked")
-    if fact.action == "review_scheduled" and booked is not None and booked > today:
-        # The rulebook takes no future dates; the booking is recorded once its day has come.
-        facts.deferred.append(fact)
-    else:
-        facts.rejected.append(fact)
 
 
 class _Builder:
@@ -307,6 +299,17 @@ class _Builder:
             "plan_ceased",
         )
         return min([self.today, *(self.row.dates[k] for k in keys if k in self.row.dates)])
+
+    def previous(self) -> Fact | None:
+        """The previous annual review's meeting ("Last AR date"): a meeting of the earlier
+        cycle, with no attendees or topics (the tracker has them for one meeting at most)."""
+        day = self.day("last_meeting_held")
+        if day is None:
+            return None
+        extra = {"attendees": NOT_RECORDED, "topics": NOT_RECORDED}
+        fact = self.fact("meeting_held", day, extra)
+        fact.sources["occurred_on"] = "last_meeting_held"
+        return self.checked(fact, ("last_meeting_held",))
 
     def step(self, action: str) -> Fact | None:
         day = self.day(action)
