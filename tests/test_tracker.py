@@ -855,9 +855,8 @@ def test_a_meeting_booked_for_a_later_day_is_recorded_at_once(tmp_path) -> None:
     assert again.imported is not None and again.imported.imported == 0
     # The booking, not the due date, sets the deadlines of the open review.
     exported = compliance(settings).set_index(["child_id", "measure"])
-    assert pd.Timestamp(exported.loc[("W1", "papers_circulated_2_weeks"), "deadline"]) == (
-        pd.Timestamp("2026-11-06")
-    )
+    deadline = exported.loc[("W1", "papers_circulated_2_weeks"), "deadline"]
+    assert str(deadline).startswith("2026-11-06")
     assert exported.loc[("W1", "papers_circulated_2_weeks"), "status"] == "pending"
 
 

@@ -147,9 +147,24 @@ class ChildChanges:
         day = fact.entry.occurred_on
         if self._same(fact):
             self.unchanged += 1
+            self._drop_duplicates(fact)
             return day
         old = self._counterpart(day, self._meetings(), facts.steps)
         return self._restate(fact, old)
+
+    def _drop_duplicates(self, fact: Fact) -> None:
+        """Void the tracker's own meetings on a day that also has a meeting recorded another
+        way: one review held once must not count as two reviews (an action log imported
+        after a tracker adds its meeting beside the tracker's when their details differ),
+        and what was recorded another way wins, as everywhere."""
+        day = fact.entry.occurred_on if fact.entry is not None else None
+        same_day = [k for k in self._meetings() if k.entry.occurred_on == day]
+        if not any(not k.tracker for k in same_day):
+            return
+        for known in same_day:
+            if known.tracker and known.fact is None and self._void_hits(known):
+                reason = f"the same meeting was recorded another way ({self.reason})"
+                self._void(fact, known, reason)
 
     def _previous(self, fact: Fact, target: date | None) -> None:
         """The previous review's meeting: a meeting before the row's own one, matched (or
@@ -331,14 +346,14 @@ class ChildChanges:
         )
         return first.tracker
 
-    def _void(self, fact: Fact, old: _Known) -> Change:
+    def _void(self, fact: Fact, old: _Known, reason: str = "") -> Change:
         values = {
             "child_id": self.child_id,
             "action": "void",
             "occurred_on": self.today.isoformat(),
             "void_action": old.entry.action,
             "void_occurred_on": old.entry.occurred_on.isoformat(),
-            "reason": self.reason,
+            "reason": reason or self.reason,
         }
         if "recorded_by" in fact.values:
             values["recorded_by"] = fact.values["recorded_by"]
