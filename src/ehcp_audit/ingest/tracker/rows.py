@@ -13,7 +13,13 @@ from datetime import date
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.vocabulary import NOT_RECORDED
 from ehcp_audit.ingest.row_parser import CHILD_ID, RowError, parse_row
-from ehcp_audit.ingest.tracker.cells import Cell, cell_text, column_letter, read_date
+from ehcp_audit.ingest.tracker.cells import (
+    Cell,
+    UnsavedFormula,
+    cell_text,
+    column_letter,
+    read_date,
+)
 from ehcp_audit.ingest.tracker.headers import Header
 from ehcp_audit.ingest.tracker.mapping import DATE_FIELDS, TrackerMapping
 
@@ -56,7 +62,8 @@ class TrackerRow:
     header: Header
     texts: dict[str, str]  # mapped fields with a non-blank cell -> the cell's text
     dates: dict[str, date] = field(default_factory=dict)
-    bad_dates: dict[str, str] = field(default_factory=dict)  # field -> why it is not a date
+    # field -> why its cell cannot be read (not a date, a formula with no saved value)
+    bad_cells: dict[str, str] = field(default_factory=dict)
 
     @property
     def child_id(self) -> str:
@@ -143,22 +150,25 @@ def read_row(
     if not texts:
         return None
     row = TrackerRow(number, values, header, texts)
-    for key in DATE_FIELDS.intersection(texts):
+    for key in texts:
+        if isinstance(values[header.columns[key]], UnsavedFormula):
+            row.bad_cells[key] = UnsavedFormula.PROBLEM
+    for key in DATE_FIELDS.intersection(texts).difference(row.bad_cells):
         try:
             row.dates[key] = read_date(values[header.columns[key]], mapping.day_first, today)
         except ValueError as exc:
-            row.bad_dates[key] = str(exc)
+            row.bad_cells[key] = str(exc)
     return row
 
 
 def row_facts(row: TrackerRow, mapping: TrackerMapping, today: date) -> RowFacts:
     facts = RowFacts(row)
     builder = _Builder(row, mapping, today)
-    if not CHILD_ID.fullmatch(row.child_id):
+    if "child_id" in row.bad_cells or not CHILD_ID.fullmatch(row.child_id):
         # One rejection for the row, not one per step: nothing can be recorded without the id.
         first = builder.fact("plan_issued", today, {})
         first.sources["child_id"] = "child_id"
-        first.problem = (
+        first.problem = row.bad_cells.get("child_id") or (
             "child id is blank"
             if not row.child_id
             else f"child id {row.child_id!r} must be 1-32 characters of A-Z a-z 0-9 - _ /"
@@ -220,11 +230,12 @@ class _Builder:
         return Fact(row, values, sources)
 
     def checked(self, fact: Fact, date_fields: tuple[str, ...]) -> Fact:
-        """Parse the fact as the action-log importer would; a cell that is not a date fails."""
-        for key in date_fields:
-            if key in self.row.bad_dates:
+        """Parse the fact as the action-log importer would; a date cell that is not a date,
+        or any cell of the fact that cannot be read, fails."""
+        for key in dict.fromkeys((*date_fields, *fact.sources.values())):
+            if key in self.row.bad_cells:
                 fact.problem_cell = self.row.cell(key)
-                fact.problem = self.row.bad_dates[key]
+                fact.problem = self.row.bad_cells[key]
                 return fact
         fact.parse(self.today)
         return fact
@@ -233,7 +244,7 @@ class _Builder:
         """The date of a step: a date, the bad cell's text, or None for a blank cell."""
         if key in self.row.dates:
             return self.row.dates[key]
-        if key in self.row.bad_dates:
+        if key in self.row.bad_cells:
             return self.row.text(key)
         return None
 
@@ -266,9 +277,11 @@ class _Builder:
         if not dated:
             fact.sources["occurred_on"] = "school_urn"
         fact.compared = ("school_urn",)
-        if "placement_from" in self.row.bad_dates:
-            fact.problem_cell = self.row.cell("placement_from")
-            fact.problem = self.row.bad_dates["placement_from"]
+        for key in ("placement_from", *fact.sources.values()):
+            if key in self.row.bad_cells:
+                fact.problem_cell = self.row.cell(key)
+                fact.problem = self.row.bad_cells[key]
+                break
         return fact
 
     def booking(self) -> Fact | None:
