@@ -195,14 +195,23 @@ def _sort_out(facts: RowFacts) -> None:
         if fact is None or (not fact.problem and (fact.entry is not None or name == "placement")):
             continue
         setattr(facts, name, None)
-        facts.rejected.append(fact)
+        _reject(facts, fact)
     kept = []
     for fact in facts.steps:
         if fact.problem or fact.entry is None:
-            facts.rejected.append(fact)
+            _reject(facts, fact)
         else:
             kept.append(fact)
     facts.steps = kept
+
+
+def _reject(facts: RowFacts, fact: Fact) -> None:
+    """File a rejection, once per bad cell (a URN or caseworker cell that cannot be read
+    fails every step that carries it)."""
+    if fact.problem_cell is None or all(
+        (r.problem_cell, r.problem) != (fact.problem_cell, fact.problem) for r in facts.rejected
+    ):
+        facts.rejected.append(fact)
 
 
 class _Builder:

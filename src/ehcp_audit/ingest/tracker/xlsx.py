@@ -186,7 +186,7 @@ class Workbook:
             return raw in ("1", "true")
         if kind == "d":
             return self._from_iso(raw)
-        return raw  # "str" (a formula's text) and "e" (an error such as #N/A)
+        return raw or None  # "str" (a formula's text result) and "e" (an error: #N/A)
 
 
 def _number(raw: str) -> int | float:
