@@ -98,7 +98,7 @@ def test_an_older_row_of_a_school_log_is_its_own_review_not_a_correction(tmp_pat
 
 
 @settings(
-    max_examples=6,
+    max_examples=12,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
