@@ -382,3 +382,34 @@ def test_a_formula_with_a_saved_value_is_read_as_that_value(tmp_path, saved: str
     theirs = _openpyxl_values(path)["Reviews"][1]
     assert _trimmed(rows[1]) == theirs
     assert theirs[4:5] == ([0] if saved else [])
+
+
+# ----------------------------------------------------------------------------- common spellings
+
+
+def test_auto_finds_a_column_by_its_common_spellings(tmp_path) -> None:
+    """`"auto"` stands for the common spellings of a column's header; each spelling belongs
+    to one key only, so "auto" can never pick another key's column."""
+    from ehcp_audit.ingest.tracker.mapping import FIELDS, normalise
+    from ehcp_audit.ingest.tracker.synonyms import SYNONYMS
+
+    owners: dict[str, list[str]] = {}
+    for key, names in SYNONYMS.items():
+        assert key in FIELDS
+        for name in names:
+            owners.setdefault(normalise(name), []).append(key)
+    assert {n: keys for n, keys in owners.items() if len(keys) > 1} == {}
+
+    text = LAST_AR_MAPPING.replace('"Last AR Date"', '"auto"')
+    mapping = parse_mapping(tomllib.loads(text))
+    assert "Date of last review" in mapping.columns["last_meeting_held"]
+    header = [h if h != "Last AR Date" else "Date of  LAST review" for h in LAST_AR_HEADER]
+    path = tmp_path / "t.csv"
+    write_csv_rows(path, [header, *LAST_AR_ROWS])
+    settings = Settings(db=str(tmp_path / "s.sqlite"))
+    result = import_tracker(open_app(settings), path, mapping, today=AS_OF)
+    assert not result.rejected
+    held = sorted(e[1] for e in tracker_entries(settings, "L1") if e[0] == "meeting_held")
+    assert held == ["2024-01-10", "2025-01-08"]
+    with pytest.raises(ValueError, match='"auto" has no common spellings'):
+        parse_mapping(tomllib.loads(text.replace("[columns]\n", '[columns]\nbooked_on = "auto"\n')))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ehcp_audit.errors import UnusableFileError
+from ehcp_audit.ingest.tracker.synonyms import expand
 
 # Every column a mapping may name, and what it holds.
 FIELDS: dict[str, str] = {
@@ -165,7 +166,7 @@ def _columns(table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
             raise ValueError(f"columns.{key} must be a header text or a list of them")
         if not all(isinstance(n, str) and n.strip() for n in names):
             raise ValueError(f"columns.{key} must be a header text or a list of them")
-        columns[key] = tuple(names)
+        columns[key] = expand(key, tuple(names))
     if "child_id" not in columns:
         raise ValueError("columns.child_id is required")
     for key, needed in NEEDS.items():
