@@ -840,17 +840,24 @@ def test_rejected_cells_are_reported_by_tracker_row_and_cell(tmp_path) -> None:
     assert any("tracker row 4, cell I4 (Decision)" in e for e in errors)
 
 
-def test_a_meeting_booked_for_a_later_day_waits_for_that_day(tmp_path) -> None:
+def test_a_meeting_booked_for_a_later_day_is_recorded_at_once(tmp_path) -> None:
+    """Contract v2: booking ahead is the normal case; the booking is recorded by the import
+    that first shows it, dated as it is today, with the booked day as `meeting_on`."""
     settings = store(tmp_path, "s")
     row = ["W1", "10/05/2012", "123456", "16/01/2023", "20/11/2026", "", "", "", ""]
     result = small_import(tmp_path, settings, [row], today=TODAY)
-    assert not result.rejected
-    assert "1 meetings booked for later days" in result.summary()
-    assert [a for a, _, _ in tracker_entries(settings, "W1")] == ["plan_issued"]
-    small_import(tmp_path, settings, [row], today=date(2026, 11, 20))
-    assert ("review_scheduled", "2026-11-20", "meeting_on=2026-11-20") in tracker_entries(
-        settings, "W1"
-    )
+    assert not result.rejected, [c.fact.problem for c in result.rejected]
+    assert "later" not in result.summary()
+    assert tracker_entries(settings, "W1")[1:] == [
+        ("review_scheduled", "2026-10-31", "meeting_on=2026-11-20")
+    ]
+    again = small_import(tmp_path, settings, [row], today=date(2026, 11, 20))
+    assert again.imported is not None and again.imported.imported == 0
+    # The booking, not the due date, sets the deadlines of the open review.
+    exported = compliance(settings).set_index(["child_id", "measure"])
+    deadline = exported.loc[("W1", "papers_circulated_2_weeks"), "deadline"]
+    assert str(deadline).startswith("2026-11-06")
+    assert exported.loc[("W1", "papers_circulated_2_weeks"), "status"] == "pending"
 
 
 # ----------------------------------------------------------------------------- equivalence

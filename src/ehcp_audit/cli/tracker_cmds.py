@@ -10,7 +10,7 @@ import click
 from ehcp_audit.cli.errors import handles_errors
 from ehcp_audit.cli.progress import progress_bar
 from ehcp_audit.config import Settings
-from ehcp_audit.ingest.tracker.changes import DEFER, RECORD, REJECT, VOID, Change
+from ehcp_audit.ingest.tracker.changes import RECORD, REJECT, VOID, Change
 from ehcp_audit.ingest.tracker.importer import TrackerResult
 
 SHOWN_REJECTIONS = 20
@@ -91,8 +91,7 @@ def describe(change: Change) -> str:
     if change.kind == REJECT:
         cell = f", {fact.problem_cell}" if fact.problem_cell is not None else ""
         return f"reject  {fact.action} ({where}{cell}): {fact.problem}"
-    label = "later  " if change.kind == DEFER else "record "
-    return f"{label} {fact.action} {values['occurred_on']}{details}  ({where})"
+    return f"record  {fact.action} {values['occurred_on']}{details}  ({where})"
 
 
 def _display_order(change: Change) -> tuple[int, str, int]:
@@ -116,7 +115,7 @@ def _print_plan(result: TrackerResult) -> None:
             click.echo(f"  {describe(change)}")
     for child_id, child in plan.children.items():
         shown = sorted(
-            (c for c in child.changes if c.kind in (RECORD, VOID, REJECT, DEFER)),
+            (c for c in child.changes if c.kind in (RECORD, VOID, REJECT)),
             key=_display_order,
         )
         if not shown:

@@ -52,6 +52,19 @@ def column_letter(index: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class UnsavedFormula:
+    """A formula cell with no saved value: written by a program, never opened and saved in
+    a spreadsheet, so its value was never calculated (openpyxl reads it as blank)."""
+
+    formula: str
+
+    PROBLEM = (
+        "a formula with no saved value; open and save the workbook in Excel "
+        "(or LibreOffice) first, so that its values are stored"
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Cell:
     """Where a value came from, for messages: `F12 (Meeting held)`."""
 
@@ -67,6 +80,8 @@ def cell_text(value: object) -> str:
     """A cell value as text: dates ISO, whole numbers without `.0`, text trimmed."""
     if value is None:
         return ""
+    if isinstance(value, UnsavedFormula):
+        return f"={value.formula}"
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
     if isinstance(value, date):

@@ -17,7 +17,7 @@ from datetime import date
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.vocabulary import POST_MEETING, PRE_MEETING
 from ehcp_audit.ingest.row_parser import parse_row
-from ehcp_audit.ingest.tracker.rows import PRE_STEPS, Fact, RowFacts
+from ehcp_audit.ingest.tracker.rows import POST_STEPS, PRE_STEPS, Fact, RowFacts
 from ehcp_audit.rules.effective import apply_voids
 
 TRACKER_PREFIX = "tracker:"
@@ -26,12 +26,12 @@ NEW_CYCLE_GAP_DAYS = 90
 OPEN = date.max  # cycle key of the cycle whose meeting is not held yet
 NO_CYCLE = date.min  # cycle key of a post-meeting step with no meeting before it
 
-RECORD, VOID, REJECT, DEFER = "record", "void", "reject", "defer"
+RECORD, VOID, REJECT = "record", "void", "reject"
 
 
 @dataclass(slots=True)
 class Change:
-    kind: str  # RECORD, VOID, REJECT or DEFER
+    kind: str  # RECORD, VOID or REJECT
     fact: Fact
     undoes: Entry | None = None  # for a void: the tracker's earlier entry
     pair: Change | None = None  # a void and the new entry that replaces what it undoes
@@ -81,12 +81,13 @@ class ChildChanges:
 
     def apply(self, facts: RowFacts) -> None:
         self.changes.extend(Change(REJECT, f) for f in facts.rejected)
-        self.changes.extend(Change(DEFER, f) for f in facts.deferred)
         if facts.plan is not None:
             self._plan(facts.plan)
         if facts.placement is not None:
             self._placement(facts.placement)
         target = self._meeting(facts) if facts.meeting is not None else None
+        if facts.previous is not None:
+            self._previous(facts.previous, target)
         if facts.booking is not None:
             self._step(facts.booking, target)
         for fact in facts.steps:
@@ -146,38 +147,103 @@ class ChildChanges:
         day = fact.entry.occurred_on
         if self._same(fact):
             self.unchanged += 1
+            self._drop_duplicates(fact)
             return day
+        old = self._counterpart(day, self._meetings(), facts.steps)
+        return self._restate(fact, old)
+
+    def _drop_duplicates(self, fact: Fact) -> None:
+        """Void the tracker's own meetings on a day that also has a meeting recorded another
+        way: one review held once must not count as two reviews (an action log imported
+        after a tracker adds its meeting beside the tracker's when their details differ),
+        and what was recorded another way wins, as everywhere."""
+        day = fact.entry.occurred_on if fact.entry is not None else None
+        same_day = [k for k in self._meetings() if k.entry.occurred_on == day]
+        if not any(not k.tracker for k in same_day):
+            return
+        for known in same_day:
+            if known.tracker and known.fact is None and self._void_hits(known):
+                reason = f"the same meeting was recorded another way ({self.reason})"
+                self._void(fact, known, reason)
+
+    def _previous(self, fact: Fact, target: date | None) -> None:
+        """The previous review's meeting: a meeting before the row's own one, matched (or
+        corrected) among the earlier meetings only, never the row's current one."""
+        assert fact.entry is not None
+        day = fact.entry.occurred_on
+        if target is not None and day >= target:
+            self._reject(fact, f"the last review must be before this review's meeting ({target})")
+            return
+        if self._same(fact):
+            self.unchanged += 1
+            return
         meetings = self._meetings()
-        latest = meetings[-1] if meetings else None
-        if latest is None or self._new_cycle(latest.entry.occurred_on, day, facts):
+        if target is not None:
+            meetings = [k for k in meetings if k.entry.occurred_on < target]
+        self._restate(fact, self._counterpart(day, meetings, []))
+
+    def _restate(self, fact: Fact, old: _Known | None) -> date:
+        """Record a meeting, correcting `old` when it is the same review's; return its key."""
+        assert fact.entry is not None
+        day = fact.entry.occurred_on
+        if old is None:
             self._change(fact, None)
-        elif latest.tracker:
-            self._change(fact, latest)
+        elif old.tracker:
+            self._change(fact, old)
         else:
             self._reject(
                 fact,
-                f"the review meeting on {latest.entry.occurred_on} was recorded another way "
+                f"the review meeting on {old.entry.occurred_on} was recorded another way "
                 f"and a tracker never voids such entries (void it with `ehcp-audit void` "
                 f"if {day} is right)",
             )
-            return latest.entry.occurred_on
+            return old.entry.occurred_on
         return day
 
-    def _new_cycle(self, held: date, day: date, facts: RowFacts) -> bool:
-        """Is the row's meeting `day` the next review after the meeting `held`, rather than
-        a corrected date of it? (docs/tracker.md, "New cycle or correction")."""
-        if day <= held:
-            return False
-        if (day - held).days >= NEW_CYCLE_GAP_DAYS:
-            return True
-        if any(
-            k.entry.action == "decision_issued" and held <= k.entry.occurred_on < day
-            for k in self._known
-        ):
+    def _counterpart(self, day: date, meetings: list[_Known], steps: list[Fact]) -> _Known | None:
+        """The recorded meeting that a meeting on `day` is a corrected date (or details) of,
+        or None when it is another review's: the nearest earlier or later meeting unless it
+        is far enough off, or a decision lies between (docs/tracker.md, "New cycle or
+        correction"). Matching both ways makes the result independent of import order."""
+        same = [k for k in meetings if k.entry.occurred_on == day]
+        if same:
+            return next((k for k in same if k.tracker), same[-1])
+        earlier = [k for k in meetings if k.entry.occurred_on < day]
+        if earlier and not self._new_cycle(earlier[-1].entry.occurred_on, day, steps):
+            return earlier[-1]
+        later = [k for k in meetings if k.entry.occurred_on > day]
+        if later and not self._earlier_cycle(day, later[0].entry.occurred_on, steps):
+            return later[0]
+        return None
+
+    def _new_cycle(self, held: date, day: date, steps: list[Fact]) -> bool:
+        """Is the meeting `day` the next review after the meeting `held`, rather than a
+        corrected date of it?"""
+        if self._apart(held, day):
             return True
         return any(
             f.entry is not None and f.action in PRE_STEPS and f.entry.occurred_on > held
-            for f in facts.steps
+            for f in steps
+        )
+
+    def _earlier_cycle(self, day: date, held: date, steps: list[Fact]) -> bool:
+        """Is the meeting `day` an earlier review than the meeting `held` (the mirror of
+        `_new_cycle`: the row's paperwork or decision came before `held`)?"""
+        if self._apart(day, held):
+            return True
+        return any(
+            f.entry is not None and f.action in POST_STEPS and f.entry.occurred_on < held
+            for f in steps
+        )
+
+    def _apart(self, first: date, second: date) -> bool:
+        """Are meetings on these days (first before second) two reviews by their dates alone:
+        far apart, or with a decision issued in between?"""
+        if (second - first).days >= NEW_CYCLE_GAP_DAYS:
+            return True
+        return any(
+            k.entry.action == "decision_issued" and first <= k.entry.occurred_on < second
+            for k in self._known
         )
 
     def _step(self, fact: Fact, target: date | None) -> None:
@@ -280,14 +346,14 @@ class ChildChanges:
         )
         return first.tracker
 
-    def _void(self, fact: Fact, old: _Known) -> Change:
+    def _void(self, fact: Fact, old: _Known, reason: str = "") -> Change:
         values = {
             "child_id": self.child_id,
             "action": "void",
             "occurred_on": self.today.isoformat(),
             "void_action": old.entry.action,
             "void_occurred_on": old.entry.occurred_on.isoformat(),
-            "reason": self.reason,
+            "reason": reason or self.reason,
         }
         if "recorded_by" in fact.values:
             values["recorded_by"] = fact.values["recorded_by"]

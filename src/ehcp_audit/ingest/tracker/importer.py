@@ -17,7 +17,7 @@ from ehcp_audit.application import EhcpAudit
 from ehcp_audit.ingest.importer import ImportResult, Progress, import_children
 from ehcp_audit.ingest.rejects import Rejection
 from ehcp_audit.ingest.tracker.cells import cell_text
-from ehcp_audit.ingest.tracker.changes import DEFER, RECORD, REJECT, VOID, Change
+from ehcp_audit.ingest.tracker.changes import RECORD, REJECT, VOID, Change
 from ehcp_audit.ingest.tracker.mapping import TrackerMapping
 from ehcp_audit.ingest.tracker.planner import TrackerPlan, plan_tracker
 from ehcp_audit.ingest.tracker.source import TrackerSource, problem_text
@@ -38,7 +38,6 @@ class TrackerTally:
     recorded: int = 0
     voids: int = 0
     unchanged: int = 0
-    deferred: int = 0
     rejected: list[Change] = field(default_factory=list)
 
     @classmethod
@@ -50,8 +49,6 @@ class TrackerTally:
                 tally.recorded += 1
             elif change.kind == VOID:
                 tally.voids += 1
-            elif change.kind == DEFER:
-                tally.deferred += 1
             elif change.kind == REJECT:
                 tally.rejected.append(change)
         tally.rejected.sort(key=_row_of)
@@ -63,7 +60,6 @@ class TrackerTally:
         self.recorded += other.recorded
         self.voids += other.voids
         self.unchanged += other.unchanged
-        self.deferred += other.deferred
         # A tracker row's changes all come from one share: ordering by row alone keeps a
         # row's own order, so the merged list is the one a single process makes.
         self.rejected = sorted([*self.rejected, *other.rejected], key=_row_of)
@@ -101,10 +97,6 @@ class TrackerResult:
             f"{verb} {tally.recorded} entries and {tally.voids} voids; "
             f"{tally.unchanged} unchanged, {len(tally.rejected)} rejected"
         )
-        if tally.deferred:
-            line += (
-                f", {tally.deferred} meetings booked for later days (recorded once the day comes)"
-            )
         return line
 
 

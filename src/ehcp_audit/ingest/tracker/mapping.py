@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ehcp_audit.errors import UnusableFileError
+from ehcp_audit.ingest.tracker.synonyms import expand
 
 # Every column a mapping may name, and what it holds.
 FIELDS: dict[str, str] = {
@@ -30,6 +31,7 @@ FIELDS: dict[str, str] = {
     "invitees": "roles invited",
     "papers_circulated": "the day reports and views were circulated",
     "meeting_held": "the day the review meeting took place",
+    "last_meeting_held": "the day the previous annual review meeting took place",
     "attendees": "roles that attended",
     "topics": "topics covered",
     "paperwork_submitted": "the day the review paperwork reached the LA",
@@ -51,6 +53,7 @@ DATE_FIELDS = frozenset(
         "invitations_sent",
         "papers_circulated",
         "meeting_held",
+        "last_meeting_held",
         "paperwork_submitted",
         "decision_issued",
         "amendments_proposed",
@@ -163,7 +166,7 @@ def _columns(table: dict[str, Any]) -> dict[str, tuple[str, ...]]:
             raise ValueError(f"columns.{key} must be a header text or a list of them")
         if not all(isinstance(n, str) and n.strip() for n in names):
             raise ValueError(f"columns.{key} must be a header text or a list of them")
-        columns[key] = tuple(names)
+        columns[key] = expand(key, tuple(names))
     if "child_id" not in columns:
         raise ValueError("columns.child_id is required")
     for key, needed in NEEDS.items():

@@ -13,7 +13,13 @@ from datetime import date
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.vocabulary import NOT_RECORDED
 from ehcp_audit.ingest.row_parser import CHILD_ID, RowError, parse_row
-from ehcp_audit.ingest.tracker.cells import Cell, cell_text, column_letter, read_date
+from ehcp_audit.ingest.tracker.cells import (
+    Cell,
+    UnsavedFormula,
+    cell_text,
+    column_letter,
+    read_date,
+)
 from ehcp_audit.ingest.tracker.headers import Header
 from ehcp_audit.ingest.tracker.mapping import DATE_FIELDS, TrackerMapping
 
@@ -56,7 +62,8 @@ class TrackerRow:
     header: Header
     texts: dict[str, str]  # mapped fields with a non-blank cell -> the cell's text
     dates: dict[str, date] = field(default_factory=dict)
-    bad_dates: dict[str, str] = field(default_factory=dict)  # field -> why it is not a date
+    # field -> why its cell cannot be read (not a date, a formula with no saved value)
+    bad_cells: dict[str, str] = field(default_factory=dict)
 
     @property
     def child_id(self) -> str:
@@ -121,10 +128,10 @@ class RowFacts:
     placement: Fact | None = None
     booking: Fact | None = None
     meeting: Fact | None = None
+    previous: Fact | None = None  # the previous annual review's meeting
     steps: list[Fact] = field(default_factory=list)  # pre-meeting, then post-meeting
     ceased: Fact | None = None
     rejected: list[Fact] = field(default_factory=list)  # cannot be recorded as they stand
-    deferred: list[Fact] = field(default_factory=list)  # bookings for future days
 
 
 def read_row(
@@ -143,22 +150,25 @@ def read_row(
     if not texts:
         return None
     row = TrackerRow(number, values, header, texts)
-    for key in DATE_FIELDS.intersection(texts):
+    for key in texts:
+        if isinstance(values[header.columns[key]], UnsavedFormula):
+            row.bad_cells[key] = UnsavedFormula.PROBLEM
+    for key in DATE_FIELDS.intersection(texts).difference(row.bad_cells):
         try:
             row.dates[key] = read_date(values[header.columns[key]], mapping.day_first, today)
         except ValueError as exc:
-            row.bad_dates[key] = str(exc)
+            row.bad_cells[key] = str(exc)
     return row
 
 
 def row_facts(row: TrackerRow, mapping: TrackerMapping, today: date) -> RowFacts:
     facts = RowFacts(row)
     builder = _Builder(row, mapping, today)
-    if not CHILD_ID.fullmatch(row.child_id):
+    if "child_id" in row.bad_cells or not CHILD_ID.fullmatch(row.child_id):
         # One rejection for the row, not one per step: nothing can be recorded without the id.
         first = builder.fact("plan_issued", today, {})
         first.sources["child_id"] = "child_id"
-        first.problem = (
+        first.problem = row.bad_cells.get("child_id") or (
             "child id is blank"
             if not row.child_id
             else f"child id {row.child_id!r} must be 1-32 characters of A-Z a-z 0-9 - _ /"
@@ -170,36 +180,37 @@ def row_facts(row: TrackerRow, mapping: TrackerMapping, today: date) -> RowFacts
     facts.placement = builder.placement()
     facts.booking = builder.booking()
     facts.meeting = builder.step("meeting_held")
+    facts.previous = builder.previous()
     facts.steps = [f for f in map(builder.step, (*PRE_STEPS, *POST_STEPS)) if f is not None]
     facts.ceased = builder.step("plan_ceased")
-    _sort_out(facts, today)
+    _sort_out(facts)
     return facts
 
 
-def _sort_out(facts: RowFacts, today: date) -> None:
+def _sort_out(facts: RowFacts) -> None:
     """Move facts that cannot be recorded as they stand out of the steps. (The school is
     checked only if it is a move: changes.py parses it then.)"""
-    for name in ("plan", "placement", "booking", "meeting", "ceased"):
+    for name in ("plan", "placement", "booking", "meeting", "previous", "ceased"):
         fact = getattr(facts, name)
         if fact is None or (not fact.problem and (fact.entry is not None or name == "placement")):
             continue
         setattr(facts, name, None)
-        _file(facts, fact, today)
+        _reject(facts, fact)
     kept = []
     for fact in facts.steps:
         if fact.problem or fact.entry is None:
-            _file(facts, fact, today)
+            _reject(facts, fact)
         else:
             kept.append(fact)
     facts.steps = kept
 
 
-def _file(facts: RowFacts, fact: Fact, today: date) -> None:
-    booked = facts.row.dates.get("meeting_booked")
-    if fact.action == "review_scheduled" and booked is not None and booked > today:
-        # The rulebook takes no future dates; the booking is recorded once its day has come.
-        facts.deferred.append(fact)
-    else:
+def _reject(facts: RowFacts, fact: Fact) -> None:
+    """File a rejection, once per bad cell (a URN or caseworker cell that cannot be read
+    fails every step that carries it)."""
+    if fact.problem_cell is None or all(
+        (r.problem_cell, r.problem) != (fact.problem_cell, fact.problem) for r in facts.rejected
+    ):
         facts.rejected.append(fact)
 
 
@@ -228,11 +239,12 @@ class _Builder:
         return Fact(row, values, sources)
 
     def checked(self, fact: Fact, date_fields: tuple[str, ...]) -> Fact:
-        """Parse the fact as the action-log importer would; a cell that is not a date fails."""
-        for key in date_fields:
-            if key in self.row.bad_dates:
+        """Parse the fact as the action-log importer would; a date cell that is not a date,
+        or any cell of the fact that cannot be read, fails."""
+        for key in dict.fromkeys((*date_fields, *fact.sources.values())):
+            if key in self.row.bad_cells:
                 fact.problem_cell = self.row.cell(key)
-                fact.problem = self.row.bad_dates[key]
+                fact.problem = self.row.bad_cells[key]
                 return fact
         fact.parse(self.today)
         return fact
@@ -241,7 +253,7 @@ class _Builder:
         """The date of a step: a date, the bad cell's text, or None for a blank cell."""
         if key in self.row.dates:
             return self.row.dates[key]
-        if key in self.row.bad_dates:
+        if key in self.row.bad_cells:
             return self.row.text(key)
         return None
 
@@ -274,9 +286,11 @@ class _Builder:
         if not dated:
             fact.sources["occurred_on"] = "school_urn"
         fact.compared = ("school_urn",)
-        if "placement_from" in self.row.bad_dates:
-            fact.problem_cell = self.row.cell("placement_from")
-            fact.problem = self.row.bad_dates["placement_from"]
+        for key in ("placement_from", *fact.sources.values()):
+            if key in self.row.bad_cells:
+                fact.problem_cell = self.row.cell(key)
+                fact.problem = self.row.bad_cells[key]
+                break
         return fact
 
     def booking(self) -> Fact | None:
@@ -307,6 +321,17 @@ class _Builder:
             "plan_ceased",
         )
         return min([self.today, *(self.row.dates[k] for k in keys if k in self.row.dates)])
+
+    def previous(self) -> Fact | None:
+        """The previous annual review's meeting ("Last AR date"): a meeting of the earlier
+        cycle, with no attendees or topics (the tracker has them for one meeting at most)."""
+        day = self.day("last_meeting_held")
+        if day is None:
+            return None
+        extra = {"attendees": NOT_RECORDED, "topics": NOT_RECORDED}
+        fact = self.fact("meeting_held", day, extra)
+        fact.sources["occurred_on"] = "last_meeting_held"
+        return self.checked(fact, ("last_meeting_held",))
 
     def step(self, action: str) -> Fact | None:
         day = self.day(action)

@@ -19,10 +19,14 @@ from collections.abc import Iterator
 from typing import cast
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser, fromstring
 
+from ehcp_audit.ingest.tracker.cells import UnsavedFormula
+
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_ROW, _CELL, _VALUE, _INLINE, _TEXT = (MAIN + t for t in ("row", "c", "v", "is", "t"))
+_ROW, _CELL, _VALUE, _INLINE, _TEXT, _FORMULA = (
+    MAIN + t for t in ("row", "c", "v", "is", "t", "f")
+)
 _PHONETIC = MAIN + "rPh"
 CHUNK = 1 << 16
 _DIGITS = "0123456789"
@@ -147,10 +151,13 @@ class Workbook:
                 kind = cell.get("t", "n")
                 if kind == "n":
                     raw = cell.findtext(_VALUE)
-                    if raw is None:
-                        continue
-                    style = cell.get("s")
-                    if style is not None and style in date_styles:
+                    if not raw:
+                        formula = cell.find(_FORMULA)
+                        if formula is None:
+                            continue
+                        # Excel always saves a formula's value; a program may not.
+                        value: object = UnsavedFormula(formula.text or "")
+                    elif (style := cell.get("s")) is not None and style in date_styles:
                         value = dates.get(raw)
                         if value is None:
                             value = dates[raw] = self._from_excel(_number(raw), self.epoch)
@@ -179,7 +186,7 @@ class Workbook:
             return raw in ("1", "true")
         if kind == "d":
             return self._from_iso(raw)
-        return raw  # "str" (a formula's text) and "e" (an error such as #N/A)
+        return raw or None  # "str" (a formula's text result) and "e" (an error: #N/A)
 
 
 def _number(raw: str) -> int | float:
