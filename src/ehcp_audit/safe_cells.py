@@ -94,9 +94,12 @@ def _map_text(
         values = frame[column]
         if values.dtype != object and not isinstance(values.dtype, pd.StringDtype):
             continue
-        if not any(needs(v) for v in values):
+        # Distinct values only: an export of a million rows holds a few thousand.
+        changes = {v: change(v) for v in pd.unique(values) if needs(v)}
+        if not changes:
             continue
         if out is frame:
             out = frame.copy()
-        out[column] = values.map(change, na_action="ignore")
+        chosen = values.isin(list(changes))
+        out[column] = values.mask(chosen, values[chosen].map(changes))
     return out

@@ -195,8 +195,9 @@ def parse_row(raw: Mapping[str, str | None], today: date) -> Entry:
 def _refuse_control_characters(raw: Mapping[str, str | None]) -> None:
     """RowError naming the first column whose value (without its surrounding spaces, which are
     ignored) holds a control character: a line break, tab, NUL and the like."""
-    if CONTROL.search("".join(v for v in raw.values() if v)) is None:
-        return  # the usual case, one search per row
+    joined = "".join(filter(None, raw.values()))
+    if joined.isprintable() or CONTROL.search(joined) is None:
+        return  # the usual case: one check of the whole row
     for column, given in raw.items():
         found = CONTROL.search(given.strip()) if given else None
         if found is not None:
