@@ -13,6 +13,7 @@ from ehcp_audit.projection.records import entries_by_child
 from ehcp_audit.projection.view import ComplianceView
 from ehcp_audit.rules.sen2 import ACTIVE_COLUMNS, CEASED_COLUMNS, Sen2Return, sen2_return
 from ehcp_audit.rules.sen2_checks import CHECK_COLUMNS
+from ehcp_audit.safe_cells import csv_frame, write_xlsx
 
 SHEETS = ("active_plans", "ceased_plans", "checks")
 DATE_COLUMNS = {
@@ -55,16 +56,13 @@ def write_sen2(result: Sen2Return, out: Path, fmt: str) -> list[Path]:
     parts = frames(result)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
-        with pd.ExcelWriter(out, engine="openpyxl") as writer:
-            for name in SHEETS:
-                parts[name].to_excel(writer, sheet_name=name, index=False)
-                _widen(writer.sheets[name], parts[name])
+        write_xlsx(out, {name: parts[name] for name in SHEETS}, _widen)
         return [out]
     if fmt != "csv":
         raise ValueError(f"unknown format {fmt!r}")
     paths = [out, sibling(out, "ceased_plans"), sibling(out, "checks")]
     for name, path in zip(SHEETS, paths, strict=True):
-        parts[name].to_csv(path, index=False, na_rep="", lineterminator="\n")
+        csv_frame(parts[name]).to_csv(path, index=False, na_rep="", lineterminator="\n")
     return paths
 
 

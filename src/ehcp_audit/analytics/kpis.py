@@ -12,6 +12,7 @@ import pandas as pd
 from ehcp_audit.analytics.periods import Month
 from ehcp_audit.analytics.queries import run
 from ehcp_audit.analytics.rates import rate_text
+from ehcp_audit.safe_cells import csv_frame
 
 KPI_COLUMNS = (
     "period",
@@ -68,5 +69,6 @@ def kpis_frame(con: duckdb.DuckDBPyConnection, period: str, by: By) -> pd.DataFr
 def write_kpis_csv(frame: pd.DataFrame, out: Path) -> Path:
     """Write the KPI rows as CSV: the contract's header, empty fields for NULLs, no index."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    frame.loc[:, list(KPI_COLUMNS)].to_csv(out, index=False, na_rep="", lineterminator="\n")
+    rows = csv_frame(frame.loc[:, list(KPI_COLUMNS)])
+    rows.to_csv(out, index=False, na_rep="", lineterminator="\n")
     return out

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from ehcp_audit.domain.vocabulary import COLUMNS, REQUIRED_COLUMNS
 from ehcp_audit.errors import UnusableFileError
+from ehcp_audit.ingest.csv_shape import shape_error
 
 Row = tuple[list[str], dict[str, str], str]
 
@@ -79,17 +80,21 @@ class ActionLogFile:
     def rows(self) -> Iterator[Row]:
         """(raw values, {column: text}, problem) per data row, numbered from 1 by position in
         the file. Blank lines yield no mapping and no problem (nothing to import or reject);
-        a malformed row yields its problem (that row alone is rejected)."""
+        a malformed row yields its problem (that row alone is rejected); a file the strict reader
+        cannot split into rows (a quote left open, say) raises UnusableFileError."""
         columns = self.columns
         width = len(columns)
         unnamed = [i for i, c in enumerate(columns) if not c]
         mine, parts = self.part or (0, 1)
         child_at = columns.index("child_id")
+        row, ended = 0, 1  # the last data row read, and the line it ended on
         try:
             with self.path.open(encoding="utf-8-sig", newline="") as handle:
-                reader = csv.reader(handle)
+                reader = csv.reader(handle, strict=True)
                 next(reader, None)
-                for values in reader:
+                ended = reader.line_num
+                for row, values in enumerate(reader, start=1):  # noqa: B007 - read on error
+                    ended = reader.line_num
                     if parts > 1 and partition_of(values, child_at, parts) != mine:
                         yield [], {}, ""
                         continue
@@ -112,7 +117,7 @@ class ActionLogFile:
         except UnicodeDecodeError as exc:
             raise UnusableFileError(f"{self.path.name}: not a UTF-8 CSV file ({exc})") from None
         except csv.Error as exc:
-            raise UnusableFileError(f"{self.path.name}: not a CSV file ({exc})") from None
+            raise shape_error(self.path, exc, row + 1, ended + 1) from None
 
 
 def partition_of(values: list[str], child_at: int, parts: int) -> int:
@@ -132,17 +137,15 @@ def open_action_log(path: Path) -> ActionLogFile:
     """Check that the file is a readable CSV with a usable header, or raise UnusableFileError."""
     if not path.is_file():
         raise UnusableFileError(f"{path}: no such file")
+    sha256 = _sha256_without_nul(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            sample = handle.read(65536)
-            handle.seek(0)
-            if "\x00" in sample:
-                raise UnusableFileError(f"{path.name}: not a CSV file (it contains binary data)")
-            header = next(csv.reader(handle), None)
+            reader = csv.reader(handle, strict=True)
+            header = next(reader, None)
     except UnicodeDecodeError:
         raise UnusableFileError(f"{path.name}: not a UTF-8 CSV file") from None
     except csv.Error as exc:
-        raise UnusableFileError(f"{path.name}: not a CSV file ({exc})") from None
+        raise shape_error(path, exc, 0, 1) from None
     if not header or not any(h.strip() for h in header):
         raise UnusableFileError(f"{path.name}: the file is empty or has no header row")
     names = [h.strip().lower() for h in header]
@@ -158,4 +161,23 @@ def open_action_log(path: Path) -> ActionLogFile:
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         raise UnusableFileError(f"{path.name}: required column(s) missing: {', '.join(missing)}")
-    return ActionLogFile(path, header, sha256_of(path))
+    return ActionLogFile(path, header, sha256)
+
+
+def _sha256_without_nul(path: Path) -> str:
+    """The file's digest; UnusableFileError naming the line of its first NUL byte (binary
+    data, or a UTF-16 file), wherever it is, before any row is read."""
+    digest = hashlib.sha256()
+    lines = 1
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            nul = block.find(b"\x00")
+            if nul >= 0:
+                line = lines + block.count(b"\n", 0, nul)
+                raise UnusableFileError(
+                    f"{path.name}: not a CSV file: line {line} holds a NUL byte "
+                    "(binary data, or a file saved as UTF-16?); nothing was imported"
+                )
+            lines += block.count(b"\n")
+            digest.update(block)
+    return digest.hexdigest()

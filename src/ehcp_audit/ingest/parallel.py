@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ehcp_audit.application import EhcpAudit
-from ehcp_audit.errors import StoreError
+from ehcp_audit.errors import StoreError, UnusableFileError
 from ehcp_audit.ingest.csv_file import ActionLogFile
 
 # Below this size a second process costs more (its start-up, about a second) than it saves.
@@ -78,6 +78,7 @@ def import_in_parts(
         reader.start()
     outcomes: dict[int, dict[str, Any]] = {}
     errors: list[str] = []
+    unusable: list[str] = []
     try:
         running = len(workers)
         while running:
@@ -92,8 +93,13 @@ def import_in_parts(
                 outcomes[k] = message["result"]
             elif "error" in message:
                 errors.append(message["error"])
+            elif "unusable" in message:
+                unusable.append(message["unusable"])
     finally:
-        settle(workers, len(outcomes) + len(errors))
+        settle(workers, len(outcomes) + len(errors) + len(unusable))
+    if unusable:
+        # Every process reads the whole file and stops on it before saving anything.
+        raise UnusableFileError(unusable[0])
     check_workers(
         workers,
         outcomes,
@@ -201,6 +207,9 @@ def _worker() -> None:
                 }
             }
         )
+    except UnusableFileError as exc:
+        _send({"unusable": str(exc)})
+        raise SystemExit(1) from None
     except Exception as exc:  # reported by the parent, which names the import that failed
         _send({"error": f"{type(exc).__name__}: {exc}"})
         raise SystemExit(1) from None

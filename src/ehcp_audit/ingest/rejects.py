@@ -1,11 +1,13 @@
-"""The rejects file: rejected rows unchanged, plus `row` and `error` (RULES.md "Rejected rows")."""
+"""The rejects file: rejected rows unchanged, plus `row` and `error` (RULES.md "Rejected rows"),
+except that text a spreadsheet would run as a formula gets a leading `'` (safe_cells)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from ehcp_audit.safe_cells import SafeCsvWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +25,7 @@ class Rejection:
 def write_rejects(path: Path, header: Sequence[str], rejections: Sequence[Rejection]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)
         writer.writerow([*header, "row", "error"])
         width = len(header)
         for r in sorted(rejections, key=lambda r: r.row):

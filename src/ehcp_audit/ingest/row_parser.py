@@ -30,6 +30,8 @@ UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 EARLIEST = date(1900, 1, 1)
 # Contract v2: a booking may be for a later day; these dates may not be.
 NOT_AFTER_IMPORT = frozenset({"date_of_birth", "void_occurred_on"})
+# C0 controls and DEL: invisible in a report, illegal in XLSX, never part of a review's record.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 YES = frozenset({"yes", "y", "true"})
 NO = frozenset({"no", "n", "false"})
 
@@ -167,6 +169,7 @@ def parse_row(raw: Mapping[str, str | None], today: date) -> Entry:
     if occurred_on > today:
         raise RowError("occurred_on", f"{occurred_on} is after the day of import ({today})")
 
+    _refuse_control_characters(raw)
     details: dict[str, str] = {}
     not_recorded: set[str] = set()
     for column, given in raw.items():
@@ -200,3 +203,19 @@ def parse_row(raw: Mapping[str, str | None], today: date) -> Entry:
         recorded_by=(raw.get("recorded_by") or "").strip(),
         recorded_at=parse_recorded_at(recorded_at, today) if recorded_at else "",
     )
+
+
+def _refuse_control_characters(raw: Mapping[str, str | None]) -> None:
+    """RowError naming the first column whose value (without its surrounding spaces, which are
+    ignored) holds a control character: a line break, tab, NUL and the like."""
+    joined = "".join(filter(None, raw.values()))
+    if joined.isprintable() or CONTROL.search(joined) is None:
+        return  # the usual case: one check of the whole row
+    for column, given in raw.items():
+        found = CONTROL.search(given.strip()) if given else None
+        if found is not None:
+            raise RowError(
+                column,
+                f"contains the control character U+{ord(found.group()):04X}; line breaks, "
+                "tabs and other control characters are not allowed in a value",
+            )

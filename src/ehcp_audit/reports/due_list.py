@@ -3,7 +3,6 @@ each step is owed by; one HTML page per setting, an index page and one CSV."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from ehcp_audit.reports.render import (
     DueListSchool,
     DueStep,
 )
+from ehcp_audit.safe_cells import SafeCsvWriter
 
 # The steps in the order they are owed, and how to say a deadline that is not yet known.
 DUE_STEPS: tuple[tuple[str, str, str], ...] = (
@@ -59,7 +59,7 @@ def write_csv(path: Path, schools: dict[str, list[DueChild]], names: dict[str, s
     for measure, _, _ in DUE_STEPS:
         header += [f"{measure}_deadline", f"{measure}_status"]
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = SafeCsvWriter(handle, lineterminator="\n")
         writer.writerow(header)
         for urn, children in schools.items():
             for child in children:

@@ -38,6 +38,7 @@ from datetime import date
 from pathlib import Path
 
 from ehcp_audit.domain.vocabulary import COLUMNS
+from ehcp_audit.safe_cells import SafeCsvWriter
 from ehcp_audit.samples import distributions as dist
 from ehcp_audit.samples.badrows import BadRow, Salter
 from ehcp_audit.samples.dates import add_months, iso, uk
@@ -234,7 +235,7 @@ def write_sample(
     listing = bad_rows_path(out)
     if config.bad_rows > 0:
         with listing.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = SafeCsvWriter(handle, lineterminator="\n")
             writer.writerow(("row", "child_id", "kind", "column"))
             writer.writerows((b.row, b.child_id, b.kind, b.column) for b in generator.bad)
         summary.bad_rows_path = listing

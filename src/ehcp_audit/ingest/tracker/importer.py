@@ -8,7 +8,6 @@ file once, hands each row to its child's process, and writes the import log at t
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from ehcp_audit.ingest.tracker.changes import RECORD, REJECT, VOID, Change
 from ehcp_audit.ingest.tracker.mapping import TrackerMapping
 from ehcp_audit.ingest.tracker.planner import TrackerPlan, plan_tracker
 from ehcp_audit.ingest.tracker.source import TrackerSource, problem_text
+from ehcp_audit.safe_cells import SafeCsvWriter
 
 # A tracker row is about 90 bytes of XLSX (150 of CSV) and implies six entries: from about
 # 12,000 rows a second process saves more than its start-up costs.
@@ -176,7 +176,7 @@ def write_tracker_rejects(path: Path, tally: TrackerTally) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     width = len(tally.header)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeCsvWriter(handle)
         writer.writerow([*tally.header, "row", "cell", "error"])
         for change in sorted(tally.rejected, key=_row_of):
             fact = change.fact
