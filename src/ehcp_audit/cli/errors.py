@@ -56,7 +56,7 @@ def explain(exc: BaseException) -> tuple[str, int]:
             1,
         )
     if codes & {errno.EACCES, errno.EPERM, errno.EROFS} or any(f in texts for f in _READ_ONLY):
-        where = next((e.filename for e in chain if getattr(e, "filename", None)), None)
+        where = next((e.filename for e in chain if isinstance(e, OSError) and e.filename), None)
         target = f" {where}" if where else " (the store file or its folder)"
         return f"permission denied: cannot write{target}; check it is writable", 1
     if isinstance(exc, OSError):
