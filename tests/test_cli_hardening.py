@@ -202,8 +202,12 @@ def test_store_failures_during_an_import_are_one_line(
     no_traceback(result)
 
 
-def test_debug_variable_shows_the_traceback(tmp_path: Path, log: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_unexpected_error_is_one_line_unless_debugging(
+    tmp_path: Path, log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("ehcp_audit.application.EhcpAudit.record", _fail_with(RuntimeError("x")))
+    result = run(tmp_path / "s.sqlite", "import", "actions", str(log))
+    assert result.exit_code == 1 and "set EHCP_AUDIT_DEBUG=1 to see where" in result.output
     result = run(tmp_path / "s.sqlite", "import", "actions", str(log), EHCP_AUDIT_DEBUG="1")
     assert isinstance(result.exception, RuntimeError)
 
@@ -226,7 +230,6 @@ def test_rejects_on_a_full_disk_is_one_line(tmp_path: Path, log: Path) -> None:
         ["report", "inspection", "--from", "2010-01", "--to", "2024-12"],
         ["report", "monthly", "--month", "2024-05", "--at-position", "99999999999999999999"],
         ["export", "compliance", "--as-of", "1899-12-31", "--out", "c.csv"],
-        ["export", "compliance", "--as-of", "31/02/2024", "--out", "c.csv"],
     ],
 )
 def test_bad_values_are_refused_before_the_store_is_opened(
@@ -335,7 +338,7 @@ def test_day_and_month_types() -> None:
     assert DAY.convert("4/3/2025", None, None) == date(2025, 3, 4)
     assert MONTH.convert("03/2025", None, None) == Month(2025, 3)
     assert MONTH.convert("2025-03", None, None) == Month(2025, 3)
-    for bad in ("2025-3-4x", "2025/03/04", "1899-12-31"):
+    for bad in ("2025-3-4x", "2025/03/04", "1899-12-31", "31/02/2024"):
         with pytest.raises(click.BadParameter):
             DAY.convert(bad, None, None)
     for bad in ("13/2025", "2025-00", "1899-12", "2025"):
@@ -355,15 +358,21 @@ def _cli_process(db: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     )
 
 
-def test_two_exports_at_once_both_succeed(store: Path) -> None:
+def test_exports_at_once_all_succeed(tmp_path: Path) -> None:
+    store = tmp_path / "big.sqlite"
+    sample = tmp_path / "sample.csv"
+    assert run(store, "samples", "generate", "--children", "300", "--out", str(sample)).exit_code == 0
+    assert run(store, "import", "actions", str(sample)).exit_code == 0
+    # The view is not caught up yet: the first export to open it holds it for a catch-up.
     processes = [
         _cli_process(store, "export", "compliance", "--as-of", "2024-06-01", "--out", f"{n}.csv")
-        for n in (1, 2)
+        for n in (1, 2, 3)
     ]
     for process in processes:
-        _, err = process.communicate(timeout=120)
+        _, err = process.communicate(timeout=180)
         assert process.returncode == 0, err
-    assert (store.parent / "1.csv").read_text() == (store.parent / "2.csv").read_text()
+    exported = {(tmp_path / f"{n}.csv").read_text() for n in (1, 2, 3)}
+    assert len(exported) == 1
 
 
 def _hold_view(store: Path, seconds: float) -> subprocess.Popen[str]:
