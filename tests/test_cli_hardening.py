@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -164,7 +165,7 @@ def test_report_with_a_wrong_or_malformed_key_is_one_line(
     no_traceback(result)
 
 
-def _fail_with(error: BaseException):  # type: ignore[no-untyped-def]
+def _fail_with(error: BaseException) -> Callable[..., None]:
     def record(*_: object, **__: object) -> None:
         raise error
 
@@ -321,8 +322,8 @@ def test_record_and_void_take_uk_dates(store: Path) -> None:
                  "--set", "attendees=parent_carer", "--set", "topics=concerns")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "on 2024-01-10" in result.output
-    result = run(store, "void", "--child", "A", "--action", "meeting_held",
-                 "--occurred-on", "10/01/2024", "--on", "11/01/2024", "--reason", "typo")  # fmt: skip
+    result = run(store, "void", "--child", "A", "--action", "meeting_held", "--reason", "typo",
+                 "--occurred-on", "10/01/2024", "--on", "11/01/2024")  # fmt: skip
     assert result.exit_code == 0, result.output
     result = run(store, "record", "meeting_held", "--child", "A", "--on", "0001-01-05")
     assert result.exit_code == 2 and "outside 1900-01-01" in result.output, result.output
@@ -361,7 +362,8 @@ def _cli_process(db: Path, *args: str, **env: str) -> subprocess.Popen[str]:
 def test_exports_at_once_all_succeed(tmp_path: Path) -> None:
     store = tmp_path / "big.sqlite"
     sample = tmp_path / "sample.csv"
-    assert run(store, "samples", "generate", "--children", "300", "--out", str(sample)).exit_code == 0
+    generated = run(store, "samples", "generate", "--children", "300", "--out", str(sample))
+    assert generated.exit_code == 0
     assert run(store, "import", "actions", str(sample)).exit_code == 0
     # The view is not caught up yet: the first export to open it holds it for a catch-up.
     processes = [
