@@ -342,7 +342,7 @@ def test_day_and_month_types() -> None:
     for bad in ("2025-3-4x", "2025/03/04", "1899-12-31", "31/02/2024"):
         with pytest.raises(click.BadParameter):
             DAY.convert(bad, None, None)
-    for bad in ("13/2025", "2025-00", "1899-12", "2025"):
+    for bad in ("13/2025", "2025-00", "2025-3", "1899-12", "2025"):
         with pytest.raises(click.BadParameter):
             MONTH.convert(bad, None, None)
 

@@ -55,6 +55,7 @@ def open_view(settings: Settings, app: EhcpAudit | None = None) -> ComplianceVie
 def report_data(settings: Settings, at_position: int | None = None) -> ReportData:
     from ehcp_audit.projection.report_source import ViewReportData
 
+    require_store(settings)
     view = open_view(settings)
     view.catch_up()
     return ViewReportData(view, at_position=at_position)

@@ -16,7 +16,7 @@ EARLIEST = date(1900, 1, 1)
 # Far beyond any plan, yet leaves room for the rules' date arithmetic (a year and more ahead).
 LATEST = date(2999, 12, 31)
 
-_ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+_ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
 _UK_MONTH = re.compile(r"(\d{1,2})/(\d{4})")
 
 

@@ -49,10 +49,9 @@ def _common(command: F) -> F:
 
 def _data(ctx: click.Context, at_position: int | None, out_dir: Path) -> ReportData:
     # Imported here so that the store is only opened when a report runs (and tests can patch it).
-    from ehcp_audit.bootstrap import report_data, require_store
+    from ehcp_audit.bootstrap import report_data
 
     check_outputs(ctx.obj, [("--out", out_dir)], folder=True)
-    require_store(ctx.obj)
     data: ReportData = report_data(ctx.obj, at_position=at_position)
     return data
 
