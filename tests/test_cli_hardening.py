@@ -317,6 +317,24 @@ def test_uk_dates_and_months_give_the_same_answers(store: Path) -> None:
     assert (out / "k_iso.csv").read_text() == (out / "k_uk.csv").read_text()
 
 
+def test_every_date_and_month_option_is_typed_as_one() -> None:
+    options = {
+        ("export", "compliance"): ["--as-of DATE", "--as-known-on DATE"],
+        ("export", "kpis"): ["--period MONTH", "--as-of DATE"],
+        ("export", "sen2"): ["--census DATE"],
+        ("record",): ["--on DATE"],
+        ("void",): ["--occurred-on DATE", "--on DATE"],
+        ("report", "monthly"): ["--month MONTH", "--as-of DATE"],
+        ("report", "inspection"): ["--from MONTH", "--to MONTH", "--as-of DATE"],
+        ("samples", "generate"): ["--end DATE"],
+    }
+    for command, shown in options.items():
+        result = run("x.sqlite", *command, "--help")
+        assert result.exit_code == 0, result.output
+        for text in shown:
+            assert text in result.output, (command, text)
+
+
 def test_record_and_void_take_uk_dates(store: Path) -> None:
     result = run(store, "record", "meeting_held", "--child", "A", "--on", "10/01/2024",
                  "--set", "attendees=parent_carer", "--set", "topics=concerns")  # fmt: skip

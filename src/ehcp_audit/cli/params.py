@@ -36,9 +36,6 @@ class DayType(click.ParamType):
             self.fail(f"{day} is outside {EARLIEST} to {LATEST}", param, ctx)
         return day
 
-    def get_metavar(self, param: click.Parameter, *_: Any) -> str:
-        return "DATE"
-
 
 class MonthType(click.ParamType):
     """A month written YYYY-MM or MM/YYYY."""
@@ -64,9 +61,6 @@ class MonthType(click.ParamType):
         if not EARLIEST.year <= year <= LATEST.year:
             self.fail(f"{value!r} is outside {EARLIEST.year} to {LATEST.year}", param, ctx)
         return Month(year, month)
-
-    def get_metavar(self, param: click.Parameter, *_: Any) -> str:
-        return "MONTH"
 
 
 DAY = DayType()
