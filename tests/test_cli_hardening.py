@@ -260,6 +260,14 @@ def test_unreachable_postgres_is_one_line_and_hides_the_password(tmp_path: Path)
     no_traceback(result)
 
 
+def test_the_handler_masks_the_password_in_any_message() -> None:
+    from ehcp_audit.cli.errors import hide_password
+
+    settings = Settings(db="postgresql://u:p%40ss@h/db")
+    masked = hide_password("auth failed for p@ss and p%40ss", settings)
+    assert masked == "auth failed for *** and ***"
+
+
 def test_postgres_detection_is_one_and_ignores_case() -> None:
     for url in ("POSTGRESQL://u:secret@h/db", "Postgres://u:secret@h/db", "postgresql://h/d"):
         settings = Settings(db=url)

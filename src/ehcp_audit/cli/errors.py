@@ -7,7 +7,7 @@ import errno
 import os
 import sys
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import click
 
@@ -90,7 +90,9 @@ def hide_password(message: str, settings: object) -> str:
     if not isinstance(settings, Settings) or not settings.is_postgres:
         return message
     try:
-        password = urlsplit(settings.db).password
+        password = urlsplit(settings.db).password or ""
     except ValueError:
         return message
-    return message.replace(password, "***") if password else message
+    for secret in {password, unquote(password)} - {""}:
+        message = message.replace(secret, "***")
+    return message
