@@ -78,9 +78,13 @@ def test_record_and_void(store_db: str, tmp_path: Path) -> None:
     assert recorded.exit_code == 0 and "recorded: plan_issued for LA-REC-1" in recorded.output
     assert run(store_db, *plan).output.strip() == "already recorded: nothing to do"
     refused = run(
+        store_db, "record", "decision_issued", "--child", "LA-REC-1", "--on", "2024-02-09"
+    )  # no --set decision=...: the row is rejected as an import's would be
+    assert refused.exit_code == 3 and "not recorded" in refused.output
+    not_a_date = run(
         store_db, "record", "decision_issued", "--child", "LA-REC-1", "--on", "2024-02-30"
     )
-    assert refused.exit_code == 3 and "not recorded" in refused.output
+    assert not_a_date.exit_code == 2 and "not a date" in not_a_date.output
 
     assert "LA-REC-1," in export(store_db, tmp_path / "before.csv")
     void = run(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ehcp_audit.application import EhcpAudit
 from ehcp_audit.config import Settings
-from ehcp_audit.errors import StoreError
+from ehcp_audit.errors import RefusedError, StoreError
 
 if TYPE_CHECKING:
     from ehcp_audit.integrity.check import Verified
@@ -18,12 +19,32 @@ def open_app(settings: Settings) -> EhcpAudit:
     from ehcp_audit.keys import check_key
     from ehcp_audit.store_env import eventsourcing_env
 
+    if settings.is_postgres:
+        _check_postgres_installed()
     try:
         app = EhcpAudit(env=eventsourcing_env(settings.db, settings.cipher_key))
     except Exception as exc:  # the library raises many kinds; the user needs one message
-        raise StoreError(f"cannot open the event store {settings.display_db}: {exc}") from exc
+        reason = " ".join(str(exc).split())
+        raise StoreError(f"cannot open the event store {settings.display_db}: {reason}") from exc
     check_key(app)
     return app
+
+
+def _check_postgres_installed() -> None:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise StoreError(
+            "a PostgreSQL store needs the postgres extra: pip install 'ehcp-audit[postgres]'"
+        ) from None
+
+
+def require_store(settings: Settings) -> None:
+    """Commands that only read refuse a SQLite path with no store, rather than create one."""
+    if settings.is_postgres or settings.db == ":memory:" or settings.db.startswith("file:"):
+        return
+    if not Path(settings.db).is_file():
+        raise RefusedError(f"no store at {settings.db}; `ehcp-audit import` creates one")
 
 
 def open_view(settings: Settings, app: EhcpAudit | None = None) -> ComplianceView:
@@ -37,6 +58,7 @@ def checked_view(
 ) -> tuple[ComplianceView, Verified | None]:
     """The view caught up with the log, and the chain verified up to the position read from it
     (raises TamperedStoreError if the log does not match its chain: nothing may be written)."""
+    require_store(settings)
     view = open_view(settings)
     try:
         _catch_up_checked(view)

@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ehcp_audit.store_env import is_postgres_url
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -24,7 +26,7 @@ class Settings:
 
     @property
     def is_postgres(self) -> bool:
-        return self.db.startswith(("postgresql://", "postgres://"))
+        return is_postgres_url(self.db)
 
     @property
     def display_db(self) -> str:

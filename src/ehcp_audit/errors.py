@@ -6,9 +6,13 @@ from __future__ import annotations
 class EhcpAuditError(Exception):
     """Base of every error meant for the user."""
 
+    exit_code = 1
+
 
 class UnusableFileError(EhcpAuditError):
     """The file itself cannot be read as an action log (exit status 2)."""
+
+    exit_code = 2
 
 
 class ConcurrentWriteError(EhcpAuditError):
@@ -21,3 +25,12 @@ class StoreError(EhcpAuditError):
 
 class TamperedStoreError(EhcpAuditError):
     """The event log does not match its hash chain: nothing may be reported from it (exit 4)."""
+
+    exit_code = 4
+
+
+class RefusedError(EhcpAuditError):
+    """A request refused before anything is read or written: an output that would overwrite the
+    store or an input, a store that does not exist (exit status 2)."""
+
+    exit_code = 2

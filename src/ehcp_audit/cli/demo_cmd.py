@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ehcp_audit.cli.errors import handles_errors
+from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.config import Settings
 
 
@@ -15,7 +15,6 @@ from ehcp_audit.config import Settings
 @click.option("--seed", type=int, default=2026, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"))
 @click.pass_obj
-@handles_errors
 def demo_command(settings: Settings, children: int, seed: int, out: Path) -> None:
     """Generate a sample authority (no real children), import it, and write its reports.
 
@@ -25,6 +24,8 @@ def demo_command(settings: Settings, children: int, seed: int, out: Path) -> Non
     """
     from ehcp_audit.demo import run_demo
 
+    check_outputs(settings, [("--out", out)], folder=True)
+    check_outputs(settings, [("the sample log", Path.cwd() / "sample_la.csv")])
     result = run_demo(settings, Path.cwd(), children=children, seed=seed, out_dir=out, echo=_say)
     click.echo("")
     click.echo("Reports written (open them in a web browser):")

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ehcp_audit.cli.errors import handles_errors
+from ehcp_audit.cli.outputs import check_outputs
+from ehcp_audit.cli.params import DAY, MONTH
 from ehcp_audit.cli.progress import progress_bar
 from ehcp_audit.cli.sen2_cmds import export_sen2
 from ehcp_audit.config import Settings
@@ -17,25 +18,19 @@ from ehcp_audit.config import Settings
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ehcp_audit.analytics.periods import Month
+
 FORMATS = click.Choice(["csv", "parquet", "xlsx"])
-
-
-def parse_day(_: object, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param=param) from None
 
 
 @click.command("project")
 @click.option("--rebuild", is_flag=True, help="Rebuild the view from the whole log.")
 @click.pass_obj
-@handles_errors
 def project_command(settings: Settings, rebuild: bool) -> None:
     """Bring the compliance view up to date with the log (only new entries are read)."""
-    from ehcp_audit.bootstrap import open_view
+    from ehcp_audit.bootstrap import open_view, require_store
+
+    require_store(settings)
 
     with open_view(settings) as view, progress_bar("Projecting") as advance:
         read = (
@@ -76,19 +71,18 @@ def export_group() -> None:
 
 @export_group.command("compliance")
 @click.option(
-    "--as-of", "as_of", callback=parse_day, help="Statuses as of this day (default: today)."
+    "--as-of", "as_of", type=DAY, help="Statuses as of this day (default: today)."
 )
 @click.option(
     "--as-known-on",
     "known_on",
-    callback=parse_day,
+    type=DAY,
     help="Only what had been recorded by this day (reproduces an earlier report).",
 )
 @click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 @PSEUDONYMISE
 @click.pass_obj
-@handles_errors
 def export_compliance(
     settings: Settings,
     as_of: date | None,
@@ -101,9 +95,11 @@ def export_compliance(
 
     Each measure and status is explained in docs/rulebook.md.
     """
-    from ehcp_audit.bootstrap import checked_view
+    from ehcp_audit.bootstrap import checked_view, require_store
     from ehcp_audit.exports import write_frame
 
+    check_outputs(settings, [("--out", out)])
+    require_store(settings)
     finish = _finisher(settings, pseudonymise)
     day = as_of or date.today()
     with checked_view(settings)[0] as view:
@@ -113,19 +109,18 @@ def export_compliance(
 
 
 @export_group.command("kpis")
-@click.option("--period", required=True, help="The month, YYYY-MM.")
+@click.option("--period", type=MONTH, required=True, help="The month, YYYY-MM or MM/YYYY.")
 @click.option(
-    "--as-of", "as_of", callback=parse_day, help="Statuses as of this day (default: today)."
+    "--as-of", "as_of", type=DAY, help="Statuses as of this day (default: today)."
 )
 @click.option("--by", type=click.Choice(["school", "none"]), default="school", show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 @PSEUDONYMISE
 @click.pass_obj
-@handles_errors
 def export_kpis(
     settings: Settings,
-    period: str,
+    period: Month,
     as_of: date | None,
     by: str,
     fmt: str,
@@ -137,15 +132,17 @@ def export_kpis(
     Which month a row counts in: docs/rulebook.md, "Headline rates".
     """
     from ehcp_audit.analytics.kpis import kpis_frame
-    from ehcp_audit.bootstrap import checked_view
+    from ehcp_audit.bootstrap import checked_view, require_store
     from ehcp_audit.exports import write_frame
 
+    check_outputs(settings, [("--out", out)])
+    require_store(settings)
     finish = _finisher(settings, pseudonymise)
     day = as_of or date.today()
     with checked_view(settings)[0] as view:
         frame = view.compliance(day)
         view.con.register("compliance", frame)
-        kpis = kpis_frame(view.con, period, "school" if by == "school" else "none")
+        kpis = kpis_frame(view.con, str(period), "school" if by == "school" else "none")
         view.con.unregister("compliance")
     write_frame(finish(kpis), out, fmt)
     click.echo(f"{len(kpis)} KPI rows for {period} as of {day} written to {out}", err=True)

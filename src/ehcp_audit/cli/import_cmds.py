@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ehcp_audit.cli.errors import handles_errors
+from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.progress import progress_bar
 from ehcp_audit.cli.tracker_cmds import tracker_command
 from ehcp_audit.config import Settings
@@ -27,7 +27,6 @@ def import_group() -> None:
 )
 @click.option("--strict", is_flag=True, help="Import nothing if any row is rejected.")
 @click.pass_obj
-@handles_errors
 def import_actions_command(
     settings: Settings, file: Path, rejects: Path | None, strict: bool
 ) -> None:
@@ -39,6 +38,8 @@ def import_actions_command(
     from ehcp_audit.bootstrap import open_app
     from ehcp_audit.ingest.importer import import_actions
 
+    if rejects is not None:
+        check_outputs(settings, [("--rejects", rejects)], reads=[file])
     app = open_app(settings)
     with progress_bar("Importing", file) as advance:
         result = import_actions(app, file, strict=strict, rejects_path=rejects, progress=advance)

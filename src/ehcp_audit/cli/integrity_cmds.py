@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from ehcp_audit.cli.errors import handles_errors
 from ehcp_audit.config import Settings
 
 EXIT_TAMPERED = 4
@@ -37,17 +36,17 @@ def _anchor(_: object, param: click.Parameter, value: str | None) -> tuple[int, 
     "Accepts every entry as genuine: run a plain verify first.",
 )
 @click.pass_obj
-@handles_errors
 def verify_command(settings: Settings, expect: tuple[int, str] | None, rechain: bool) -> None:
     """Check that no stored entry was altered, deleted or reordered.
 
     Recomputes the hash chain over every stored entry in log order. Exit status: 0 intact,
     4 not intact (the first entry that does not match is named), 1 the store cannot be read.
     """
-    from ehcp_audit.bootstrap import open_app
+    from ehcp_audit.bootstrap import open_app, require_store
     from ehcp_audit.integrity.check import check_anchor, not_intact, verify
     from ehcp_audit.integrity.check import rechain as rechain_log
 
+    require_store(settings)
     app = open_app(settings)
     if rechain:
         position = rechain_log(app)
@@ -64,7 +63,10 @@ def verify_command(settings: Settings, expect: tuple[int, str] | None, rechain: 
         click.echo(not_intact(problem, verdict.entries), err=True)
         sys.exit(EXIT_TAMPERED)
     head = verdict.head
-    where = f"head {head.hash.hex()} at position {head.position}" if head else "empty log"
+    if head is None:
+        click.echo("empty store: no entries are recorded yet, so there is nothing to verify")
+        return
+    where = f"head {head.hash.hex()} at position {head.position}"
     click.echo(f"intact: {verdict.entries} entries, {where} ({verdict.seconds:.1f} s)")
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import click
 
+from ehcp_audit.cli.errors import AuditGroup
 from ehcp_audit.config import Settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AuditGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "db",

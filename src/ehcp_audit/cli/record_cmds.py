@@ -8,7 +8,7 @@ from datetime import date
 
 import click
 
-from ehcp_audit.cli.errors import handles_errors
+from ehcp_audit.cli.params import DAY
 from ehcp_audit.config import Settings
 from ehcp_audit.domain.vocabulary import ACTIONS, DETAIL_COLUMNS
 
@@ -47,7 +47,11 @@ def _record(settings: Settings, values: dict[str, str], kind: str) -> None:
 @click.argument("action", type=_Action())
 @click.option("--child", "child_id", required=True, help="The LA's case reference.")
 @click.option(
-    "--on", "occurred_on", required=True, help="The business date (YYYY-MM-DD or DD/MM/YYYY)."
+    "--on",
+    "occurred_on",
+    type=DAY,
+    required=True,
+    help="The business date (YYYY-MM-DD or DD/MM/YYYY).",
 )
 @click.option(
     "--set",
@@ -58,12 +62,11 @@ def _record(settings: Settings, values: dict[str, str], kind: str) -> None:
 )
 @click.option("--by", "recorded_by", default="", help="Who is recording this entry.")
 @click.pass_obj
-@handles_errors
 def record_command(
     settings: Settings,
     action: str,
     child_id: str,
-    occurred_on: str,
+    occurred_on: date,
     settings_: tuple[str, ...],
     recorded_by: str,
 ) -> None:
@@ -74,7 +77,7 @@ def record_command(
       ehcp-audit record decision_issued --child LA-000123 --on 2024-02-09 \\
         --set decision=amend
     """
-    values = {"child_id": child_id, "action": action, "occurred_on": occurred_on}
+    values = {"child_id": child_id, "action": action, "occurred_on": occurred_on.isoformat()}
     for item in settings_:
         column, sep, value = item.partition("=")
         if not sep or column not in DETAIL_COLUMNS:
@@ -94,22 +97,29 @@ def record_command(
     "--action", "void_action", required=True, type=_Action()
 )
 @click.option(
-    "--occurred-on", "void_occurred_on", required=True, help="The date of the mistaken entry."
+    "--occurred-on",
+    "void_occurred_on",
+    type=DAY,
+    required=True,
+    help="The date of the mistaken entry (YYYY-MM-DD or DD/MM/YYYY).",
 )
 @click.option("--reason", required=True, help="Why the entry was wrong (kept in the audit trail).")
 @click.option(
-    "--on", "found_on", default=None, help="The day the mistake was found (default: today)."
+    "--on",
+    "found_on",
+    type=DAY,
+    default=None,
+    help="The day the mistake was found (default: today).",
 )
 @click.option("--by", "recorded_by", default="", help="Who is recording this correction.")
 @click.pass_obj
-@handles_errors
 def void_command(
     settings: Settings,
     child_id: str,
     void_action: str,
-    void_occurred_on: str,
+    void_occurred_on: date,
     reason: str,
-    found_on: str | None,
+    found_on: date | None,
     recorded_by: str,
 ) -> None:
     """Undo an entry recorded in error. Nothing is deleted: the void is itself an entry.
@@ -124,9 +134,9 @@ def void_command(
     values = {
         "child_id": child_id,
         "action": "void",
-        "occurred_on": found_on or date.today().isoformat(),
+        "occurred_on": (found_on or date.today()).isoformat(),
         "void_action": void_action,
-        "void_occurred_on": void_occurred_on,
+        "void_occurred_on": void_occurred_on.isoformat(),
         "reason": reason,
     }
     if recorded_by:

@@ -3,37 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from ehcp_audit.analytics.periods import TERMS, Month
-from ehcp_audit.cli.errors import handles_errors
+from ehcp_audit.analytics.periods import TERMS, Month, month_range
+from ehcp_audit.cli.outputs import check_outputs
+from ehcp_audit.cli.params import DAY, MONTH
 from ehcp_audit.reports.data import ReportData
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _month(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Month | None:
-    if value is None:
-        return None
-    try:
-        return Month.parse(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from exc
-
-
-def _as_of(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
-    return value.date() if value else None
+# An inspection pack covers at most this many months: longer is a typo, not a request.
+MAX_INSPECTION_MONTHS = 120
+# Log positions are 64-bit integers in both stores.
+MAX_POSITION = 2**63 - 1
 
 
 def _common(command: F) -> F:
     """--as-of, --out and --at-position, shared by every report."""
     command = click.option(
         "--at-position",
-        type=click.IntRange(min=0),
+        type=click.IntRange(min=0, max=MAX_POSITION),
         default=None,
         help="Compute from the event log up to this position (reproduces an earlier report).",
     )(command)
@@ -47,17 +41,19 @@ def _common(command: F) -> F:
     )(command)
     return click.option(
         "--as-of",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        callback=_as_of,
+        type=DAY,
         default=None,
-        help="Evaluate statuses as of this date (YYYY-MM-DD).",
+        help="Evaluate statuses as of this date (YYYY-MM-DD or DD/MM/YYYY).",
     )(command)
 
 
-def _data(ctx: click.Context, at_position: int | None, full_check: bool = False) -> ReportData:
+def _data(
+    ctx: click.Context, at_position: int | None, out_dir: Path, full_check: bool = False
+) -> ReportData:
     # Imported here so that the store is only opened when a report runs (and tests can patch it).
     from ehcp_audit.bootstrap import report_data
 
+    check_outputs(ctx.obj, [("--out", out_dir)], folder=True)
     data: ReportData = report_data(ctx.obj, at_position=at_position, full_check=full_check)
     return data
 
@@ -73,26 +69,24 @@ def report() -> None:
 
 
 @report.command("monthly")
-@click.option("--month", required=True, callback=_month, help="The month, YYYY-MM.")
+@click.option("--month", required=True, type=MONTH, help="The month, YYYY-MM or MM/YYYY.")
 @_common
 @click.pass_context
-@handles_errors
 def monthly(
     ctx: click.Context, month: Month, as_of: date | None, out_dir: Path, at_position: int | None
 ) -> None:
     """The local authority's monthly report (as of the month end, or today if earlier)."""
     from ehcp_audit.reports.monthly import build_monthly
 
-    _echo([build_monthly(_data(ctx, at_position), month, as_of, out_dir)])
+    _echo([build_monthly(_data(ctx, at_position, out_dir), month, as_of, out_dir)])
 
 
 @report.command("school")
 @click.argument("urn", required=False, metavar="URN")
 @click.option("--urn", "urn_option", default=None, help="The setting's URN (or give it as URN).")
-@click.option("--month", required=True, callback=_month, help="The month, YYYY-MM.")
+@click.option("--month", required=True, type=MONTH, help="The month, YYYY-MM or MM/YYYY.")
 @_common
 @click.pass_context
-@handles_errors
 def school(
     ctx: click.Context,
     urn: str | None,
@@ -111,7 +105,7 @@ def school(
     chosen = (urn if urn is not None else urn_option or "").strip()
     if not chosen:
         raise click.UsageError("give the setting's URN, e.g. ehcp-audit report school 123456")
-    data = _data(ctx, at_position)
+    data = _data(ctx, at_position, out_dir)
     known = known_urns(data)
     if chosen not in known:
         listed = ", ".join(sorted(known)[:10]) + (", ..." if len(known) > 10 else "")
@@ -130,7 +124,6 @@ def school(
 )
 @_common
 @click.pass_context
-@handles_errors
 def due_list(
     ctx: click.Context,
     term: str,
@@ -142,12 +135,12 @@ def due_list(
     """Per setting, the reviews due in a term and the date each step is owed by (HTML + CSV)."""
     from ehcp_audit.reports.due_list import build_due_list
 
-    _echo(build_due_list(_data(ctx, at_position), term, year, as_of, out_dir))
+    _echo(build_due_list(_data(ctx, at_position, out_dir), term, year, as_of, out_dir))
 
 
 @report.command("inspection")
-@click.option("--from", "first", required=True, callback=_month, help="First month, YYYY-MM.")
-@click.option("--to", "last", required=True, callback=_month, help="Last month, YYYY-MM.")
+@click.option("--from", "first", required=True, type=MONTH, help="First month, YYYY-MM.")
+@click.option("--to", "last", required=True, type=MONTH, help="Last month, YYYY-MM.")
 @click.option(
     "--sample",
     type=click.IntRange(min=0),
@@ -161,7 +154,6 @@ def due_list(
 )
 @_common
 @click.pass_context
-@handles_errors
 def inspection(
     ctx: click.Context,
     first: Month,
@@ -178,7 +170,13 @@ def inspection(
 
     if last < first:
         raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
-    data = _data(ctx, at_position, full_check=True)
+    if len(month_range(first, last)) > MAX_INSPECTION_MONTHS:
+        raise click.BadParameter(
+            f"{first} to {last} is more than {MAX_INSPECTION_MONTHS // 12} years; "
+            "an inspection pack covers at most ten years (make one per period)",
+            param_hint="--from/--to",
+        )
+    data = _data(ctx, at_position, out_dir, full_check=True)
     _echo([build_inspection(data, first, last, as_of, sample, seed, children, out_dir)])
 
 

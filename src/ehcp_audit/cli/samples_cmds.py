@@ -5,12 +5,22 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
-from ehcp_audit.samples import DEFAULT_END, SampleConfig, write_sample, write_tracker_sample
+from ehcp_audit.cli.outputs import check_outputs
+from ehcp_audit.cli.params import DAY
+from ehcp_audit.config import Settings
+from ehcp_audit.samples import (
+    DEFAULT_END,
+    SampleConfig,
+    bad_rows_path,
+    write_sample,
+    write_tracker_sample,
+)
+from ehcp_audit.samples.tracker import mapping_path
 
 # Above this many children a run takes long enough to deserve a progress bar.
 _PROGRESS_FROM = 5000
@@ -19,13 +29,6 @@ _PROGRESS_FROM = 5000
 @click.group()
 def samples() -> None:
     """Synthetic data for trying the audit out."""
-
-
-def _end_date(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError as exc:
-        raise click.BadParameter("use YYYY-MM-DD") from exc
 
 
 @contextmanager
@@ -54,9 +57,9 @@ def _progress(children: int) -> Iterator[Callable[[int], None] | None]:
 @click.option("--seed", type=int, default=2026, show_default=True)
 @click.option(
     "--end",
+    type=DAY,
     default=DEFAULT_END.isoformat(),
     show_default=True,
-    callback=_end_date,
     help="Last day of the history (the export date); not after today.",
 )
 @click.option(
@@ -74,7 +77,9 @@ def _progress(children: int) -> Iterator[Callable[[int], None] | None]:
     "stood on the end date, with its mapping beside it (.toml) for `import tracker`.",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.pass_obj
 def generate(
+    settings: Settings,
     children: int,
     schools: int,
     years: int,
@@ -92,6 +97,10 @@ def generate(
         raise click.UsageError(str(exc)) from exc
     if tracker is not None and tracker.resolve() == out.resolve():
         raise click.UsageError("--tracker must be a different file from --out")
+    outputs = [("--out", out)] + ([("--out", bad_rows_path(out))] if bad_rows > 0 else [])
+    if tracker is not None:
+        outputs += [("--tracker", tracker), ("--tracker", mapping_path(tracker))]
+    check_outputs(settings, outputs)
     with _progress(children) as on_child:
         summary = write_sample(config, out, on_child)
     line = (

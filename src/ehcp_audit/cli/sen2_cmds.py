@@ -7,25 +7,18 @@ from pathlib import Path
 
 import click
 
-from ehcp_audit.cli.errors import handles_errors
+from ehcp_audit.cli.outputs import check_outputs
+from ehcp_audit.cli.params import DAY
 from ehcp_audit.config import Settings
-
-
-def _census(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)", param=param) from None
 
 
 @click.command("sen2")
 @click.option("--year", type=click.IntRange(2015, 2100), required=True, help="The return's year.")
 @click.option(
     "--census",
-    callback=_census,
-    help="Census day, YYYY-MM-DD in the return's year (default: third Thursday of January).",
+    type=DAY,
+    help="Census day (YYYY-MM-DD or DD/MM/YYYY) in the return's year "
+    "(default: third Thursday of January).",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
@@ -37,15 +30,17 @@ def _census(ctx: click.Context, param: click.Parameter, value: str | None) -> da
     help="CSV: active plans here, <stem>_ceased.csv and <stem>_checks.csv beside it.",
 )
 @click.pass_obj
-@handles_errors
 def export_sen2(settings: Settings, year: int, census: date | None, fmt: str, out: Path) -> None:
     """Active plans on the census day, plans ceased in the year before, and checks to fix."""
-    from ehcp_audit.bootstrap import checked_view
+    from ehcp_audit.bootstrap import checked_view, require_store
     from ehcp_audit.rules.sen2 import census_date
-    from ehcp_audit.sen2_export import extract, write_sen2
+    from ehcp_audit.sen2_export import extract, sibling, write_sen2
 
     if census is not None and census.year != year:
         raise click.BadParameter(f"{census} is not in {year}", param_hint="--census")
+    parts = [out] if fmt == "xlsx" else [out, sibling(out, "ceased_plans"), sibling(out, "checks")]
+    check_outputs(settings, [("--out", path) for path in parts])
+    require_store(settings)
     day = census or census_date(year)
     with checked_view(settings)[0] as view:
         result = extract(view, day)

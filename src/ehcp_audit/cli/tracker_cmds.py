@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ehcp_audit.cli.errors import handles_errors
+from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.progress import progress_bar
 from ehcp_audit.config import Settings
 from ehcp_audit.ingest.tracker.changes import RECORD, REJECT, VOID, Change
@@ -35,7 +35,6 @@ SHOWN_REJECTIONS = 20
 )
 @click.option("--strict", is_flag=True, help="Import nothing if any row is rejected.")
 @click.pass_obj
-@handles_errors
 def tracker_command(
     settings: Settings,
     file: Path,
@@ -54,6 +53,8 @@ def tracker_command(
     from ehcp_audit.bootstrap import open_app
     from ehcp_audit.ingest.tracker import import_tracker, load_mapping
 
+    if rejects is not None:
+        check_outputs(settings, [("--rejects", rejects)], reads=[file, mapping])
     columns = load_mapping(mapping)
     app = open_app(settings)
     with progress_bar("Importing tracker", total=None) as advance:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from datetime import date
 from importlib.resources import files
@@ -23,23 +25,49 @@ if TYPE_CHECKING:
 
 SLOW_CHUNK = 5_000
 WAL_LIMIT = 4 * 2**20
+# One process at a time holds the view's file; another waits this long for it (seconds).
+WAIT_ENV = "EHCP_AUDIT_VIEW_WAIT"
+DEFAULT_WAIT = 60.0
 
 
 def sql(name: str) -> str:
     return files("ehcp_audit.projection").joinpath(name).read_text(encoding="utf-8")
 
 
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the view's file, waiting while another ehcp-audit command holds its lock."""
+    wait = _wait_seconds()
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"cannot open the compliance view {path}: {exc}") from exc
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"the compliance view {path} is still in use by another ehcp-audit command "
+                    f"after {wait:g} s; try again when it has finished (or set {WAIT_ENV} to "
+                    "wait longer)"
+                ) from exc
+            time.sleep(0.2)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the compliance view {path}: {exc}") from exc
+
+
+def _wait_seconds() -> float:
+    text = os.environ.get(WAIT_ENV, "")
+    try:
+        return max(0.0, float(text)) if text.strip() else DEFAULT_WAIT
+    except ValueError:
+        raise StoreError(f"{WAIT_ENV}={text!r} is not a number of seconds") from None
+
+
 class ComplianceView:
     def __init__(self, path: Path, app: EhcpAudit) -> None:
         self.path = path
         self.app = app
-        try:
-            self.con = duckdb.connect(str(path))
-        except duckdb.Error as exc:
-            raise StoreError(
-                f"cannot open the compliance view {path} (is another ehcp-audit command "
-                f"using it?): {exc}"
-            ) from exc
+        self.con = _connect(path)
         # A catch-up's commits are durable in DuckDB's write-ahead log; checkpointing them on
         # every close cost a daily catch-up about 0.4 s (rewriting the row groups it touched).
         # A catch-up checkpoints once the log passes WAL_LIMIT, a rebuild when done; opening

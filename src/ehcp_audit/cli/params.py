@@ -1,0 +1,67 @@
+"""The parameter types every date and month option uses: one parser, one message, checked
+before any store is opened."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import click
+
+from ehcp_audit.analytics.periods import Month
+from ehcp_audit.ingest.row_parser import RowError, parse_date
+
+EARLIEST = date(1900, 1, 1)
+# Far beyond any plan, yet leaves room for the rules' date arithmetic (a year and more ahead).
+LATEST = date(2999, 12, 31)
+
+_ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_UK_MONTH = re.compile(r"(\d{1,2})/(\d{4})")
+
+
+class DayType(click.ParamType):
+    """A day written YYYY-MM-DD or DD/MM/YYYY (the forms the action log accepts)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            day = parse_date("", str(value).strip())
+        except RowError:
+            self.fail(f"{value!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)", param, ctx)
+        if not EARLIEST <= day <= LATEST:
+            self.fail(f"{day} is outside {EARLIEST} to {LATEST}", param, ctx)
+        return day
+
+
+class MonthType(click.ParamType):
+    """A month written YYYY-MM or MM/YYYY."""
+
+    name = "month"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Month:
+        if isinstance(value, Month):
+            return value
+        text = str(value).strip()
+        iso, uk = _ISO_MONTH.fullmatch(text), _UK_MONTH.fullmatch(text)
+        year, month = (
+            (int(iso.group(1)), int(iso.group(2)))
+            if iso
+            else (int(uk.group(2)), int(uk.group(1)))
+            if uk
+            else (0, 0)
+        )
+        if not 1 <= month <= 12:
+            self.fail(f"{value!r} is not a month (use YYYY-MM or MM/YYYY)", param, ctx)
+        if not EARLIEST.year <= year <= LATEST.year:
+            self.fail(f"{value!r} is outside {EARLIEST.year} to {LATEST.year}", param, ctx)
+        return Month(year, month)
+
+
+DAY = DayType()
+MONTH = MonthType()
