@@ -15,7 +15,7 @@ import pytest
 
 from ehcp_audit.bootstrap import open_view
 from ehcp_audit.config import Settings
-from ehcp_audit.integrity.check import head_hash
+from ehcp_audit.store.check import head_hash
 from tests.store_helpers import AS_OF, generated, run
 from tests.test_integrity import ALTERED, DELETED, RawStore
 

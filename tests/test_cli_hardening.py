@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from ehcp_audit.cli.main import _register, cli
 from ehcp_audit.config import Settings
-from ehcp_audit.store_env import is_postgres_url
+from ehcp_audit.store.env import is_postgres_url
 from tests.strategies import write_csv
 
 _register()
@@ -361,8 +361,8 @@ def test_record_and_void_take_uk_dates(store: Path) -> None:
 def test_day_and_month_types() -> None:
     import click
 
-    from ehcp_audit.analytics.periods import Month
     from ehcp_audit.cli.params import DAY, MONTH
+    from ehcp_audit.view.periods import Month
 
     assert DAY.convert("2025-03-04", None, None) == date(2025, 3, 4)
     assert DAY.convert("4/3/2025", None, None) == date(2025, 3, 4)

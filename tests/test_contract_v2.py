@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ehcp_audit.analytics.periods import TERMS
-from ehcp_audit.analytics.relations import compliance_connection
 from ehcp_audit.application import Recording
 from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.cli.main import _register, cli
@@ -20,6 +18,8 @@ from ehcp_audit.config import Settings
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.reports.worklist import due_soon_items, overdue_items
 from ehcp_audit.samples import SampleConfig, write_sample
+from ehcp_audit.view.periods import TERMS
+from ehcp_audit.view.relations import compliance_connection
 from tests.contract_helpers import pick, plan, row, triple, write_csv
 
 _register()

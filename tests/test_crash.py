@@ -36,8 +36,8 @@ importer.CHILDREN_PER_BATCH = {batch}
 
 # The worst moment: the third batch's events (and chain links) are written, not committed.
 KILL_INSIDE_THIRD_SAVE = """
-from ehcp_audit.integrity.sqlite_recorder import ChainedSQLiteApplicationRecorder as S
-from ehcp_audit.integrity.postgres_recorder import ChainedPostgresApplicationRecorder as P
+from ehcp_audit.store.sqlite_recorder import ChainedSQLiteApplicationRecorder as S
+from ehcp_audit.store.postgres_recorder import ChainedPostgresApplicationRecorder as P
 _saves = []
 def _dying(original):
     def insert(self, *args, **kwargs):
@@ -166,7 +166,7 @@ def test_a_non_atomic_importer_is_caught(tmp_path: Path) -> None:
 # -- the projector ---------------------------------------------------------------------------------
 SMALL_PAGES = """
 import os, signal
-import ehcp_audit.projection.projector as projector
+import ehcp_audit.view.projector as projector
 projector.PAGE = 400
 projector.CHILDREN_PER_CHUNK = 15
 """

@@ -13,13 +13,13 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from ehcp_audit.store import chain
 from eventsourcing.persistence import StoredEvent
 
 from ehcp_audit.bootstrap import open_app
 from ehcp_audit.config import Settings
 from ehcp_audit.domain.plan import EVENT_CLASSES
-from ehcp_audit.integrity import chain
-from ehcp_audit.integrity.check import _compare, child_of, head_hash, verify
+from ehcp_audit.store.check import _compare, child_of, head_hash, verify
 from tests.store_helpers import generated, run
 
 ALTERED, DELETED, SWAPPED = 120, 150, 180  # log positions, each inside some child's stream
@@ -127,7 +127,7 @@ def test_verify_names_the_first_tampered_entry(
     assert first_line.startswith(f"NOT INTACT: position {position} (child {child}, {action}): ")
     assert detail in first_line
 
-    monkeypatch.setattr("ehcp_audit.integrity.check._compare", trusting_the_chain)
+    monkeypatch.setattr("ehcp_audit.store.check._compare", trusting_the_chain)
     broken = run(store, "verify")
     assert broken.exit_code == 0 and broken.output.startswith("intact: "), broken.output
 

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.ingest.row_parser import parse_row
-from ehcp_audit.projection.evaluator import evaluate_rows
-from ehcp_audit.projection.records import facts_digest
 from ehcp_audit.rules.compliance import PHASE_TRANSFER
 from ehcp_audit.rules.cycles import Cycle, build_history
 from ehcp_audit.rules.facts import TRANSFERS, CycleFacts, PlanFacts, cycle_facts, plan_facts
+from ehcp_audit.view.evaluator import evaluate_rows
+from ehcp_audit.view.records import facts_digest
 from tests.strategies import TODAY, Row, action_log
 
 Rows = list[tuple[Any, ...]]

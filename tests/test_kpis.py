@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ehcp_audit.analytics.kpis import KPI_COLUMNS, kpis_frame, write_kpis_csv
-from ehcp_audit.analytics.periods import Month, Term, default_as_of
-from ehcp_audit.analytics.queries import run
-from ehcp_audit.analytics.rates import percent_text, rate_text
-from ehcp_audit.analytics.relations import COMPLIANCE_COLUMNS, compliance_connection
+from ehcp_audit.view.kpis import KPI_COLUMNS, kpis_frame, write_kpis_csv
+from ehcp_audit.view.periods import Month, Term, default_as_of
+from ehcp_audit.view.queries import run
+from ehcp_audit.view.rates import percent_text, rate_text
+from ehcp_audit.view.relations import COMPLIANCE_COLUMNS, compliance_connection
 
 D = date.fromisoformat
 

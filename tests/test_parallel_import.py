@@ -15,7 +15,7 @@ from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.config import Settings
 from ehcp_audit.ingest import parallel
 from ehcp_audit.ingest.importer import ImportResult, import_actions
-from ehcp_audit.integrity.check import verify
+from ehcp_audit.store.check import verify
 
 TODAY = date(2026, 11, 30)
 

@@ -20,7 +20,7 @@ from ehcp_audit.ingest.importer import ImportResult, Progress
 from ehcp_audit.ingest.parallel import MAX_WORKERS
 from ehcp_audit.ingest.tracker import TrackerMapping, TrackerResult, import_tracker, load_mapping
 from ehcp_audit.ingest.tracker.parallel import share_of
-from ehcp_audit.integrity.check import verify
+from ehcp_audit.store.check import verify
 from tests.test_tracker import mapping_file, write_big_xlsx
 
 TODAY = date(2026, 10, 31)

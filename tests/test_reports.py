@@ -14,9 +14,6 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from ehcp_audit.analytics.kpis import kpis_frame
-from ehcp_audit.analytics.periods import Month, month_range
-from ehcp_audit.analytics.relations import compliance_connection
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.due_list import build_due_list
 from ehcp_audit.reports.inspection import build_inspection
@@ -24,6 +21,9 @@ from ehcp_audit.reports.method import RULES
 from ehcp_audit.reports.monthly import build_monthly
 from ehcp_audit.reports.school import build_school
 from ehcp_audit.reports.steps import STEPS
+from ehcp_audit.view.kpis import kpis_frame
+from ehcp_audit.view.periods import Month, month_range
+from ehcp_audit.view.relations import compliance_connection
 from tests.report_fakes import HOSTILE_CHILD, HOSTILE_SCHOOL_NAME, HOSTILE_URN, FakeReportData
 
 AS_OF = date(2025, 3, 31)

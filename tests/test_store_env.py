@@ -13,7 +13,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.utils import resolve_topic
 
-from ehcp_audit.store_env import eventsourcing_env, is_postgres_url
+from ehcp_audit.store.env import eventsourcing_env, is_postgres_url
 from tests import pg
 
 KEY = base64.b64encode(bytes(range(32))).decode()

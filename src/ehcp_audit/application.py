@@ -19,8 +19,8 @@ from eventsourcing.utils import Environment, EnvType
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.streams import plan_id
 from ehcp_audit.errors import ConcurrentWriteError, StoreError
-from ehcp_audit.integrity.recorders import recorder_topic
-from ehcp_audit.keys import plain_state, unreadable
+from ehcp_audit.store.keys import plain_state, unreadable
+from ehcp_audit.store.recorders import recorder_topic
 
 if TYPE_CHECKING:
     from ehcp_audit.domain.import_log import ImportLog

@@ -10,14 +10,14 @@ from ehcp_audit.config import Settings
 from ehcp_audit.errors import RefusedError, StoreError
 
 if TYPE_CHECKING:
-    from ehcp_audit.integrity.check import Verified
-    from ehcp_audit.projection.view import ComplianceView
     from ehcp_audit.reports.data import ReportData
+    from ehcp_audit.store.check import Verified
+    from ehcp_audit.view.compliance_view import ComplianceView
 
 
 def open_app(settings: Settings) -> EhcpAudit:
-    from ehcp_audit.keys import check_key
-    from ehcp_audit.store_env import eventsourcing_env
+    from ehcp_audit.store.env import eventsourcing_env
+    from ehcp_audit.store.keys import check_key
 
     if settings.is_postgres:
         _check_postgres_installed()
@@ -48,7 +48,7 @@ def require_store(settings: Settings) -> None:
 
 
 def open_view(settings: Settings, app: EhcpAudit | None = None) -> ComplianceView:
-    from ehcp_audit.projection.view import ComplianceView
+    from ehcp_audit.view.compliance_view import ComplianceView
 
     return ComplianceView(settings.analytics_path, app or open_app(settings))
 
@@ -71,7 +71,7 @@ def checked_view(
 def _catch_up_checked(view: ComplianceView) -> None:
     """Catch up; a log that cannot be projected (an entry of no plan, bytes that do not
     decode) is first checked against its chain, so that tampering is named as such."""
-    from ehcp_audit.integrity.guard import check_up_to, keeps_chain
+    from ehcp_audit.store.guard import check_up_to, keeps_chain
 
     try:
         view.catch_up()
@@ -85,7 +85,7 @@ def report_data(
     settings: Settings, at_position: int | None = None, full_check: bool = False
 ) -> ReportData:
     """`full_check`: hash the whole log up to the position again (the inspection pack)."""
-    from ehcp_audit.projection.report_source import ViewReportData
+    from ehcp_audit.view.report_source import ViewReportData
 
     view, checked = checked_view(settings, at_position, full_check)
     return ViewReportData(view, at_position=at_position, checked=checked)

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ehcp_audit.store_env import is_postgres_url
+from ehcp_audit.store.env import is_postgres_url
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ehcp_audit.config import Settings
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ehcp_audit.analytics.periods import Month
+    from ehcp_audit.view.periods import Month
 
 FORMATS = click.Choice(["csv", "parquet", "xlsx"])
 
@@ -57,8 +57,8 @@ def _finisher(settings: Settings, pseudonymise: bool) -> Callable[[pd.DataFrame]
     """What is done to a table before writing it (checked before any work is done)."""
     if not pseudonymise:
         return lambda frame: frame
-    from ehcp_audit.pseudonymise import pseudonym_key
-    from ehcp_audit.pseudonymise import pseudonymise as hide_ids
+    from ehcp_audit.exports.pseudonyms import pseudonym_key
+    from ehcp_audit.exports.pseudonyms import pseudonymise as hide_ids
 
     key = pseudonym_key(settings.pseudonym_key)
     return lambda frame: hide_ids(frame, key)
@@ -96,7 +96,7 @@ def export_compliance(
     Each measure and status is explained in docs/rulebook.md.
     """
     from ehcp_audit.bootstrap import checked_view, require_store
-    from ehcp_audit.exports import write_frame
+    from ehcp_audit.exports.tables import write_frame
 
     check_outputs(settings, [("--out", out)])
     require_store(settings)
@@ -131,9 +131,9 @@ def export_kpis(
 
     Which month a row counts in: docs/rulebook.md, "Headline rates".
     """
-    from ehcp_audit.analytics.kpis import kpis_frame
     from ehcp_audit.bootstrap import checked_view, require_store
-    from ehcp_audit.exports import write_frame
+    from ehcp_audit.exports.tables import write_frame
+    from ehcp_audit.view.kpis import kpis_frame
 
     check_outputs(settings, [("--out", out)])
     require_store(settings)

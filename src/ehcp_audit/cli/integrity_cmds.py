@@ -43,8 +43,8 @@ def verify_command(settings: Settings, expect: tuple[int, str] | None, rechain: 
     4 not intact (the first entry that does not match is named), 1 the store cannot be read.
     """
     from ehcp_audit.bootstrap import open_app, require_store
-    from ehcp_audit.integrity.check import check_anchor, not_intact, verify
-    from ehcp_audit.integrity.check import rechain as rechain_log
+    from ehcp_audit.store.check import check_anchor, not_intact, verify
+    from ehcp_audit.store.check import rechain as rechain_log
 
     require_store(settings)
     app = open_app(settings)
@@ -74,7 +74,7 @@ def verify_command(settings: Settings, expect: tuple[int, str] | None, rechain: 
 def keygen_command() -> None:
     """Print a new random cipher key for EHCP_AUDIT_CIPHER_KEY (keep it safe: without it the
     store cannot be read)."""
-    from ehcp_audit.keys import new_key
+    from ehcp_audit.store.keys import new_key
 
     click.echo(new_key())
 

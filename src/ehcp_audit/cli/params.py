@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from ehcp_audit.analytics.periods import Month
 from ehcp_audit.ingest.row_parser import RowError, parse_date
+from ehcp_audit.view.periods import Month
 
 EARLIEST = date(1900, 1, 1)
 # Far beyond any plan, yet leaves room for the rules' date arithmetic (a year and more ahead).

@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 
 import click
 
-from ehcp_audit.analytics.periods import TERMS, Month, month_range
 from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY, MONTH
 from ehcp_audit.reports.data import ReportData
+from ehcp_audit.view.periods import TERMS, Month, month_range
 
 F = TypeVar("F", bound=Callable[..., Any])
 

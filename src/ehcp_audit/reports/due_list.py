@@ -7,9 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ehcp_audit.analytics.periods import Term
-from ehcp_audit.analytics.queries import records
-from ehcp_audit.analytics.relations import compliance_connection
+from ehcp_audit.exports.safe_cells import SafeCsvWriter
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.filenames import safe_name
 from ehcp_audit.reports.output import write_report
@@ -21,7 +19,9 @@ from ehcp_audit.reports.render import (
     DueListSchool,
     DueStep,
 )
-from ehcp_audit.safe_cells import SafeCsvWriter
+from ehcp_audit.view.periods import Term
+from ehcp_audit.view.queries import records
+from ehcp_audit.view.relations import compliance_connection
 
 # The steps in the order they are owed, and how to say a deadline that is not yet known.
 DUE_STEPS: tuple[tuple[str, str, str], ...] = (

@@ -7,8 +7,6 @@ from datetime import date
 
 import duckdb
 
-from ehcp_audit.analytics.periods import Month
-from ehcp_audit.analytics.relations import compliance_connection
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.benchmarks import national_benchmarks
 from ehcp_audit.reports.charts import TrendChart, trend_chart
@@ -16,6 +14,8 @@ from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.figures import Counts, by_measure, change_text, monthly_series
 from ehcp_audit.reports.render import Comparison, MeasureFigure
 from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
+from ehcp_audit.view.periods import Month
+from ehcp_audit.view.relations import compliance_connection
 
 
 def comparison_as_of(month: Month, as_of: date) -> date:

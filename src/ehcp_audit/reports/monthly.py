@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from ehcp_audit.analytics.periods import Month, default_as_of
-from ehcp_audit.analytics.relations import compliance_connection
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.figures import Counts, by_school
 from ehcp_audit.reports.headline import key_figures, measure_figures, trends
@@ -16,6 +14,8 @@ from ehcp_audit.reports.quality import data_quality
 from ehcp_audit.reports.render import MonthlyContext, SchoolCell, SchoolRow
 from ehcp_audit.reports.steps import STEPS
 from ehcp_audit.reports.worklist import due_soon_items, missed_items, overdue_items
+from ehcp_audit.view.periods import Month, default_as_of
+from ehcp_audit.view.relations import compliance_connection
 
 DUE_SOON_DAYS = 28
 SCHOOL_MEASURES = (

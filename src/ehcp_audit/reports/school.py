@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from ehcp_audit.analytics.periods import Month, default_as_of
-from ehcp_audit.analytics.relations import compliance_connection
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.filenames import safe_name
 from ehcp_audit.reports.headline import key_figures, measure_figures, trends
@@ -15,6 +13,8 @@ from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import load_log, provenance
 from ehcp_audit.reports.render import SchoolContext
 from ehcp_audit.reports.worklist import due_soon_items, missed_items, overdue_items
+from ehcp_audit.view.periods import Month, default_as_of
+from ehcp_audit.view.relations import compliance_connection
 
 
 def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> SchoolContext:

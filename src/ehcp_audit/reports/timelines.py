@@ -8,10 +8,10 @@ from datetime import date
 
 import duckdb
 
-from ehcp_audit.analytics.queries import records
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.render import CaseRow, CaseTimeline, TimelineEntry
 from ehcp_audit.reports.steps import STEPS, action_words
+from ehcp_audit.view.queries import records
 
 _ORDER = {m: i for i, m in enumerate(MEASURES)}
 

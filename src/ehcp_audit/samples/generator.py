@@ -38,7 +38,7 @@ from datetime import date
 from pathlib import Path
 
 from ehcp_audit.domain.vocabulary import COLUMNS
-from ehcp_audit.safe_cells import SafeCsvWriter
+from ehcp_audit.exports.safe_cells import SafeCsvWriter
 from ehcp_audit.samples import distributions as dist
 from ehcp_audit.samples.badrows import BadRow, Salter
 from ehcp_audit.samples.dates import add_months, iso, uk

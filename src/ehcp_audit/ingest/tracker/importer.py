@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from ehcp_audit.application import EhcpAudit
+from ehcp_audit.exports.safe_cells import SafeCsvWriter
 from ehcp_audit.ingest.importer import ImportResult, Progress, import_children
 from ehcp_audit.ingest.rejects import Rejection
 from ehcp_audit.ingest.tracker.cells import cell_text
@@ -20,7 +21,6 @@ from ehcp_audit.ingest.tracker.changes import RECORD, REJECT, VOID, Change
 from ehcp_audit.ingest.tracker.mapping import TrackerMapping
 from ehcp_audit.ingest.tracker.planner import TrackerPlan, plan_tracker
 from ehcp_audit.ingest.tracker.source import TrackerSource, problem_text
-from ehcp_audit.safe_cells import SafeCsvWriter
 
 # A tracker row is about 90 bytes of XLSX (150 of CSV) and implies six entries: from about
 # 12,000 rows a second process saves more than its start-up costs.

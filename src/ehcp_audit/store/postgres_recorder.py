@@ -14,7 +14,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
 from ehcp_audit.errors import StoreError
-from ehcp_audit.integrity.chain import GENESIS, TABLE, Link, as_uuid, chunks, link_from_row, links
+from ehcp_audit.store.chain import GENESIS, TABLE, Link, as_uuid, chunks, link_from_row, links
 
 # Several processes opening a new database at once would race on CREATE TYPE/TABLE/FUNCTION.
 _CREATE_LOCK = 0x65686370_61756474  # pg_advisory_lock key ("ehcpaudt"), one per database

@@ -13,8 +13,8 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from ehcp_audit.errors import TamperedStoreError
-from ehcp_audit.integrity.chain import as_uuid
-from ehcp_audit.integrity.check import (
+from ehcp_audit.store.chain import as_uuid
+from ehcp_audit.store.check import (
     START,
     Problem,
     Verified,

@@ -9,10 +9,10 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from ehcp_audit.analytics.periods import Month
-from ehcp_audit.analytics.queries import run
-from ehcp_audit.analytics.rates import rate_text
-from ehcp_audit.safe_cells import csv_frame
+from ehcp_audit.exports.safe_cells import csv_frame
+from ehcp_audit.view.periods import Month
+from ehcp_audit.view.queries import run
+from ehcp_audit.view.rates import rate_text
 
 KPI_COLUMNS = (
     "period",

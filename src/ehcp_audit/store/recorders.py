@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from typing import Protocol
 from uuid import UUID
 
-from ehcp_audit.integrity.chain import Link
+from ehcp_audit.store.chain import Link
 
 _TOPICS = {
-    "eventsourcing.sqlite": "ehcp_audit.integrity.sqlite_recorder:ChainedSQLiteApplicationRecorder",
+    "eventsourcing.sqlite": "ehcp_audit.store.sqlite_recorder:ChainedSQLiteApplicationRecorder",
     "eventsourcing.postgres": (
-        "ehcp_audit.integrity.postgres_recorder:ChainedPostgresApplicationRecorder"
+        "ehcp_audit.store.postgres_recorder:ChainedPostgresApplicationRecorder"
     ),
 }
 

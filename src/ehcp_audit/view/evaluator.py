@@ -3,7 +3,7 @@
 The rules are pure Python and most of a rebuild's time: with many children to recompute, the
 projector sends each chunk's entries (an Arrow table) to a helper process and gets its base
 rows back (Arrow tables), while it reads the next chunk and writes the previous one. Helpers
-are plain `python -m ehcp_audit.projection.evaluator` subprocesses with length-prefixed Arrow
+are plain `python -m ehcp_audit.view.evaluator` subprocesses with length-prefixed Arrow
 IPC over their pipes: nothing is shared, and the caller's main script is never re-run.
 """
 
@@ -22,17 +22,17 @@ from functools import cache
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ehcp_audit.errors import StoreError
-from ehcp_audit.projection.records import (
+from ehcp_audit.rules.compliance import group_rows
+from ehcp_audit.rules.cycles import build_history
+from ehcp_audit.rules.effective import apply_voids
+from ehcp_audit.rules.facts import groups_of
+from ehcp_audit.view.records import (
     BASE_COLUMNS,
     Key,
     base_entries_by_child,
     base_row_tuple,
     facts_digest,
 )
-from ehcp_audit.rules.compliance import group_rows
-from ehcp_audit.rules.cycles import build_history
-from ehcp_audit.rules.effective import apply_voids
-from ehcp_audit.rules.facts import groups_of
 
 R = TypeVar("R")
 S = TypeVar("S")
@@ -188,7 +188,7 @@ class Helpers:
     def __init__(self, count: int) -> None:
         self.processes = [
             subprocess.Popen(
-                [sys.executable, "-m", "ehcp_audit.projection.evaluator"],
+                [sys.executable, "-m", "ehcp_audit.view.evaluator"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )
@@ -272,7 +272,7 @@ def _serve() -> None:
 
 
 if __name__ == "__main__":
-    from ehcp_audit.collection import bulk_work
+    from ehcp_audit.view.gc_tuning import bulk_work
 
     with bulk_work():
         _serve()

@@ -6,7 +6,6 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import date
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,14 +13,15 @@ import duckdb
 
 from ehcp_audit.application import EhcpAudit
 from ehcp_audit.errors import StoreError
-from ehcp_audit.projection.projector import ENTRY_FIELDS, Progress, Projector
-from ehcp_audit.projection.records import ROW_COLUMNS, entries_by_child, row_tuple
 from ehcp_audit.rules.compliance import evaluate_child
+from ehcp_audit.view.projector import ENTRY_FIELDS, Progress, Projector
+from ehcp_audit.view.records import ROW_COLUMNS, entries_by_child, row_tuple
+from ehcp_audit.view.sql_files import sql_text
 
 if TYPE_CHECKING:
     import pandas as pd  # imported where answers are built: `project` never needs it
 
-    from ehcp_audit.integrity.check import Verified
+    from ehcp_audit.store.check import Verified
 
 SLOW_CHUNK = 5_000
 WAL_LIMIT = 4 * 2**20
@@ -29,9 +29,6 @@ WAL_LIMIT = 4 * 2**20
 WAIT_ENV = "EHCP_AUDIT_VIEW_WAIT"
 DEFAULT_WAIT = 60.0
 
-
-def sql(name: str) -> str:
-    return files("ehcp_audit.projection").joinpath(name).read_text(encoding="utf-8")
 
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
@@ -73,7 +70,7 @@ class ComplianceView:
         # A catch-up checkpoints once the log passes WAL_LIMIT, a rebuild when done; opening
         # replays the log (about 0.02 s for a 1,000-action catch-up's 160 kB).
         self.con.execute("PRAGMA disable_checkpoint_on_shutdown")
-        self.con.execute(sql("schema.sql"))
+        self.con.execute(sql_text("schema"))
         self.projector = Projector(self.con, app)
 
     def close(self) -> None:
@@ -112,7 +109,7 @@ class ComplianceView:
             "verified",
         ):
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
-        self.con.execute(sql("schema.sql"))
+        self.con.execute(sql_text("schema"))
         self.projector = Projector(self.con, self.app)
         read = self.projector.catch_up(progress)
         self.con.execute("CHECKPOINT")
@@ -125,7 +122,7 @@ class ComplianceView:
     def check_chain(self, upto: int | None = None, full: bool = False) -> Verified | None:
         """Verify the log's chain up to `upto` (at most the view's position), from the point
         remembered here; remember the new point. None: the store keeps no chain."""
-        from ehcp_audit.integrity.guard import check_up_to, keeps_chain
+        from ehcp_audit.store.guard import check_up_to, keeps_chain
 
         if not keeps_chain(self.app):
             return None
@@ -142,7 +139,7 @@ class ComplianceView:
         return reached
 
     def _verified(self) -> Verified | None:
-        from ehcp_audit.integrity.check import Verified
+        from ehcp_audit.store.check import Verified
 
         rows = self.con.execute("SELECT position, hash, entries FROM verified").fetchall()
         return Verified(int(rows[0][0]), bytes(rows[0][1]), int(rows[0][2])) if rows else None
@@ -155,7 +152,7 @@ class ComplianceView:
         import pandas as pd
 
         if known_on is None and at_position is None:
-            settled = self.con.execute(sql("sql/compliance_settled.sql"), {"as_of": as_of}).df()
+            settled = self.con.execute(sql_text("compliance_settled"), {"as_of": as_of}).df()
             open_children = "SELECT child_id FROM children WHERE last_on > $as_of"
             params: dict[str, Any] = {"as_of": as_of}
         else:

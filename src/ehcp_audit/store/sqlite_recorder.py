@@ -10,7 +10,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from ehcp_audit.errors import StoreError
-from ehcp_audit.integrity.chain import GENESIS, TABLE, Link, chunks, link_from_row, link_rows
+from ehcp_audit.store.chain import GENESIS, TABLE, Link, chunks, link_from_row, link_rows
 
 CACHE_KIB = 256 * 1024
 STREAMS_PER_QUERY = 500

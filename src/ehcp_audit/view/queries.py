@@ -1,19 +1,13 @@
-"""Run the named, parameterised SQL files shipped in `analytics/sql/`."""
+"""Run the named, parameterised SQL files shipped in `view/sql/`."""
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import duckdb
 import pandas as pd
 
-
-@cache
-def sql_text(name: str) -> str:
-    """The text of `sql/<name>.sql` (read once per process)."""
-    return resources.files("ehcp_audit.analytics").joinpath("sql", f"{name}.sql").read_text("utf-8")
+from ehcp_audit.view.sql_files import sql_text
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from ehcp_audit.analytics.queries import execute
+from ehcp_audit.view.queries import execute
 
 COMPLIANCE_COLUMNS = (
     "child_id",

@@ -15,8 +15,8 @@ from eventsourcing.persistence import Notification
 from ehcp_audit.domain.import_log import ImportLog
 from ehcp_audit.domain.plan import EVENT_CLASSES, Plan
 from ehcp_audit.errors import StoreError
-from ehcp_audit.integrity.chain import GENESIS, Link, as_uuid, expected_hash, links
-from ehcp_audit.integrity.recorders import ChainRecorder
+from ehcp_audit.store.chain import GENESIS, Link, as_uuid, expected_hash, links
+from ehcp_audit.store.recorders import ChainRecorder
 
 if TYPE_CHECKING:
     from ehcp_audit.application import EhcpAudit

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ehcp_audit.projection.records import entries_by_child
-from ehcp_audit.projection.view import ComplianceView
 from ehcp_audit.rules.effective import voided_by
+from ehcp_audit.view.compliance_view import ComplianceView
+from ehcp_audit.view.records import entries_by_child
 
 if TYPE_CHECKING:
-    from ehcp_audit.integrity.check import Verified
+    from ehcp_audit.store.check import Verified
 
 
 class ViewReportData:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ehcp_audit.safe_cells import csv_frame, write_xlsx
+from ehcp_audit.exports.safe_cells import csv_frame, write_xlsx
 
 
 def write_frame(frame: pd.DataFrame, out: Path, fmt: str) -> None:

@@ -14,25 +14,25 @@ import threading
 from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import duckdb
 
 from ehcp_audit.application import EhcpAudit, LoggedEvent
-from ehcp_audit.collection import bulk_work
 from ehcp_audit.domain.streams import ACTION_TOPICS, IMPORT_COMPLETED, PLAN_OPENED
 from ehcp_audit.errors import StoreError
-from ehcp_audit.projection.evaluator import (
+from ehcp_audit.rules.compliance import PHASE_TRANSFER
+from ehcp_audit.rules.facts import TRANSFERS
+from ehcp_audit.view.evaluator import (
     Evaluation,
     Helpers,
     evaluate_rows,
     forked,
     helper_count,
 )
-from ehcp_audit.projection.records import BASE_COLUMNS, BASE_ENTRY_FIELDS, Key, cycle_texts
-from ehcp_audit.rules.compliance import PHASE_TRANSFER
-from ehcp_audit.rules.facts import TRANSFERS
+from ehcp_audit.view.gc_tuning import bulk_work
+from ehcp_audit.view.records import BASE_COLUMNS, BASE_ENTRY_FIELDS, Key, cycle_texts
+from ehcp_audit.view.sql_files import sql_text
 
 if TYPE_CHECKING:
     import pyarrow as pa  # imported for big batches only (see _staged)
@@ -99,9 +99,6 @@ INPUT_COLUMNS = ("child_id", "cycle", "digest")
 # Measured: 130,000 values in 0.09-0.14 s as lists, 610,000 in 0.6 s.
 SMALL_BATCH = 400_000
 
-
-def sql(name: str) -> str:
-    return files("ehcp_audit.projection").joinpath("sql", name).read_text(encoding="utf-8")
 
 
 def prefetched(pages: Iterator[T], depth: int = 2) -> Generator[T, None, None]:
@@ -273,15 +270,15 @@ class Projector:
         rejected: list[tuple[Any, ...]],
     ) -> None:
         with self.transaction() as con:
-            con.execute(sql("page_plans.sql"), {"opened": PLAN_OPENED})
-            written = con.execute(sql("page_entries.sql")).fetchall()[0][0]
+            con.execute(sql_text("page_plans"), {"opened": PLAN_OPENED})
+            written = con.execute(sql_text("page_entries")).fetchall()[0][0]
             if written != actions:
                 raise StoreError(
                     f"{actions - written} entries of the log after "
                     f"position {page[0].position - 1} belong to no plan: the log is damaged "
                     "(run `ehcp-audit verify`)"
                 )
-            con.execute(sql("page_dirty.sql"))
+            con.execute(sql_text("page_dirty"))
             _insert(con, "imports", IMPORT_COLUMNS, imports)
             _insert(con, "rejected_rows", REJECTED_COLUMNS, rejected)
             if page:
@@ -379,7 +376,7 @@ class Projector:
             if changes.groups:
                 children, groups = (list(c) for c in zip(*changes.groups, strict=True))
                 con.execute(
-                    sql("delete_groups.sql"),
+                    sql_text("delete_groups"),
                     {
                         "children": children,
                         "groups": groups,
@@ -396,7 +393,7 @@ class Projector:
                 if changes.base:
                     children, cycles, texts = (list(c) for c in zip(*changes.base, strict=True))
                     con.execute(
-                        sql("insert_cycle_texts.sql"),
+                        sql_text("insert_cycle_texts"),
                         {"children": children, "cycles": cycles, "texts": texts},
                     )
                 _insert(con, "cycle_inputs", INPUT_COLUMNS, changes.inputs)
