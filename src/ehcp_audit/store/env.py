@@ -29,6 +29,29 @@ def is_postgres_url(db: str) -> bool:
     return bool(sep) and scheme.lower() in POSTGRES_SCHEMES
 
 
+def display_url(db: str) -> str:
+    """The store as shown to users: a PostgreSQL password is never printed."""
+    if is_postgres_url(db) and "@" in db:
+        scheme, rest = db.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
+    return db
+
+
+def hide_password(message: str, db: str) -> str:
+    """`message` with the store URL's password masked, as written and percent-decoded (a
+    library's message may quote either)."""
+    if not is_postgres_url(db):
+        return message
+    try:
+        password = urlsplit(db).password or ""
+    except ValueError:
+        return message
+    for secret in {password, unquote(password)} - {""}:
+        message = message.replace(secret, "***")
+    return message
+
+
 def eventsourcing_env(db: str, cipher_key: str | None) -> dict[str, str]:
     """Settings for `eventsourcing.application.Application(env=...)`.
 

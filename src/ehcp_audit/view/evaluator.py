@@ -26,6 +26,7 @@ from ehcp_audit.rules.compliance import group_rows
 from ehcp_audit.rules.cycles import build_history
 from ehcp_audit.rules.effective import apply_voids
 from ehcp_audit.rules.facts import groups_of
+from ehcp_audit.view.columns import arrow_schema
 from ehcp_audit.view.records import (
     BASE_COLUMNS,
     Key,
@@ -46,18 +47,11 @@ if TYPE_CHECKING:
 @cache
 def schemas() -> tuple[pa.Schema, pa.Schema, pa.Schema]:
     """The Arrow schemas of base rows, of (child_id, last_on) and of the groups' digests."""
-    import pyarrow as pa
-
-    dates = {"due_on", "meeting_on", "deadline", "done_on", "visible_from"}
-    base = pa.schema(
-        [
-            (c, pa.int32() if c == "cycle" else pa.date32() if c in dates else pa.string())
-            for c in BASE_COLUMNS
-        ]
+    return (
+        arrow_schema(BASE_COLUMNS),
+        arrow_schema(("child_id", "last_on")),
+        arrow_schema(("child_id", "cycle", "digest")),
     )
-    children = pa.schema([("child_id", pa.string()), ("last_on", pa.date32())])
-    inputs = pa.schema([("child_id", pa.string()), ("cycle", pa.int32()), ("digest", pa.string())])
-    return base, children, inputs
 
 
 class Evaluation(NamedTuple):

@@ -23,6 +23,7 @@ from ehcp_audit.domain.streams import ACTION_TOPICS, IMPORT_COMPLETED, PLAN_OPEN
 from ehcp_audit.errors import StoreError
 from ehcp_audit.rules.compliance import PHASE_TRANSFER
 from ehcp_audit.rules.facts import TRANSFERS
+from ehcp_audit.view.columns import arrow_schema, sql_type
 from ehcp_audit.view.evaluator import (
     Evaluation,
     Helpers,
@@ -70,27 +71,6 @@ IMPORT_COLUMNS = (
 )
 REJECTED_COLUMNS = ("position", "imported_at", "source", "row", "error")
 
-# Column types of the batches written to the view (VARCHAR unless named here).
-_SQL_TYPES = {
-    "position": "BIGINT",
-    "version": "INTEGER",
-    "cycle": "INTEGER",
-    "row": "INTEGER",
-    "source_row": "INTEGER",
-    "rows": "INTEGER",
-    "imported": "INTEGER",
-    "duplicates": "INTEGER",
-    "rejected": "INTEGER",
-    "occurred_on": "DATE",
-    "known_on": "DATE",
-    "due_on": "DATE",
-    "meeting_on": "DATE",
-    "deadline": "DATE",
-    "done_on": "DATE",
-    "visible_from": "DATE",
-    "last_on": "DATE",
-    "imported_at": "TIMESTAMP",
-}
 PAGE_COLUMNS = ("position", "topic", "plan_id", "version", "state")
 CHILDREN_COLUMNS = ("child_id", "last_on")
 INPUT_COLUMNS = ("child_id", "cycle", "digest")
@@ -147,15 +127,11 @@ IN_CHUNK = "child_id IN (SELECT unnest(CAST(? AS VARCHAR[])))"
 def _arrow_table(columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> pa.Table:
     import pyarrow as pa
 
-    types = {"BIGINT": pa.int64(), "INTEGER": pa.int32(), "DATE": pa.date32()}
-    types["TIMESTAMP"] = pa.timestamp("us")
     values: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    schema = arrow_schema(columns)
     return pa.Table.from_arrays(
-        [
-            pa.array(list(v), type=types.get(_SQL_TYPES.get(c, ""), pa.string()))
-            for c, v in zip(columns, values, strict=True)
-        ],
-        names=list(columns),
+        [pa.array(list(v), type=f.type) for f, v in zip(schema, values, strict=True)],
+        schema=schema,
     )
 
 
@@ -178,7 +154,7 @@ def _staged(
         return
     values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
     select = ", ".join(
-        f'unnest(CAST(? AS {_SQL_TYPES.get(c, "VARCHAR")}[])) AS "{c}"' for c in columns
+        f'unnest(CAST(? AS {sql_type(c)}[])) AS "{c}"' for c in columns
     )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select}", [list(v) for v in values]
