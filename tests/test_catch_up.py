@@ -11,11 +11,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from ehcp_audit.view import projector
 
 from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.config import Settings
 from ehcp_audit.ingest.importer import import_actions
+from ehcp_audit.view import projector
 
 TODAY = date(2026, 11, 30)
 TABLES = ("base_rows", "cycle_inputs", "children", "entries", "plans", "dirty", "tracking")

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ehcp_audit.application import Recording
+from ehcp_audit.application import NewEntry
 from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.cli.main import _register, cli
 from ehcp_audit.config import Settings
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.reports.worklist import due_soon_items, overdue_items
 from ehcp_audit.samples import SampleConfig, write_sample
+from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.periods import TERMS
-from ehcp_audit.view.relations import compliance_connection
 from tests.contract_helpers import pick, plan, row, triple, write_csv
 
 _register()
@@ -90,9 +90,9 @@ def test_record_refuses_a_placeholder_date(tmp_path: Path) -> None:
 # -- a store written by an earlier version -------------------------------------------------
 
 
-def _entry(action: str, on: date, seq: int, **details: str) -> Recording:
+def _entry(action: str, on: date, seq: int, **details: str) -> NewEntry:
     entry = Entry("OLD", action, on, details, seq=seq, known_on=on)
-    return Recording(entry, "earlier-version.csv", seq)
+    return NewEntry(entry, "earlier-version.csv", seq)
 
 
 EARLIER_VERSION = [

@@ -13,12 +13,12 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from ehcp_audit.store import chain
 from eventsourcing.persistence import StoredEvent
 
 from ehcp_audit.bootstrap import open_app
 from ehcp_audit.config import Settings
 from ehcp_audit.domain.plan import EVENT_CLASSES
+from ehcp_audit.store import chain
 from ehcp_audit.store.check import _compare, child_of, head_hash, verify
 from tests.store_helpers import generated, run
 

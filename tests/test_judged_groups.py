@@ -19,7 +19,7 @@ from ehcp_audit.rules.compliance import PHASE_TRANSFER
 from ehcp_audit.rules.cycles import Cycle, build_history
 from ehcp_audit.rules.facts import TRANSFERS, CycleFacts, PlanFacts, cycle_facts, plan_facts
 from ehcp_audit.view.evaluator import evaluate_rows
-from ehcp_audit.view.records import facts_digest
+from ehcp_audit.view.row_tuples import facts_digest
 from tests.strategies import TODAY, Row, action_log
 
 Rows = list[tuple[Any, ...]]
@@ -43,7 +43,7 @@ def _with_voids(rows: list[Row], rng: random.Random) -> list[Row]:
 
 
 def _entry_rows(arrived: list[Row]) -> Rows:
-    """Rows as the projector reads them from the view (records.BASE_ENTRY_FIELDS): versions in
+    """Rows as the projector reads them from the view (row_tuples.BASE_ENTRY_FIELDS): versions in
     order of arrival, per child; ordered by child and version."""
     versions: Counter[str] = Counter()
     rows: Rows = []

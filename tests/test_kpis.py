@@ -9,11 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ehcp_audit.view.kpis import KPI_COLUMNS, kpis_frame, write_kpis_csv
+from ehcp_audit.exports.tables import write_frame
+from ehcp_audit.view.frames import COMPLIANCE_COLUMNS, compliance_connection
+from ehcp_audit.view.kpis import KPI_COLUMNS, kpis_frame
 from ehcp_audit.view.periods import Month, Term, default_as_of
 from ehcp_audit.view.queries import run
 from ehcp_audit.view.rates import percent_text, rate_text
-from ehcp_audit.view.relations import COMPLIANCE_COLUMNS, compliance_connection
 
 D = date.fromisoformat
 
@@ -149,7 +150,8 @@ def test_percent_text(rate: str, text: str) -> None:
 
 def test_csv_writer(tmp_path: Path) -> None:
     result = kpis_frame(compliance_connection(frame()), "2025-03", "school")
-    out = write_kpis_csv(result, tmp_path / "out" / "kpis.csv")
+    out = tmp_path / "out" / "kpis.csv"
+    write_frame(result, out, "csv")  # as `export kpis` writes it
     lines = out.read_text("utf-8").splitlines()
     assert lines[0] == "period,school_urn,measure,met,missed,overdue,pending,na,rate"
     assert lines[1] == "2025-03,,decision_4_weeks,1,0,0,0,0,1.0000"

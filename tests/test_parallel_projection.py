@@ -11,12 +11,12 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from ehcp_audit.view import evaluator, projector
 
 from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.config import Settings
 from ehcp_audit.errors import StoreError
 from ehcp_audit.ingest.importer import import_actions
+from ehcp_audit.view import evaluator, projector
 
 DAYS = (date(2025, 3, 31), date(2026, 10, 31))
 

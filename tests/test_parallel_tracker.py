@@ -16,7 +16,7 @@ import pytest
 from ehcp_audit.application import EhcpAudit
 from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.config import Settings
-from ehcp_audit.ingest.importer import ImportResult, Progress
+from ehcp_audit.ingest.importer import ImportResult, RowsDone
 from ehcp_audit.ingest.parallel import MAX_WORKERS
 from ehcp_audit.ingest.tracker import TrackerMapping, TrackerResult, import_tracker, load_mapping
 from ehcp_audit.ingest.tracker.parallel import share_of
@@ -207,7 +207,7 @@ def test_a_tracker_of_a_mebibyte_or_more_is_imported_in_parts(
         sheet: str | None,
         today: date,
         n: int,
-        progress: Progress | None,
+        progress: RowsDone | None,
     ) -> tuple[Any, ImportResult]:
         parts.append(n)
         return real(app, path, mapping, sheet, today, n, progress)

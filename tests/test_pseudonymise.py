@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from ehcp_audit.exports.pseudonyms import pseudonym, pseudonymise
 
+from ehcp_audit.exports.pseudonyms import pseudonym, pseudonymise
 from tests.store_helpers import AS_OF, child_ids, export, generated, run
 
 KEY = "a-test-pseudonym-key-0123456789"

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,9 +22,9 @@ from ehcp_audit.reports.method import RULES
 from ehcp_audit.reports.monthly import build_monthly
 from ehcp_audit.reports.school import build_school
 from ehcp_audit.reports.steps import STEPS
+from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.kpis import kpis_frame
 from ehcp_audit.view.periods import Month, month_range
-from ehcp_audit.view.relations import compliance_connection
 from tests.report_fakes import HOSTILE_CHILD, HOSTILE_SCHOOL_NAME, HOSTILE_URN, FakeReportData
 
 AS_OF = date(2025, 3, 31)
@@ -295,24 +296,22 @@ def test_every_measure_has_words_and_a_rule() -> None:
     assert tuple(r.measure for r in RULES) == MEASURES
 
 
-def test_cli_writes_reports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import ehcp_audit.bootstrap
+def test_cli_writes_reports(tmp_path: Path) -> None:
+    from ehcp_audit.bootstrap import Bootstrap
     from ehcp_audit.cli.main import cli
     from ehcp_audit.cli.report_cmds import report
 
     seen: list[int | None] = []
     full_checks: list[bool] = []
 
-    def fake(
-        settings: object, at_position: int | None = None, full_check: bool = False
-    ) -> FakeReportData:
+    def fake(boot: object, at_position: int | None, full_check: bool) -> FakeReportData:
         seen.append(at_position)
         full_checks.append(full_check)
         return FakeReportData(position=at_position)
 
-    monkeypatch.setattr(ehcp_audit.bootstrap, "report_data", fake)
     cli.add_command(report)
     runner = CliRunner()
+    fakes = partial(Bootstrap, report_data_factory=fake)
     out = str(tmp_path)
     cases = [
         (["monthly", "--month", "2025-03", "--as-of", "2025-03-31"], ["monthly-2025-03.html"]),
@@ -344,7 +343,7 @@ def test_cli_writes_reports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
         ),
     ]
     for args, files in cases:
-        result = runner.invoke(cli, ["report", *args, "--out", out])
+        result = runner.invoke(cli, ["report", *args, "--out", out], obj=fakes)
         assert result.exit_code == 0, result.output
         printed = result.output.split()
         for name in files:
@@ -359,37 +358,35 @@ def test_cli_writes_reports(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     )
 
 
-def test_cli_rejects_bad_options(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ehcp_audit.bootstrap
+def test_cli_rejects_bad_options() -> None:
+    from ehcp_audit.bootstrap import Bootstrap
     from ehcp_audit.cli.main import cli
     from ehcp_audit.cli.report_cmds import report
 
-    monkeypatch.setattr(ehcp_audit.bootstrap, "report_data", lambda *a, **k: FakeReportData())
     cli.add_command(report)
     runner = CliRunner()
-    assert runner.invoke(cli, ["report", "monthly", "--month", "2025-3"]).exit_code == 2
-    assert (
-        runner.invoke(cli, ["report", "due-list", "--term", "winter", "--year", "2025"]).exit_code
-        == 2
-    )
-    bad = runner.invoke(cli, ["report", "inspection", "--from", "2025-03", "--to", "2024-03"])
+    fakes = partial(Bootstrap, report_data_factory=lambda *_: FakeReportData())
+    invoke = partial(runner.invoke, cli, obj=fakes)
+    assert invoke(["report", "monthly", "--month", "2025-3"]).exit_code == 2
+    assert invoke(["report", "due-list", "--term", "winter", "--year", "2025"]).exit_code == 2
+    bad = invoke(["report", "inspection", "--from", "2025-03", "--to", "2024-03"])
     assert bad.exit_code == 2 and "before" in bad.output
 
 
-def test_cli_school_needs_a_known_urn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import ehcp_audit.bootstrap
+def test_cli_school_needs_a_known_urn(tmp_path: Path) -> None:
+    from ehcp_audit.bootstrap import Bootstrap
     from ehcp_audit.cli.main import cli
     from ehcp_audit.cli.report_cmds import report
 
-    monkeypatch.setattr(ehcp_audit.bootstrap, "report_data", lambda *a, **k: FakeReportData())
     cli.add_command(report)
     runner = CliRunner()
+    fakes = partial(Bootstrap, report_data_factory=lambda *_: FakeReportData())
     base = ["report", "school", "--month", "2025-03", "--out", str(tmp_path)]
-    typo = runner.invoke(cli, [*base, "100009"])
+    typo = runner.invoke(cli, [*base, "100009"], obj=fakes)
     assert typo.exit_code == 2 and "no setting with URN '100009'" in typo.output
     assert "100001" in typo.output  # the known URNs are listed
-    assert runner.invoke(cli, base).exit_code == 2  # no URN at all
-    both = runner.invoke(cli, [*base, "100001", "--urn", "100002"])
+    assert runner.invoke(cli, base, obj=fakes).exit_code == 2  # no URN at all
+    both = runner.invoke(cli, [*base, "100001", "--urn", "100002"], obj=fakes)
     assert both.exit_code == 2 and "two different URNs" in both.output
     assert not list(tmp_path.iterdir())
 

@@ -11,12 +11,12 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from ehcp_audit.exports.safe_cells import FORMULA_STARTS, csv_cell
-from ehcp_audit.exports.sen2 import write_sen2
-from ehcp_audit.exports.tables import write_frame
 
 from ehcp_audit.cli.main import _register, cli
 from ehcp_audit.domain.entry import Entry
+from ehcp_audit.exports.safe_cells import FORMULA_STARTS, csv_cell
+from ehcp_audit.exports.sen2 import write_sen2
+from ehcp_audit.exports.tables import write_frame
 from ehcp_audit.rules.sen2 import sen2_return
 from tests.contract_helpers import plan, row, write_csv
 from tests.test_tracker import SMALL_HEADER, SMALL_MAPPING, mapping_file, write_csv_rows

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.config import Settings
 
 EXIT_TAMPERED = 4
@@ -42,12 +43,12 @@ def verify_command(settings: Settings, expect: tuple[int, str] | None, rechain: 
     Recomputes the hash chain over every stored entry in log order. Exit status: 0 intact,
     4 not intact (the first entry that does not match is named), 1 the store cannot be read.
     """
-    from ehcp_audit.bootstrap import open_app, require_store
     from ehcp_audit.store.check import check_anchor, not_intact, verify
     from ehcp_audit.store.check import rechain as rechain_log
 
-    require_store(settings)
-    app = open_app(settings)
+    boot = wiring()
+    boot.require_store()
+    app = boot.open_app()
     if rechain:
         position = rechain_log(app)
         click.echo(

@@ -13,7 +13,7 @@ from ehcp_audit.exports.safe_cells import csv_frame, write_xlsx
 from ehcp_audit.rules.sen2 import ACTIVE_COLUMNS, CEASED_COLUMNS, Sen2Return, sen2_return
 from ehcp_audit.rules.sen2_checks import CHECK_COLUMNS
 from ehcp_audit.view.compliance_view import ComplianceView
-from ehcp_audit.view.records import entries_by_child
+from ehcp_audit.view.row_tuples import entries_by_child
 
 SHEETS = ("active_plans", "ceased_plans", "checks")
 DATE_COLUMNS = {

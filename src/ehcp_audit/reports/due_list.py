@@ -19,9 +19,9 @@ from ehcp_audit.reports.render import (
     DueListSchool,
     DueStep,
 )
+from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.periods import Term
 from ehcp_audit.view.queries import records
-from ehcp_audit.view.relations import compliance_connection
 
 # The steps in the order they are owed, and how to say a deadline that is not yet known.
 DUE_STEPS: tuple[tuple[str, str, str], ...] = (

@@ -14,8 +14,8 @@ from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.figures import Counts, by_measure, change_text, monthly_series
 from ehcp_audit.reports.render import Comparison, MeasureFigure
 from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
+from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.periods import Month
-from ehcp_audit.view.relations import compliance_connection
 
 
 def comparison_as_of(month: Month, as_of: date) -> date:

@@ -16,8 +16,8 @@ from ehcp_audit.reports.provenance import load_log, provenance
 from ehcp_audit.reports.render import InspectionContext, MeasureFigure, YearFigure
 from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
 from ehcp_audit.reports.timelines import case_timeline, sample_children
+from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.periods import Month, month_range
-from ehcp_audit.view.relations import compliance_connection
 
 BENCHMARK_MEASURE = "decision_4_weeks"
 

@@ -14,8 +14,8 @@ from ehcp_audit.reports.quality import data_quality
 from ehcp_audit.reports.render import MonthlyContext, SchoolCell, SchoolRow
 from ehcp_audit.reports.steps import STEPS
 from ehcp_audit.reports.worklist import due_soon_items, missed_items, overdue_items
+from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.periods import Month, default_as_of
-from ehcp_audit.view.relations import compliance_connection
 
 DUE_SOON_DAYS = 28
 SCHOOL_MEASURES = (

@@ -13,8 +13,8 @@ from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import load_log, provenance
 from ehcp_audit.reports.render import SchoolContext
 from ehcp_audit.reports.worklist import due_soon_items, missed_items, overdue_items
+from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.periods import Month, default_as_of
-from ehcp_audit.view.relations import compliance_connection
 
 
 def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> SchoolContext:

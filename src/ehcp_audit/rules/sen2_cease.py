@@ -6,18 +6,6 @@ from __future__ import annotations
 import re
 from typing import Final
 
-CEASE_REASONS: Final[dict[int, str]] = {
-    1: "Reached maximum age",
-    2: "Ongoing educational or training needs being met without an EHC plan",
-    3: "Moved on to higher education",
-    4: "Moved on to paid employment, excluding apprenticeships",
-    5: "Transferred to another local authority in England",
-    6: "Young person no longer wishes to engage in education or training",
-    7: "Moved outside England",
-    8: "Deceased",
-    9: "Other",
-}
-
 # First match wins, so the order settles texts that name two things ("moved to Wales to
 # start a job" is code 7, not 4). None means: recognised, but deliberately left to a person.
 _RULES: Final[tuple[tuple[int | None, tuple[str, ...]], ...]] = (

@@ -7,7 +7,7 @@ import itertools
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
@@ -74,16 +74,17 @@ def not_intact(problem: Problem, entries: int) -> str:
 
 def chain_recorder(app: EhcpAudit) -> ChainRecorder:
     recorder = app.recorder
-    if not hasattr(recorder, "select_links"):
+    if not isinstance(recorder, ChainRecorder):
         raise StoreError("this store keeps no integrity chain (only SQLite and PostgreSQL do)")
-    return cast(ChainRecorder, recorder)
+    return recorder
 
 
 def head_hash(app: EhcpAudit, at_position: int | None = None) -> str | None:
     """The chain's hash at the last entry up to `at_position` (hex), or None if none."""
-    if not hasattr(app.recorder, "head_link"):
+    recorder = app.recorder
+    if not isinstance(recorder, ChainRecorder):
         return None
-    link = chain_recorder(app).head_link(at_position)
+    link = recorder.head_link(at_position)
     return link.hash.hex() if link is not None else None
 
 

@@ -22,6 +22,7 @@ from ehcp_audit.store.check import (
     not_intact,
     verify,
 )
+from ehcp_audit.store.recorders import ChainRecorder
 
 if TYPE_CHECKING:
     from ehcp_audit.application import EhcpAudit
@@ -33,7 +34,7 @@ REWRITTEN = (
 
 
 def keeps_chain(app: EhcpAudit) -> bool:
-    return hasattr(app.recorder, "select_links")
+    return isinstance(app.recorder, ChainRecorder)
 
 
 def check_up_to(

@@ -1,10 +1,14 @@
-"""Which chained recorder each store uses, and what verify needs from it."""
+"""Which chained recorder each store uses, and the reads beyond eventsourcing's recorder that
+some recorders offer (declared here, checked with isinstance: a store without one takes the
+library's slower way, or has no chain to verify)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Protocol
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
 
 from ehcp_audit.store.chain import Link
 
@@ -21,7 +25,26 @@ def recorder_topic(persistence_module: str | None) -> str | None:
     return _TOPICS.get(persistence_module or "")
 
 
+@runtime_checkable
+class StreamReader(Protocol):
+    """Reads many streams in one query (both chained recorders)."""
+
+    def select_streams(self, originator_ids: Sequence[UUID]) -> dict[UUID, list[StoredEvent]]: ...
+
+
+@runtime_checkable
+class RawLogReader(Protocol):
+    """Reads the log as plain rows, the state as text when asked (the SQLite recorder)."""
+
+    def select_raw_notifications(
+        self, after: int, limit: int, text: bool = False
+    ) -> list[Sequence[Any]]: ...
+
+
+@runtime_checkable
 class ChainRecorder(Protocol):
+    """Keeps the hash chain (both chained recorders; in-memory stores do not)."""
+
     def select_links(self, after: int, limit: int) -> list[Link]: ...
 
     def head_link(self, at_position: int | None = None) -> Link | None: ...

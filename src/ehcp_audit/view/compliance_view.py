@@ -14,8 +14,8 @@ import duckdb
 from ehcp_audit.application import EhcpAudit
 from ehcp_audit.errors import StoreError
 from ehcp_audit.rules.compliance import evaluate_child
-from ehcp_audit.view.projector import ENTRY_FIELDS, Progress, Projector
-from ehcp_audit.view.records import ROW_COLUMNS, entries_by_child, row_tuple
+from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
+from ehcp_audit.view.row_tuples import ROW_COLUMNS, entries_by_child, row_tuple
 from ehcp_audit.view.sql_files import sql_text
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class ComplianceView:
         self.close()
 
     # -- keeping up with the log -------------------------------------------------------------
-    def catch_up(self, progress: Progress | None = None) -> int:
+    def catch_up(self, progress: StageProgress | None = None) -> int:
         if self.projector.position() > self.app.log_position() or not self.projector.readable():
             # The view is ahead of its store (it follows another store), or an earlier version
             # of this program wrote it: start again.
@@ -95,7 +95,7 @@ class ComplianceView:
             self.con.execute("CHECKPOINT")
         return read
 
-    def rebuild(self, progress: Progress | None = None) -> int:
+    def rebuild(self, progress: StageProgress | None = None) -> int:
         for table in (
             "tracking",
             "plans",

@@ -27,7 +27,7 @@ from ehcp_audit.rules.cycles import build_history
 from ehcp_audit.rules.effective import apply_voids
 from ehcp_audit.rules.facts import groups_of
 from ehcp_audit.view.columns import arrow_schema
-from ehcp_audit.view.records import (
+from ehcp_audit.view.row_tuples import (
     BASE_COLUMNS,
     Key,
     base_entries_by_child,
@@ -66,7 +66,7 @@ class Evaluation(NamedTuple):
 def evaluate_rows(
     entries: Iterable[tuple[Any, ...]], stored: Mapping[Key, str] | None = None
 ) -> Evaluation:
-    """The judgement of records.BASE_ENTRY_FIELDS rows ordered by child and version. With
+    """The judgement of row_tuples.BASE_ENTRY_FIELDS rows ordered by child and version. With
     `stored` (the digests of the groups' facts when last judged), only the groups whose facts
     differ are judged: the others' rows are as stored."""
     base: list[tuple[Any, ...]] = []

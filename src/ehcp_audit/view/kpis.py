@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Literal
 
 import duckdb
 import pandas as pd
 
-from ehcp_audit.exports.safe_cells import csv_frame
 from ehcp_audit.view.periods import Month
 from ehcp_audit.view.queries import run
 from ehcp_audit.view.rates import rate_text
@@ -65,10 +63,3 @@ def kpis_frame(con: duckdb.DuckDBPyConnection, period: str, by: By) -> pd.DataFr
     frame["school_urn"] = frame["school_urn"].astype(object)
     return frame.loc[:, list(KPI_COLUMNS)].reset_index(drop=True)
 
-
-def write_kpis_csv(frame: pd.DataFrame, out: Path) -> Path:
-    """Write the KPI rows as CSV: the contract's header, empty fields for NULLs, no index."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    rows = csv_frame(frame.loc[:, list(KPI_COLUMNS)])
-    rows.to_csv(out, index=False, na_rep="", lineterminator="\n")
-    return out

@@ -32,7 +32,7 @@ from ehcp_audit.view.evaluator import (
     helper_count,
 )
 from ehcp_audit.view.gc_tuning import bulk_work
-from ehcp_audit.view.records import BASE_COLUMNS, BASE_ENTRY_FIELDS, Key, cycle_texts
+from ehcp_audit.view.row_tuples import BASE_COLUMNS, BASE_ENTRY_FIELDS, Key, cycle_texts
 from ehcp_audit.view.sql_files import sql_text
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ FORK_FROM_CHILDREN = 400
 FORKED_SHARE = 55
 ENTRY_FIELDS = "child_id, version, action, occurred_on, details, recorded_by, recorded_at, known_on"
 
-Progress = Callable[[str, int], None]
+StageProgress = Callable[[str, int], None]
 T = TypeVar("T")
 
 IMPORT_COLUMNS = (
@@ -186,12 +186,12 @@ class Projector:
         formats = {r[0] for r in self.con.execute("SELECT store FROM tracking").fetchall()}
         return formats <= {FORMAT}
 
-    def catch_up(self, progress: Progress | None = None, stop: int | None = None) -> int:
+    def catch_up(self, progress: StageProgress | None = None, stop: int | None = None) -> int:
         """Apply every notification after the tracked position; returns how many were read."""
         with bulk_work():
             return self._catch_up(progress, stop)
 
-    def _catch_up(self, progress: Progress | None, stop: int | None) -> int:
+    def _catch_up(self, progress: StageProgress | None, stop: int | None) -> int:
         read = 0
         start = self.position()
         behind = (stop if stop is not None else self.app.log_position()) - start
@@ -261,7 +261,7 @@ class Projector:
                 con.execute("DELETE FROM tracking")
                 con.execute("INSERT INTO tracking VALUES (?, ?)", [page[-1].position, FORMAT])
 
-    def recompute_dirty(self, progress: Progress | None = None) -> int:
+    def recompute_dirty(self, progress: StageProgress | None = None) -> int:
         dirty = [
             r[0]
             for r in self.con.execute(

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ehcp_audit.rules.effective import voided_by
 from ehcp_audit.view.compliance_view import ComplianceView
-from ehcp_audit.view.records import entries_by_child
+from ehcp_audit.view.row_tuples import entries_by_child
 
 if TYPE_CHECKING:
     from ehcp_audit.store.check import Verified

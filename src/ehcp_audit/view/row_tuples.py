@@ -13,20 +13,6 @@ from ehcp_audit.domain.entry import Entry
 from ehcp_audit.rules.compliance import BaseRow, Row
 from ehcp_audit.rules.facts import CycleFacts, PlanFacts
 
-ENTRY_COLUMNS = (
-    "position",
-    "child_id",
-    "version",
-    "action",
-    "occurred_on",
-    "details",
-    "recorded_by",
-    "recorded_at",
-    "imported_at",
-    "known_on",
-    "source",
-    "source_row",
-)
 BASE_COLUMNS = (
     "child_id",
     "cycle",
