@@ -15,7 +15,7 @@ import pytest
 from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.config import Settings
 from ehcp_audit.ingest.importer import import_actions
-from ehcp_audit.view import projector
+from ehcp_audit.view import projector, recompute
 
 TODAY = date(2026, 11, 30)
 TABLES = ("base_rows", "cycle_inputs", "children", "entries", "plans", "dirty", "tracking")
@@ -69,9 +69,9 @@ def test_catch_up_writes_only_groups_whose_facts_changed_and_equals_a_rebuild(
     written: list[tuple[str, int]] = []
     write = projector.Projector._write_changes
     forks: list[int] = []
-    fork = projector.forked
+    fork = recompute.forked
 
-    def spy(self: projector.Projector, chunk: list[str], changes: projector.Changes) -> None:
+    def spy(self: projector.Projector, chunk: list[str], changes: recompute.Changes) -> None:
         written.extend(changes.groups)
         write(self, chunk, changes)
 
@@ -80,11 +80,11 @@ def test_catch_up_writes_only_groups_whose_facts_changed_and_equals_a_rebuild(
         return fork(there, here)
 
     monkeypatch.setattr(projector.Projector, "_write_changes", spy)
-    monkeypatch.setattr(projector, "forked", spy_fork)
+    monkeypatch.setattr(recompute, "forked", spy_fork)
     if split:
         # The six touched children split with a forked copy, which judges some of them.
         monkeypatch.setenv("EHCP_AUDIT_PROJECT_WORKERS", "2")
-        monkeypatch.setattr(projector, "FORK_FROM_CHILDREN", 2)
+        monkeypatch.setattr(recompute, "FORK_FROM_CHILDREN", 2)
     with open_view(store) as view:
         assert view.catch_up() == 7  # six entries and the import log
     assert bool(forks) is split and all(forks)

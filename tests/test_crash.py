@@ -166,21 +166,24 @@ def test_a_non_atomic_importer_is_caught(tmp_path: Path) -> None:
 # -- the projector ---------------------------------------------------------------------------------
 SMALL_PAGES = """
 import os, signal
+import ehcp_audit.view.pages as pages
 import ehcp_audit.view.projector as projector
+import ehcp_audit.view.recompute as recompute
+import ehcp_audit.view.staging as staging
 projector.PAGE = 400
-projector.CHILDREN_PER_CHUNK = 15
+recompute.CHILDREN_PER_CHUNK = 15
 """
 
 # Killed inside a DuckDB transaction: the 3rd page's rows written, its position not yet.
 KILL_IN_PAGE = """
-_insert, _calls = projector._insert, []
+_insert, _calls = staging.insert, []
 def insert(con, table, columns, rows):
     _insert(con, table, columns, rows)
     if table == "{table}":
         _calls.append(1)
         if len(_calls) == 3:
             os.kill(os.getpid(), signal.SIGKILL)
-projector._insert = insert
+pages.insert = recompute.insert = insert
 """
 
 # Marks the 3rd page done, so that the test can kill the process from outside right then.

@@ -16,7 +16,8 @@ from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.config import Settings
 from ehcp_audit.errors import StoreError
 from ehcp_audit.ingest.importer import import_actions
-from ehcp_audit.view import evaluator, projector
+from ehcp_audit.view import evaluator, recompute
+from ehcp_audit.view import pages as page_writer
 
 DAYS = (date(2025, 3, 31), date(2026, 10, 31))
 
@@ -57,8 +58,8 @@ def test_helper_processes_give_the_same_view(store: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("EHCP_AUDIT_PROJECT_WORKERS", "0")
     alone = _view_tables(store)
     monkeypatch.setenv("EHCP_AUDIT_PROJECT_WORKERS", "2")
-    monkeypatch.setattr(projector, "PARALLEL_FROM_CHILDREN", 1)
-    monkeypatch.setattr(projector, "CHILDREN_PER_CHUNK", 7)  # many chunks in flight
+    monkeypatch.setattr(recompute, "PARALLEL_FROM_CHILDREN", 1)
+    monkeypatch.setattr(recompute, "CHILDREN_PER_CHUNK", 7)  # many chunks in flight
     helped = _view_tables(store)
     assert len(alone["base_rows"]) > 1000 and alone["dirty"].empty
     for name, table in alone.items():
@@ -69,16 +70,16 @@ def test_a_forked_half_gives_the_same_view(store: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("EHCP_AUDIT_PROJECT_WORKERS", "0")
     alone = _view_tables(store)
     monkeypatch.setenv("EHCP_AUDIT_PROJECT_WORKERS", "2")
-    monkeypatch.setattr(projector, "FORK_FROM_CHILDREN", 4)
-    monkeypatch.setattr(projector, "CHILDREN_PER_CHUNK", 25)
+    monkeypatch.setattr(recompute, "FORK_FROM_CHILDREN", 4)
+    monkeypatch.setattr(recompute, "CHILDREN_PER_CHUNK", 25)
     forked: list[int] = []
-    real = projector.forked
+    real = recompute.forked
 
     def spy(there: Any, here: Any) -> Any:
         forked.append(len(there.args[0]))  # the copy's entry rows
         return real(there, here)
 
-    monkeypatch.setattr(projector, "forked", spy)
+    monkeypatch.setattr(recompute, "forked", spy)
     split = _view_tables(store)
     assert len(forked) == 4 and all(forked)  # 90 children: chunks of 25, 25, 25, 15
     for name, table in alone.items():
@@ -120,7 +121,7 @@ def test_a_helper_that_dies_is_an_error_not_a_silent_gap(store: Path) -> None:
 
 
 def test_prefetched_pages_keep_order_errors_and_stop_early() -> None:
-    assert list(projector.prefetched(iter(range(50)))) == list(range(50))
+    assert list(page_writer.prefetched(iter(range(50)))) == list(range(50))
 
     def failing() -> Iterator[int]:
         yield 1
@@ -128,9 +129,9 @@ def test_prefetched_pages_keep_order_errors_and_stop_early() -> None:
 
     seen: list[int] = []
     with pytest.raises(StoreError, match="went away"):
-        seen.extend(projector.prefetched(failing()))
+        seen.extend(page_writer.prefetched(failing()))
     assert seen == [1]
     # prefetched is a generator function (annotated as returning an Iterator), so it has close()
-    pages = projector.prefetched(iter(range(10**6)))
+    pages = page_writer.prefetched(iter(range(10**6)))
     assert next(pages) == 0
     pages.close()  # the reader thread stops instead of reading the rest
