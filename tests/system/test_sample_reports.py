@@ -16,11 +16,11 @@ from click.testing import CliRunner, Result
 
 from ehcp_audit.cli.main import _register, cli
 from ehcp_audit.domain.vocabulary import MEASURES
-from tests.test_reports import COUNTS, Figures
+from tests.unit.test_reports import COUNTS, Figures
 
 _register()
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "sample_la.csv"
 END = "2026-10-31"
 MONTH = "2026-10"

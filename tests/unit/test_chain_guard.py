@@ -17,7 +17,7 @@ from ehcp_audit.bootstrap import open_view
 from ehcp_audit.config import Settings
 from ehcp_audit.store.check import head_hash
 from tests.store_helpers import AS_OF, generated, run
-from tests.test_integrity import ALTERED, DELETED, RawStore
+from tests.unit.test_integrity import ALTERED, DELETED, RawStore
 
 Command = Callable[[Path], list[str]]
 

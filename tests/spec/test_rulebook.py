@@ -30,7 +30,7 @@ from ehcp_audit.rules.compliance import PHASE_TRANSFER
 from ehcp_audit.rules.measures import CYCLE_MEASURES
 from tests.report_fakes import FakeReportData
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 RULEBOOK = DOCS / "rulebook.md"
 TEMPLATES = Path(method.__file__).parent / "templates"
 AS_OF = date(2025, 3, 31)

@@ -33,7 +33,7 @@ from .test_tracker import (
     write_csv_rows,
 )
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples" / "trackers"
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples" / "trackers"
 TODAY = date(2026, 11, 30)
 CAPITA = ("capita_one_export.csv", "capita_one.toml")
 SCHOOL_LOG = ("one_row_per_review.csv", "one_row_per_review.toml")
@@ -416,7 +416,7 @@ def test_auto_finds_a_column_by_its_common_spellings(tmp_path) -> None:
 
 
 def test_monthly_trackers_with_a_last_review_column_export_as_the_action_log(tmp_path) -> None:
-    """The small history of tests/test_tracker.py, tracked monthly with a "Last AR Date"
+    """The small history of tests/unit/test_tracker.py, tracked monthly with a "Last AR Date"
     column beside the row's own review (46 imports): the column restates meetings the
     earlier months recorded, so no meeting is voided and the export is still the action
     log's but for the measures a tracker cannot carry."""

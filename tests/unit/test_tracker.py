@@ -22,7 +22,7 @@ from ehcp_audit.ingest.tracker.mapping import parse_mapping
 from ehcp_audit.samples import SampleConfig, SampleGenerator, write_sample
 from ehcp_audit.samples import tracker as sample_tracker
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples" / "trackers"
 TODAY = date(2026, 10, 31)
 

@@ -19,7 +19,7 @@ from ehcp_audit.rules.sen2 import ActivePlan, CeasedPlan, Sen2Return, census_dat
 from ehcp_audit.rules.sen2_cease import cease_reason_code
 
 CENSUS = date(2025, 1, 16)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "samples" / "sample_la.csv"
 _seq = count(1)
 

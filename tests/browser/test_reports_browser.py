@@ -17,7 +17,7 @@ from tests.report_fakes import HOSTILE_CHILD, FakeReportData
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AS_OF = date(2025, 3, 31)
 A4_PRINT_WIDTH = 703  # px at 96 dpi: 210 mm less the 2 x 12 mm page margins of the print CSS
 
