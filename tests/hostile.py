@@ -55,9 +55,7 @@ formulas = st.builds(
 control_text = st.text(
     alphabet=st.sampled_from("\x00\x01\x07\x08\x0b\x0c\x1b\x1f\x7f\t\r\nab ="), min_size=1
 ).map(lambda s: "x" + s)
-unicode_text = st.text(
-    alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40
-)
+unicode_text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
 long_text = st.integers(33, 6000).map(lambda n: ("long text; " * (n // 11 + 1))[:n])
 free_text: st.SearchStrategy[str] = st.one_of(
     formulas,
@@ -88,26 +86,18 @@ def hostile_rows(draw: Any) -> list[Row]:
     rows = [dict(r) for r in draw(action_log(max_children=3))]
     children = sorted({r["child_id"] for r in rows})
     for child in children:
-        if draw(st.integers(0, 3)) == 0:
-            continue
         extra = _day_after(rows, child).isoformat()
-        rows.append({"child_id": child, "action": "appeal_lodged", "occurred_on": extra})
-        rows.append(
-            {
-                "child_id": child,
-                "action": "appeal_concluded",
-                "occurred_on": extra,
-                "outcome": draw(free_text),
-            }
-        )
-        rows.append(
-            {
-                "child_id": child,
-                "action": "plan_ceased",
-                "occurred_on": extra,
-                "reason": draw(free_text),
-            }
-        )
+        if draw(st.booleans()):
+            rows.append({"child_id": child, "action": "appeal_lodged", "occurred_on": extra})
+            outcome = {"outcome": draw(free_text)}
+            rows.append(
+                {"child_id": child, "action": "appeal_concluded", "occurred_on": extra, **outcome}
+            )
+        if draw(st.integers(0, 2)) == 0:
+            reason = {"reason": draw(free_text)}
+            rows.append(
+                {"child_id": child, "action": "plan_ceased", "occurred_on": extra, **reason}
+            )
     for row in rows:
         if draw(st.booleans()):
             row["recorded_by"] = draw(free_text)

@@ -2,7 +2,7 @@
 
 A CSV cell is a formula to Excel and LibreOffice when it begins with `=`, `+`, `-`, `@`, tab or
 carriage return. A neutralised cell starts with an apostrophe instead, so it never matches.
-Exempt: a negative number written as a number (`-3`, `-0.25`), which is data, not a formula;
+Exempt: a lone `-` (a placeholder, text to a spreadsheet) and a negative number written as a number (`-3`, `-0.25`), which is data, not a formula;
 but not in a child-id column, where `-12` is a case reference that must come out as text.
 In XLSX, no cell may be a formula (openpyxl data_type 'f'), and a string cell that begins
 with one of those characters must carry Excel's quote prefix (shown and kept as text when
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,13 @@ ID_COLUMNS = frozenset({"child_id", "Person ID"})
 
 def is_live(text: str, column: str = "") -> bool:
     """Would a spreadsheet evaluate this cell text as a formula (or, for an id, as a number)?"""
-    if not text.startswith(TRIGGERS):
+    if not text.startswith(TRIGGERS) or text == "-":
         return False
     return column in ID_COLUMNS or NEGATIVE_NUMBER.fullmatch(text) is None
 
 
-def csv_formulas(path: Path) -> Iterator[str]:
-    """Where `path`'s cells are live formulas, as 'FILE row R column C: text'."""
+def csv_formulas(path: Path) -> Iterator[tuple[str, str]]:
+    """`path`'s live cells, as ('FILE column C', 'row R: text')."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
@@ -40,24 +41,27 @@ def csv_formulas(path: Path) -> Iterator[str]:
             for index, cell in enumerate(cells):
                 column = header[index] if index < len(header) and number > 1 else ""
                 if is_live(cell, column):
-                    yield f"{path.name} row {number} column {index + 1}: {cell[:60]!r}"
+                    yield f"{path.name} column {index + 1}", f"row {number}: {cell[:60]!r}"
 
 
-def xlsx_formulas(path: Path) -> Iterator[str]:
+def xlsx_formulas(path: Path) -> Iterator[tuple[str, str]]:
     """Formula cells, and string cells a spreadsheet would turn into formulas when edited."""
     book = load_workbook(path)
     for sheet in book.worksheets:
         header = [str(c.value) for c in next(sheet.iter_rows(max_row=1), ())]
         for row in sheet.iter_rows():
             for cell in row:
-                where = f"{path.name} {sheet.title}!{cell.coordinate}: {str(cell.value)[:60]!r}"
+                if cell.value is None:
+                    continue
+                where = f"{path.name} {sheet.title} column {cell.column_letter}"
+                what = f"{cell.coordinate}: {str(cell.value)[:60]!r}"
                 column = header[cell.column - 1] if cell.row > 1 else ""
                 if cell.data_type == "f":
-                    yield f"formula {where}"
+                    yield where, f"formula cell {what}"
                 elif column in ID_COLUMNS and cell.data_type == "n":
-                    yield f"id written as a number {where}"
+                    yield where, f"id written as a number {what}"
                 elif _unprefixed(cell):
-                    yield f"unprefixed {where}"
+                    yield where, f"string without quote prefix {what}"
     book.close()
 
 
@@ -69,11 +73,13 @@ def _unprefixed(cell: Any) -> bool:
 
 
 def live_cells(folder: Path) -> list[str]:
-    """Every live formula in every CSV and XLSX under `folder`."""
-    found: list[str] = []
+    """The live cells of every CSV and XLSX under `folder`: per file and column, the first
+    one and how many there are."""
+    first: dict[str, str] = {}
+    count: Counter[str] = Counter()
     for path in sorted(folder.rglob("*")):
-        if path.suffix == ".csv":
-            found.extend(csv_formulas(path))
-        elif path.suffix == ".xlsx":
-            found.extend(xlsx_formulas(path))
-    return found
+        cells = {".csv": csv_formulas, ".xlsx": xlsx_formulas}.get(path.suffix)
+        for where, what in cells(path) if cells else ():
+            first.setdefault(where, what)
+            count[where] += 1
+    return [f"{where}: {what} ({count[where]} such cells)" for where, what in first.items()]

@@ -31,7 +31,7 @@ from tests.hostile import (
     shapes,
     trackers,
 )
-from tests.output_cells import live_cells
+from tests.output_cells import is_live, live_cells, xlsx_formulas
 from tests.store_helpers import REPO, run
 from tests.strategies import Row
 
@@ -226,3 +226,59 @@ def test_many_hostile_trackers(
     junk: bytes,
 ) -> None:
     _tracker_case(tmp_path_factory.mktemp("fuzz"), rows, kind, real_dates, junk)
+
+
+# -- the checker itself ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "column", "live"),
+    [
+        ("2024-01-10", "", False),
+        ("-3", "", False),
+        ("-0.25", "rate", False),
+        ("-1e3", "", False),
+        ("-", "", False),
+        ("123456", "school_urn", False),
+        ("'=1+2", "reason", False),
+        ("'-12", "child_id", False),
+        (" =1+2", "", False),
+        ("", "", False),
+        ("=1+2", "", True),
+        ("+44", "", True),
+        ("-1+2", "", True),
+        ("-1-2", "child_id", True),
+        ("-12", "child_id", True),
+        ("@SUM(A1)", "", True),
+        ("\t=1", "", True),
+        ("\r=1", "", True),
+    ],
+)
+def test_what_counts_as_a_live_cell(text: str, column: str, live: bool) -> None:
+    assert is_live(text, column) is live
+
+
+def test_the_checker_finds_live_cells_in_csv_and_xlsx(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("child_id,reason,n\n-12,'=1+2,-3\nA1,=HYPERLINK(A2),4\n")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["child_id", "reason"])
+    sheet.append(["A1", "=1+2"])
+    sheet.append(["A2", "safe"])
+    sheet["B3"].value = "+44"
+    sheet["B3"].data_type = "s"
+    sheet.append([-5, "-3"])
+    quoted = sheet.cell(row=5, column=2, value="@x")
+    quoted.data_type = "s"
+    quoted.quotePrefix = True
+    book.save(tmp_path / "b.xlsx")
+    assert [what for _, what in xlsx_formulas(tmp_path / "b.xlsx")] == [
+        "formula cell B2: '=1+2'",
+        "string without quote prefix B3: '+44'",
+        "id written as a number A4: '-5'",
+    ]
+    assert live_cells(tmp_path) == [
+        "a.csv column 1: row 2: '-12' (1 such cells)",
+        "a.csv column 2: row 3: '=HYPERLINK(A2)' (1 such cells)",
+        "b.xlsx Sheet column B: formula cell B2: '=1+2' (2 such cells)",
+        "b.xlsx Sheet column A: id written as a number A4: '-5' (1 such cells)",
+    ]
