@@ -53,9 +53,13 @@ formulas = st.builds(
     st.sampled_from(PAYLOADS),
 )
 control_text = st.text(
-    alphabet=st.sampled_from("\x00\x01\x07\x08\x0b\x0c\x1b\x1f\x7f\t\r\nab ="), min_size=1
+    alphabet=st.sampled_from("\x01\x07\x08\x0b\x0c\x1b\x1f\x7f\t\r\nab ="), min_size=1
 ).map(lambda s: "x" + s)
-unicode_text = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
+unicode_text = st.text(
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
+    min_size=1,
+    max_size=40,
+)
 long_text = st.integers(33, 6000).map(lambda n: ("long text; " * (n // 11 + 1))[:n])
 free_text: st.SearchStrategy[str] = st.one_of(
     formulas,
@@ -127,7 +131,8 @@ def hostile_rows(draw: Any) -> list[Row]:
 
 @dataclass(frozen=True)
 class Shape:
-    """How an action log is laid out as bytes: the ways real files differ and break."""
+    """How an action log is laid out as bytes: the ways real files differ and break (each
+    break rare enough that most files still reach the exports)."""
 
     bom: bool
     newline: str
@@ -146,11 +151,11 @@ shapes = st.builds(
     newline=st.sampled_from(("\n", "\r\n")),
     quote_all=st.booleans(),
     seed=st.integers(0, 2**16),
-    unknown_column=st.one_of(st.none(), st.none(), st.none(), st.sampled_from(UNKNOWN_COLUMNS)),
+    unknown_column=st.one_of(*[st.none()] * 9, st.sampled_from(UNKNOWN_COLUMNS)),
     drop_optional=st.booleans(),
     blank_lines=st.integers(0, 3),
-    ragged=st.sampled_from((0, 0, 0, 1, -1)),
-    nul_at=st.one_of(st.none(), st.none(), st.none(), st.integers(0, 10**6)),
+    ragged=st.sampled_from((0,) * 18 + (1, -1)),
+    nul_at=st.one_of(*[st.none()] * 9, st.integers(0, 10**6)),
 )
 
 

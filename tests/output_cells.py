@@ -2,8 +2,9 @@
 
 A CSV cell is a formula to Excel and LibreOffice when it begins with `=`, `+`, `-`, `@`, tab or
 carriage return. A neutralised cell starts with an apostrophe instead, so it never matches.
-Exempt: a lone `-` (a placeholder, text to a spreadsheet) and a negative number written as a number (`-3`, `-0.25`), which is data, not a formula;
-but not in a child-id column, where `-12` is a case reference that must come out as text.
+Exempt: a lone `-` (a placeholder, text to a spreadsheet) and a negative number written as a
+number (`-3`, `-0.25`), which is data, not a formula; but not in a child-id column, where `-12`
+is a case reference that must come out as text.
 In XLSX, no cell may be a formula (openpyxl data_type 'f'), and a string cell that begins
 with one of those characters must carry Excel's quote prefix (shown and kept as text when
 edited) or begin with an apostrophe, unless it is a negative number written as text; a child
