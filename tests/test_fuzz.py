@@ -28,6 +28,7 @@ from tests.hostile import (
     action_log_bytes,
     garbage,
     hostile_rows,
+    now_and_then,
     shapes,
     trackers,
 )
@@ -163,21 +164,25 @@ def _xlsx_value(text: str, real_dates: bool) -> Any:
 
 
 # -- the properties --------------------------------------------------------------------------
-def _actions_case(tmp: Path, rows: list[Row] | None, shape: Shape, junk: bytes) -> None:
-    source = junk if rows is None else action_log_bytes(rows, shape)
+# About one input in four or more is garbage, so that most inputs reach the exports.
+GARBAGE_NOW_AND_THEN = now_and_then(4)
+
+
+def _actions_case(tmp: Path, rows: list[Row], shape: Shape, junk: bytes | None) -> None:
+    source = action_log_bytes(rows, shape) if junk is None else junk
     _fuzz(tmp, source, _import_actions)
 
 
 @QUICK
-@given(
-    rows=st.one_of(hostile_rows(), hostile_rows(), hostile_rows(), st.none()),
-    shape=shapes,
-    junk=garbage,
-)
+@given(rows=hostile_rows(), shape=shapes, junk=garbage, use_junk=GARBAGE_NOW_AND_THEN)
 def test_hostile_action_logs_never_crash_damage_or_leak_formulas(
-    tmp_path_factory: pytest.TempPathFactory, rows: list[Row] | None, shape: Shape, junk: bytes
+    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[Row],
+    shape: Shape,
+    junk: bytes,
+    use_junk: bool,
 ) -> None:
-    _actions_case(tmp_path_factory.mktemp("fuzz"), rows, shape, junk)
+    _actions_case(tmp_path_factory.mktemp("fuzz"), rows, shape, junk if use_junk else None)
 
 
 def _tracker_case(
@@ -191,7 +196,7 @@ def _tracker_case(
         _fuzz(tmp, _tracker_csv(rows), _import_tracker)
 
 
-TRACKER_KINDS = st.sampled_from(("csv", "csv", "xlsx", "xlsx", "garbage"))
+TRACKER_KINDS = st.sampled_from(("csv", "xlsx", "csv", "xlsx", "garbage"))
 
 
 @QUICK
@@ -208,11 +213,15 @@ def test_hostile_trackers_never_crash_damage_or_leak_formulas(
 
 @pytest.mark.slow
 @THOROUGH
-@given(rows=st.one_of(hostile_rows(), st.none()), shape=shapes, junk=garbage)
+@given(rows=hostile_rows(), shape=shapes, junk=garbage, use_junk=GARBAGE_NOW_AND_THEN)
 def test_many_hostile_action_logs(
-    tmp_path_factory: pytest.TempPathFactory, rows: list[Row] | None, shape: Shape, junk: bytes
+    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[Row],
+    shape: Shape,
+    junk: bytes,
+    use_junk: bool,
 ) -> None:
-    _actions_case(tmp_path_factory.mktemp("fuzz"), rows, shape, junk)
+    _actions_case(tmp_path_factory.mktemp("fuzz"), rows, shape, junk if use_junk else None)
 
 
 @pytest.mark.slow
