@@ -78,6 +78,19 @@ child_ids = st.one_of(
 dates = st.sampled_from(EXTREME_DATES)
 
 
+def now_and_then(one_in: int) -> st.SearchStrategy[bool]:
+    """True about once in `one_in` draws (hypothesis favours small and repeated choices, so
+    `sampled_from` with repeats and `one_of` of equal branches do not give these odds)."""
+    return st.integers(0, 2**20).map(lambda n: n % one_in == one_in // 2)
+
+
+DATE_OF = {
+    "plan_issued": "date_of_birth",
+    "review_scheduled": "meeting_on",
+    "void": "void_occurred_on",
+}
+
+
 def _day_after(rows: list[Row], child: str) -> date:
     last = max(date.fromisoformat(r["occurred_on"]) for r in rows if r["child_id"] == child)
     return max(last + timedelta(days=1), date(2025, 1, 2))
@@ -109,23 +122,18 @@ def hostile_rows(draw: Any) -> list[Row]:
             row["school_name"] = draw(free_text)
         if row["action"] == "plan_ceased" and draw(st.booleans()):
             row["reason"] = draw(free_text)
+    if draw(now_and_then(3)):
+        rows[-1]["action"] = draw(st.sampled_from(("=cmd|'/C calc'!A0", " Plan_Ceased ", "")))
+    if draw(now_and_then(3)):
+        # The null date of .NET exports, as a booked meeting (issue 16, item 3).
+        first = {k: rows[0][k] for k in ("child_id", "occurred_on")}
+        rows.append({**first, "action": "review_scheduled", "meeting_on": draw(dates)})
+    for _ in range(draw(st.integers(0, 2))):
+        row = rows[draw(st.integers(0, len(rows) - 1))]
+        row[DATE_OF.get(row["action"], "occurred_on")] = draw(dates)
     renamed = {c: draw(child_ids) for c in children if draw(st.booleans())}
     for row in rows:
         row["child_id"] = renamed.get(row["child_id"], row["child_id"])
-    for _ in range(draw(st.integers(0, 2))):
-        row = rows[draw(st.integers(0, len(rows) - 1))]
-        row[draw(st.sampled_from(("occurred_on", "meeting_on", "date_of_birth")))] = draw(dates)
-    if draw(st.integers(0, 5)) == 0:
-        rows.append(
-            {
-                "child_id": rows[0]["child_id"],
-                "action": "review_scheduled",
-                "occurred_on": rows[0]["occurred_on"],
-                "meeting_on": "0001-01-05",
-            }
-        )
-    if draw(st.integers(0, 5)) == 0:
-        rows[-1]["action"] = draw(st.sampled_from(("=cmd|'/C calc'!A0", " Plan_Ceased ", "")))
     return rows
 
 
@@ -143,12 +151,6 @@ class Shape:
     blank_lines: int
     ragged: int
     nul_at: int | None
-
-
-def now_and_then(one_in: int) -> st.SearchStrategy[bool]:
-    """True about once in `one_in` draws (hypothesis favours small and repeated choices, so
-    `sampled_from` with repeats and `one_of` of equal branches do not give these odds)."""
-    return st.integers(0, 2**20).map(lambda n: n % one_in == one_in // 2)
 
 
 def _sometimes(value: st.SearchStrategy[Any], one_in: int) -> st.SearchStrategy[Any]:
