@@ -4,7 +4,7 @@
 For every input: the import exits 0, 2 or 3 and never raises; on a store it accepted, every
 export and report exits 0, `verify` passes, no CSV or XLSX written holds a live formula
 (tests/output_cells.py) and no report carries raw markup from the input. The default run
-tries a few dozen inputs; `-m slow` many more."""
+tries fifteen inputs per importer; `-m slow` many more."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ IMPORT_CODES = {0, 2, 3}
 # Shrinking a failure here can take minutes (each example runs about fifteen commands):
 # the quick run reports the first failing input as found.
 QUICK = settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
