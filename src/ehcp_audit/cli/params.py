@@ -9,10 +9,9 @@ from typing import Any
 
 import click
 
-from ehcp_audit.ingest.row_parser import RowError, parse_date
+from ehcp_audit.ingest.row_parser import EARLIEST, RowError, parse_date
 from ehcp_audit.view.periods import Month
 
-EARLIEST = date(1900, 1, 1)
 # Far beyond any plan, yet leaves room for the rules' date arithmetic (a year and more ahead).
 LATEST = date(2999, 12, 31)
 
@@ -30,9 +29,9 @@ class DayType(click.ParamType):
             return value
         try:
             day = parse_date("", str(value).strip())
-        except RowError:
-            self.fail(f"{value!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)", param, ctx)
-        if not EARLIEST <= day <= LATEST:
+        except RowError as exc:
+            self.fail(exc.message, param, ctx)
+        if day > LATEST:
             self.fail(f"{day} is outside {EARLIEST} to {LATEST}", param, ctx)
         return day
 
