@@ -4,7 +4,7 @@ goes through here (docs/integrity.md, "Formulas and control characters").
 Excel and LibreOffice take text beginning with = + - @ tab or carriage return for a formula.
 CSV has no cell types, so such text gets a leading apostrophe (OWASP's advice: the sheet
 shows the text). XLSX has them: such text is written as a string cell, which is never
-evaluated, so it keeps its exact characters. Only text is touched; numbers and dates are
+evaluated, with Excel's quote prefix, so it keeps its exact characters and stays text when edited. Only text is touched; numbers and dates are
 written as they are.
 """
 
@@ -79,11 +79,15 @@ def write_xlsx(
 
 
 def text_not_formulas(sheet: Any) -> None:
-    """openpyxl stores text beginning with `=` as a formula; make every such cell a string."""
+    """openpyxl stores text beginning with `=` as a formula; make every such cell a string, and
+    mark text a spreadsheet would evaluate with Excel's quote prefix, as Excel itself does for
+    text typed after `'`: it stays text when someone edits the cell."""
     for row in sheet.iter_rows():
         for cell in row:
             if cell.data_type == "f":
                 cell.data_type = "s"
+            if cell.data_type == "s" and str(cell.value).startswith(FORMULA_STARTS):
+                cell.quotePrefix = True
 
 
 def _map_text(
