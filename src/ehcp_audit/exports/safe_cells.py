@@ -4,8 +4,8 @@ goes through here (docs/integrity.md, "Formulas and control characters").
 Excel and LibreOffice take text beginning with = + - @ tab or carriage return for a formula.
 CSV has no cell types, so such text gets a leading apostrophe (OWASP's advice: the sheet
 shows the text). XLSX has them: such text is written as a string cell, which is never
-evaluated, with Excel's quote prefix, so it keeps its exact characters and stays text when edited. Only text is touched; numbers and dates are
-written as they are.
+evaluated, with Excel's quote prefix, so it keeps its exact characters and stays text when
+edited. Only text is touched; numbers and dates are written as they are.
 """
 
 from __future__ import annotations
