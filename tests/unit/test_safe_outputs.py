@@ -17,7 +17,7 @@ from ehcp_audit.domain.entry import Entry
 from ehcp_audit.exports.safe_cells import FORMULA_STARTS, csv_cell
 from ehcp_audit.exports.sen2 import write_sen2
 from ehcp_audit.exports.tables import write_frame
-from ehcp_audit.rules.sen2 import sen2_return
+from ehcp_audit.rules.sen2.census import sen2_return
 from tests.contract_helpers import plan, row, write_csv
 from tests.unit.test_tracker import SMALL_HEADER, SMALL_MAPPING, mapping_file, write_csv_rows
 

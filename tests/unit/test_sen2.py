@@ -15,8 +15,14 @@ from click.testing import CliRunner
 from ehcp_audit.cli.main import _register, cli
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.exports.sen2 import SHEETS
-from ehcp_audit.rules.sen2 import ActivePlan, CeasedPlan, Sen2Return, census_date, sen2_return
-from ehcp_audit.rules.sen2_cease import cease_reason_code
+from ehcp_audit.rules.sen2.cease import cease_reason_code
+from ehcp_audit.rules.sen2.census import (
+    ActivePlan,
+    CeasedPlan,
+    Sen2Return,
+    census_date,
+    sen2_return,
+)
 
 CENSUS = date(2025, 1, 16)
 ROOT = Path(__file__).resolve().parents[2]

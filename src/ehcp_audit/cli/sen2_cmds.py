@@ -34,7 +34,7 @@ from ehcp_audit.config import Settings
 def export_sen2(settings: Settings, year: int, census: date | None, fmt: str, out: Path) -> None:
     """Active plans on the census day, plans ceased in the year before, and checks to fix."""
     from ehcp_audit.exports.sen2 import extract, sibling, write_sen2
-    from ehcp_audit.rules.sen2 import census_date
+    from ehcp_audit.rules.sen2.census import census_date
 
     if census is not None and census.year != year:
         raise click.BadParameter(f"{census} is not in {year}", param_hint="--census")

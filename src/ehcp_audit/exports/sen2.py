@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 
 from ehcp_audit.exports.safe_cells import csv_frame, write_xlsx
-from ehcp_audit.rules.sen2 import ACTIVE_COLUMNS, CEASED_COLUMNS, Sen2Return, sen2_return
-from ehcp_audit.rules.sen2_checks import CHECK_COLUMNS
+from ehcp_audit.rules.sen2.census import ACTIVE_COLUMNS, CEASED_COLUMNS, Sen2Return, sen2_return
+from ehcp_audit.rules.sen2.checks import CHECK_COLUMNS
 from ehcp_audit.view.compliance_view import ComplianceView
 from ehcp_audit.view.row_tuples import entries_by_child
 

@@ -12,8 +12,8 @@ from ehcp_audit.domain.entry import Entry
 from ehcp_audit.rules.cycles import Cycle, PlanHistory, build_history
 from ehcp_audit.rules.effective import apply_voids, as_of
 from ehcp_audit.rules.phase_transfer import PhaseTransfer, applicable_transfers, final_plan_for
-from ehcp_audit.rules.sen2_cease import cease_reason_code
-from ehcp_audit.rules.sen2_checks import Check, active_checks, ceased_checks
+from ehcp_audit.rules.sen2.cease import cease_reason_code
+from ehcp_audit.rules.sen2.checks import Check, active_checks, ceased_checks
 
 OUTCOME_CODES: Final = {"amend": "A", "maintain": "M", "cease": "C"}
 ACTIVE_COLUMNS: Final = (

@@ -12,7 +12,7 @@ from ehcp_audit.rules.calendar import add_months
 from ehcp_audit.rules.cycles import PlanHistory, is_annual
 
 if TYPE_CHECKING:  # annotations only: sen2 imports this module
-    from ehcp_audit.rules.sen2 import ActivePlan, CeasedPlan
+    from ehcp_audit.rules.sen2.census import ActivePlan, CeasedPlan
 
 CHECK_COLUMNS: Final = ("child_id", "part", "check", "item", "found", "action")
 URN: Final = re.compile(r"[1-9][0-9]{5}")
