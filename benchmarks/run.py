@@ -65,7 +65,7 @@ print(rows, file=sys.stderr)
 # view included), what a command that catches up before it answers adds to its own start.
 REBUILD = """
 import sys, time
-import ehcp_audit.projection.view
+import ehcp_audit.view.compliance_view
 from ehcp_audit.bootstrap import open_view
 from ehcp_audit.config import Settings
 started = time.perf_counter()
@@ -76,7 +76,7 @@ OPERATION = time.perf_counter() - started
 
 CATCH_UP = """
 import sys, time
-import ehcp_audit.projection.view
+import ehcp_audit.view.compliance_view
 from ehcp_audit.bootstrap import open_view
 from ehcp_audit.config import Settings
 started = time.perf_counter()
@@ -92,7 +92,7 @@ from datetime import date
 from pathlib import Path
 from ehcp_audit.bootstrap import open_view
 from ehcp_audit.config import Settings
-from ehcp_audit.exports import write_frame
+from ehcp_audit.exports.tables import write_frame
 with open_view(Settings(db=sys.argv[1])) as view:
     view.catch_up()
     write_frame(view.compliance(date.fromisoformat(sys.argv[2])), Path(sys.argv[3]), "csv")
@@ -101,7 +101,7 @@ with open_view(Settings(db=sys.argv[1])) as view:
 KPIS = """
 import sys
 from datetime import date
-from ehcp_audit.analytics.kpis import kpis_frame
+from ehcp_audit.view.kpis import kpis_frame
 from ehcp_audit.bootstrap import open_view
 from ehcp_audit.config import Settings
 with open_view(Settings(db=sys.argv[1])) as view:

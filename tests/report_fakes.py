@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from ehcp_audit.analytics.relations import COMPLIANCE_COLUMNS, ENTRY_COLUMNS
+from ehcp_audit.view.frames import COMPLIANCE_COLUMNS, ENTRY_COLUMNS
 
 SCHOOLS = {
     "100001": "Oakfield Primary School",

@@ -19,8 +19,8 @@ from eventsourcing.utils import Environment, EnvType
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.streams import plan_id
 from ehcp_audit.errors import ConcurrentWriteError, StoreError
-from ehcp_audit.integrity.recorders import recorder_topic
-from ehcp_audit.keys import plain_state, unreadable
+from ehcp_audit.store.keys import plain_state, unreadable
+from ehcp_audit.store.recorders import RawLogReader, StreamReader, recorder_topic
 
 if TYPE_CHECKING:
     from ehcp_audit.domain.import_log import ImportLog
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class Recording:
+class NewEntry:
     """One validated entry to record, with its provenance."""
 
     entry: Entry
@@ -60,9 +60,10 @@ class EhcpAudit(Application[UUID]):
 
     def plans(self, child_ids: Iterable[str]) -> dict[str, Plan]:
         """The existing plans of these children (children with none are left out)."""
-        select = getattr(self.recorder, "select_streams", None)
-        if select is not None and self.snapshots is None and self.repository.cache is None:
-            return self._plans_at_once(select, list(child_ids))
+        recorder = self.recorder
+        at_once = self.snapshots is None and self.repository.cache is None
+        if at_once and isinstance(recorder, StreamReader):
+            return self._plans_at_once(recorder.select_streams, list(child_ids))
         found: dict[str, Plan] = {}
         for child_id in child_ids:
             try:
@@ -97,7 +98,7 @@ class EhcpAudit(Application[UUID]):
 
     def record(
         self,
-        by_child: dict[str, Sequence[Recording]],
+        by_child: dict[str, Sequence[NewEntry]],
         existing: dict[str, Plan],
         import_log: ImportLog | None = None,
     ) -> None:
@@ -137,7 +138,8 @@ class EhcpAudit(Application[UUID]):
         event objects (the projector reads millions; the mapper's cipher and compressor apply)."""
         mapper = self.mapper
         plain = mapper.cipher is None and mapper.compressor is None
-        raw = getattr(self.recorder, "select_raw_notifications", None)
+        recorder = self.recorder
+        raw = recorder.select_raw_notifications if isinstance(recorder, RawLogReader) else None
         while True:
             limit = page if stop is None else min(page, stop - position)
             if limit <= 0:
@@ -205,4 +207,4 @@ def _load_plan() -> type[Plan]:
     return Plan
 
 
-__all__ = ["EhcpAudit", "Recording", "plan_id"]
+__all__ = ["EhcpAudit", "NewEntry", "plan_id"]

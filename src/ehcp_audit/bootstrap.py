@@ -1,7 +1,14 @@
-"""The composition root: the one place that wires the store, the view and the reports."""
+"""The composition root: the one place that wires the store, the view and the reports.
+
+`Bootstrap` builds each part with a factory it is given (cosmicpython's bootstrap): the defaults
+are the real store, view and report data; a test passes fakes instead of patching, e.g.
+`Bootstrap(settings, report_data_factory=fake)`, or `obj=partial(Bootstrap, ...)` to the CLI.
+The module's functions are the defaults' shorthands."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,14 +17,14 @@ from ehcp_audit.config import Settings
 from ehcp_audit.errors import RefusedError, StoreError
 
 if TYPE_CHECKING:
-    from ehcp_audit.integrity.check import Verified
-    from ehcp_audit.projection.view import ComplianceView
     from ehcp_audit.reports.data import ReportData
+    from ehcp_audit.store.check import Verified
+    from ehcp_audit.view.compliance_view import ComplianceView
 
 
-def open_app(settings: Settings) -> EhcpAudit:
-    from ehcp_audit.keys import check_key
-    from ehcp_audit.store_env import eventsourcing_env
+def open_store(settings: Settings) -> EhcpAudit:
+    from ehcp_audit.store.env import eventsourcing_env
+    from ehcp_audit.store.keys import check_key
 
     if settings.is_postgres:
         _check_postgres_installed()
@@ -47,31 +54,59 @@ def require_store(settings: Settings) -> None:
         raise RefusedError(f"no store at {settings.db}; `ehcp-audit import` creates one")
 
 
-def open_view(settings: Settings, app: EhcpAudit | None = None) -> ComplianceView:
-    from ehcp_audit.projection.view import ComplianceView
+def compliance_view(settings: Settings, app: EhcpAudit) -> ComplianceView:
+    from ehcp_audit.view.compliance_view import ComplianceView
 
-    return ComplianceView(settings.analytics_path, app or open_app(settings))
+    return ComplianceView(settings.analytics_path, app)
 
 
-def checked_view(
-    settings: Settings, at_position: int | None = None, full: bool = False
-) -> tuple[ComplianceView, Verified | None]:
-    """The view caught up with the log, and the chain verified up to the position read from it
-    (raises TamperedStoreError if the log does not match its chain: nothing may be written)."""
-    require_store(settings)
-    view = open_view(settings)
-    try:
-        _catch_up_checked(view)
-        return view, view.check_chain(at_position, full)
-    except BaseException:
-        view.close()
-        raise
+def view_report_data(boot: Bootstrap, at_position: int | None, full_check: bool) -> ReportData:
+    from ehcp_audit.view.report_source import ViewReportData
+
+    view, checked = boot.checked_view(at_position, full_check)
+    return ViewReportData(view, at_position=at_position, checked=checked)
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    settings: Settings
+    app_factory: Callable[[Settings], EhcpAudit] = open_store
+    view_factory: Callable[[Settings, EhcpAudit], ComplianceView] = compliance_view
+    report_data_factory: Callable[[Bootstrap, int | None, bool], ReportData] = view_report_data
+
+    def open_app(self) -> EhcpAudit:
+        return self.app_factory(self.settings)
+
+    def open_view(self, app: EhcpAudit | None = None) -> ComplianceView:
+        return self.view_factory(self.settings, app or self.open_app())
+
+    def require_store(self) -> None:
+        require_store(self.settings)
+
+    def checked_view(
+        self, at_position: int | None = None, full: bool = False
+    ) -> tuple[ComplianceView, Verified | None]:
+        """The view caught up with the log, and the chain verified up to the position read from
+        it (raises TamperedStoreError if the log does not match its chain: nothing may be
+        written)."""
+        self.require_store()
+        view = self.open_view()
+        try:
+            _catch_up_checked(view)
+            return view, view.check_chain(at_position, full)
+        except BaseException:
+            view.close()
+            raise
+
+    def report_data(self, at_position: int | None = None, full_check: bool = False) -> ReportData:
+        """`full_check`: hash the whole log up to the position again (the inspection pack)."""
+        return self.report_data_factory(self, at_position, full_check)
 
 
 def _catch_up_checked(view: ComplianceView) -> None:
     """Catch up; a log that cannot be projected (an entry of no plan, bytes that do not
     decode) is first checked against its chain, so that tampering is named as such."""
-    from ehcp_audit.integrity.guard import check_up_to, keeps_chain
+    from ehcp_audit.store.guard import check_up_to, keeps_chain
 
     try:
         view.catch_up()
@@ -81,11 +116,21 @@ def _catch_up_checked(view: ComplianceView) -> None:
         raise
 
 
+def open_app(settings: Settings) -> EhcpAudit:
+    return Bootstrap(settings).open_app()
+
+
+def open_view(settings: Settings, app: EhcpAudit | None = None) -> ComplianceView:
+    return Bootstrap(settings).open_view(app)
+
+
+def checked_view(
+    settings: Settings, at_position: int | None = None, full: bool = False
+) -> tuple[ComplianceView, Verified | None]:
+    return Bootstrap(settings).checked_view(at_position, full)
+
+
 def report_data(
     settings: Settings, at_position: int | None = None, full_check: bool = False
 ) -> ReportData:
-    """`full_check`: hash the whole log up to the position again (the inspection pack)."""
-    from ehcp_audit.projection.report_source import ViewReportData
-
-    view, checked = checked_view(settings, at_position, full_check)
-    return ViewReportData(view, at_position=at_position, checked=checked)
+    return Bootstrap(settings).report_data(at_position, full_check)

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ehcp_audit.store_env import is_postgres_url
+from ehcp_audit.store.env import display_url, is_postgres_url
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,7 @@ class Settings:
     @property
     def display_db(self) -> str:
         """The store as shown to users: a PostgreSQL password is never printed."""
-        if self.is_postgres and "@" in self.db:
-            scheme, rest = self.db.split("://", 1)
-            credentials, host = rest.rsplit("@", 1)
-            return f"{scheme}://{credentials.split(':', 1)[0]}:***@{host}"
-        return self.db
+        return display_url(self.db)
 
     @property
     def analytics_path(self) -> Path:

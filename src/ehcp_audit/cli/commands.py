@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
+from ehcp_audit.cli import (
+    demo_cmd,
+    export_cmds,
+    import_cmds,
+    integrity_cmds,
+    record_cmds,
+    report_cmds,
+    samples_cmds,
+    tracker_cmds,
+)
+
 _MODULES = (
-    "ehcp_audit.cli.import_cmds",
-    "ehcp_audit.cli.tracker_cmds",
-    "ehcp_audit.cli.export_cmds",
-    "ehcp_audit.cli.record_cmds",
-    "ehcp_audit.cli.samples_cmds",
-    "ehcp_audit.cli.report_cmds",
-    "ehcp_audit.cli.demo_cmd",
-    "ehcp_audit.cli.integrity_cmds",
+    import_cmds,
+    tracker_cmds,
+    export_cmds,
+    record_cmds,
+    samples_cmds,
+    report_cmds,
+    demo_cmd,
+    integrity_cmds,
 )
 
 
 def register(group: click.Group) -> None:
-    for name in _MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+    for module in _MODULES:
         for command in module.COMMANDS:
             group.add_command(command)

@@ -22,7 +22,7 @@ def demo_command(settings: Settings, children: int, seed: int, out: Path) -> Non
     writes the monthly LA report, a school report, the inspection pack and a due list.
     Running it again adds nothing: every row is already recorded.
     """
-    from ehcp_audit.demo import run_demo
+    from ehcp_audit.cli.demo import run_demo
 
     check_outputs(settings, [("--out", out)], folder=True)
     check_outputs(settings, [("the sample log", Path.cwd() / "sample_la.csv")])

@@ -7,12 +7,12 @@ import errno
 import os
 import sys
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 import click
 
 from ehcp_audit.config import Settings
 from ehcp_audit.errors import EhcpAuditError, TamperedStoreError
+from ehcp_audit.store.env import hide_password as mask_password
 
 DEBUG_ENV = "EHCP_AUDIT_DEBUG"
 
@@ -91,12 +91,6 @@ def _one_line(text: str) -> str:
 
 def hide_password(message: str, settings: object) -> str:
     """A store URL's password is never shown, whatever library wrote the message."""
-    if not isinstance(settings, Settings) or not settings.is_postgres:
+    if not isinstance(settings, Settings):
         return message
-    try:
-        password = urlsplit(settings.db).password or ""
-    except ValueError:
-        return message
-    for secret in {password, unquote(password)} - {""}:
-        message = message.replace(secret, "***")
-    return message
+    return mask_password(message, settings.db)

@@ -13,12 +13,13 @@ from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY, MONTH
 from ehcp_audit.cli.progress import progress_bar
 from ehcp_audit.cli.sen2_cmds import export_sen2
+from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.config import Settings
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ehcp_audit.analytics.periods import Month
+    from ehcp_audit.view.periods import Month
 
 FORMATS = click.Choice(["csv", "parquet", "xlsx"])
 
@@ -28,11 +29,10 @@ FORMATS = click.Choice(["csv", "parquet", "xlsx"])
 @click.pass_obj
 def project_command(settings: Settings, rebuild: bool) -> None:
     """Bring the compliance view up to date with the log (only new entries are read)."""
-    from ehcp_audit.bootstrap import open_view, require_store
+    boot = wiring()
+    boot.require_store()
 
-    require_store(settings)
-
-    with open_view(settings) as view, progress_bar("Projecting") as advance:
+    with boot.open_view() as view, progress_bar("Projecting") as advance:
         read = (
             view.rebuild(lambda _, n: advance(n))
             if rebuild
@@ -57,8 +57,8 @@ def _finisher(settings: Settings, pseudonymise: bool) -> Callable[[pd.DataFrame]
     """What is done to a table before writing it (checked before any work is done)."""
     if not pseudonymise:
         return lambda frame: frame
-    from ehcp_audit.pseudonymise import pseudonym_key
-    from ehcp_audit.pseudonymise import pseudonymise as hide_ids
+    from ehcp_audit.exports.pseudonyms import pseudonym_key
+    from ehcp_audit.exports.pseudonyms import pseudonymise as hide_ids
 
     key = pseudonym_key(settings.pseudonym_key)
     return lambda frame: hide_ids(frame, key)
@@ -95,14 +95,14 @@ def export_compliance(
 
     Each measure and status is explained in docs/rulebook.md.
     """
-    from ehcp_audit.bootstrap import checked_view, require_store
-    from ehcp_audit.exports import write_frame
+    from ehcp_audit.exports.tables import write_frame
 
+    boot = wiring()
     check_outputs(settings, [("--out", out)])
-    require_store(settings)
+    boot.require_store()
     finish = _finisher(settings, pseudonymise)
     day = as_of or date.today()
-    with checked_view(settings)[0] as view:
+    with boot.checked_view()[0] as view:
         frame = view.compliance(day, known_on)
     write_frame(finish(frame), out, fmt)
     click.echo(f"{len(frame)} compliance rows as of {day} written to {out}", err=True)
@@ -131,15 +131,15 @@ def export_kpis(
 
     Which month a row counts in: docs/rulebook.md, "Headline rates".
     """
-    from ehcp_audit.analytics.kpis import kpis_frame
-    from ehcp_audit.bootstrap import checked_view, require_store
-    from ehcp_audit.exports import write_frame
+    from ehcp_audit.exports.tables import write_frame
+    from ehcp_audit.view.kpis import kpis_frame
 
+    boot = wiring()
     check_outputs(settings, [("--out", out)])
-    require_store(settings)
+    boot.require_store()
     finish = _finisher(settings, pseudonymise)
     day = as_of or date.today()
-    with checked_view(settings)[0] as view:
+    with boot.checked_view()[0] as view:
         frame = view.compliance(day)
         view.con.register("compliance", frame)
         kpis = kpis_frame(view.con, str(period), "school" if by == "school" else "none")

@@ -10,6 +10,7 @@ import click
 from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.progress import progress_bar
 from ehcp_audit.cli.tracker_cmds import tracker_command
+from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.config import Settings
 
 
@@ -35,12 +36,11 @@ def import_actions_command(
     Exit status: 0 all rows imported (or duplicates), 3 some rows rejected,
     2 the file itself is unusable.
     """
-    from ehcp_audit.bootstrap import open_app
     from ehcp_audit.ingest.importer import import_actions
 
     if rejects is not None:
         check_outputs(settings, [("--rejects", rejects)], reads=[file])
-    app = open_app(settings)
+    app = wiring().open_app()
     with progress_bar("Importing", file) as advance:
         result = import_actions(app, file, strict=strict, rejects_path=rejects, progress=advance)
     for rejection in result.rejections[:20]:

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.config import Settings
 
 EXIT_TAMPERED = 4
@@ -42,12 +43,12 @@ def verify_command(settings: Settings, expect: tuple[int, str] | None, rechain: 
     Recomputes the hash chain over every stored entry in log order. Exit status: 0 intact,
     4 not intact (the first entry that does not match is named), 1 the store cannot be read.
     """
-    from ehcp_audit.bootstrap import open_app, require_store
-    from ehcp_audit.integrity.check import check_anchor, not_intact, verify
-    from ehcp_audit.integrity.check import rechain as rechain_log
+    from ehcp_audit.store.check import check_anchor, not_intact, verify
+    from ehcp_audit.store.check import rechain as rechain_log
 
-    require_store(settings)
-    app = open_app(settings)
+    boot = wiring()
+    boot.require_store()
+    app = boot.open_app()
     if rechain:
         position = rechain_log(app)
         click.echo(
@@ -74,7 +75,7 @@ def verify_command(settings: Settings, expect: tuple[int, str] | None, rechain: 
 def keygen_command() -> None:
     """Print a new random cipher key for EHCP_AUDIT_CIPHER_KEY (keep it safe: without it the
     store cannot be read)."""
-    from ehcp_audit.keys import new_key
+    from ehcp_audit.store.keys import new_key
 
     click.echo(new_key())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ehcp_audit.cli.errors import AuditGroup
+from ehcp_audit.cli.wiring import remember
 from ehcp_audit.config import Settings
 
 
@@ -23,6 +24,7 @@ def cli(ctx: click.Context, db: str) -> None:
 
     What each measure checks, and what an action-log CSV must hold: docs/rulebook.md.
     """
+    remember(ctx)
     ctx.obj = Settings.from_cli(db)
 
 

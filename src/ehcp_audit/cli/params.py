@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from ehcp_audit.analytics.periods import Month
 from ehcp_audit.ingest.row_parser import EARLIEST, RowError, parse_date
+from ehcp_audit.view.periods import Month
 
 # Far beyond any plan, yet leaves room for the rules' date arithmetic (a year and more ahead).
 LATEST = date(2999, 12, 31)

@@ -9,6 +9,7 @@ from datetime import date
 import click
 
 from ehcp_audit.cli.params import DAY
+from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.config import Settings
 from ehcp_audit.domain.vocabulary import ACTIONS, DETAIL_COLUMNS
 
@@ -26,11 +27,10 @@ class _Action(click.Choice[str]):
 
 
 def _record(settings: Settings, values: dict[str, str], kind: str) -> None:
-    from ehcp_audit.bootstrap import open_app
     from ehcp_audit.ingest.csv_file import SingleRow
     from ehcp_audit.ingest.importer import import_rows
 
-    result = import_rows(open_app(settings), SingleRow(values, kind))
+    result = import_rows(wiring().open_app(), SingleRow(values, kind))
     for rejection in result.rejections:
         click.echo(f"not recorded: {rejection.error}", err=True)
     if result.imported:

@@ -9,10 +9,11 @@ from typing import Any, TypeVar
 
 import click
 
-from ehcp_audit.analytics.periods import TERMS, Month, month_range
 from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY, MONTH
+from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.reports.data import ReportData
+from ehcp_audit.view.periods import TERMS, Month, month_range
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,11 +51,8 @@ def _common(command: F) -> F:
 def _data(
     ctx: click.Context, at_position: int | None, out_dir: Path, full_check: bool = False
 ) -> ReportData:
-    # Imported here so that the store is only opened when a report runs (and tests can patch it).
-    from ehcp_audit.bootstrap import report_data
-
     check_outputs(ctx.obj, [("--out", out_dir)], folder=True)
-    data: ReportData = report_data(ctx.obj, at_position=at_position, full_check=full_check)
+    data: ReportData = wiring().report_data(at_position, full_check)
     return data
 
 

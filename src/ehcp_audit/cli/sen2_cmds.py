@@ -9,6 +9,7 @@ import click
 
 from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY
+from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.config import Settings
 
 
@@ -32,17 +33,17 @@ from ehcp_audit.config import Settings
 @click.pass_obj
 def export_sen2(settings: Settings, year: int, census: date | None, fmt: str, out: Path) -> None:
     """Active plans on the census day, plans ceased in the year before, and checks to fix."""
-    from ehcp_audit.bootstrap import checked_view, require_store
-    from ehcp_audit.rules.sen2 import census_date
-    from ehcp_audit.sen2_export import extract, sibling, write_sen2
+    from ehcp_audit.exports.sen2 import extract, sibling, write_sen2
+    from ehcp_audit.rules.sen2.census import census_date
 
     if census is not None and census.year != year:
         raise click.BadParameter(f"{census} is not in {year}", param_hint="--census")
     parts = [out] if fmt == "xlsx" else [out, sibling(out, "ceased_plans"), sibling(out, "checks")]
     check_outputs(settings, [("--out", path) for path in parts])
-    require_store(settings)
+    boot = wiring()
+    boot.require_store()
     day = census or census_date(year)
-    with checked_view(settings)[0] as view:
+    with boot.checked_view()[0] as view:
         result = extract(view, day)
     paths = write_sen2(result, out, fmt)
     click.echo(

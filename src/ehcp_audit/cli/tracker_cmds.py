@@ -9,6 +9,7 @@ import click
 
 from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.progress import progress_bar
+from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.config import Settings
 from ehcp_audit.ingest.tracker.changes import RECORD, REJECT, VOID, Change
 from ehcp_audit.ingest.tracker.importer import TrackerResult
@@ -50,13 +51,12 @@ def tracker_command(
     Exit status: 0 all imported (or unchanged), 3 some cells rejected, 2 the file or the
     mapping is unusable.
     """
-    from ehcp_audit.bootstrap import open_app
     from ehcp_audit.ingest.tracker import import_tracker, load_mapping
 
     if rejects is not None:
         check_outputs(settings, [("--rejects", rejects)], reads=[file, mapping])
     columns = load_mapping(mapping)
-    app = open_app(settings)
+    app = wiring().open_app()
     with progress_bar("Importing tracker", total=None) as advance:
         result = import_tracker(
             app,

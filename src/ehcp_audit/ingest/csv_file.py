@@ -14,7 +14,7 @@ from ehcp_audit.domain.vocabulary import COLUMNS, REQUIRED_COLUMNS
 from ehcp_audit.errors import UnusableFileError
 from ehcp_audit.ingest.csv_shape import shape_error
 
-Row = tuple[list[str], dict[str, str], str]
+SourceRow = tuple[list[str], dict[str, str], str]
 
 
 class RowSource(Protocol):
@@ -28,7 +28,7 @@ class RowSource(Protocol):
     def sha256(self) -> str: ...
     @property
     def header(self) -> list[str]: ...
-    def rows(self) -> Iterator[Row]: ...
+    def rows(self) -> Iterator[SourceRow]: ...
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class SingleRow:
         text = "\x1f".join(f"{k}={v}" for k, v in sorted(self.values.items()))
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def rows(self) -> Iterator[Row]:
+    def rows(self) -> Iterator[SourceRow]:
         yield list(self.values.values()), dict(self.values), ""
 
 
@@ -77,7 +77,7 @@ class ActionLogFile:
         """Column names matched case- and space-insensitively; "" for an unnamed column."""
         return [h.strip().lower() for h in self.header]
 
-    def rows(self) -> Iterator[Row]:
+    def rows(self) -> Iterator[SourceRow]:
         """(raw values, {column: text}, problem) per data row, numbered from 1 by position in
         the file. Blank lines yield no mapping and no problem (nothing to import or reject);
         a malformed row yields its problem (that row alone is rejected); a file the strict reader

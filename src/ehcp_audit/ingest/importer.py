@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ehcp_audit.application import EhcpAudit, Recording
+from ehcp_audit.application import EhcpAudit, NewEntry
 from ehcp_audit.domain.import_log import ImportLog
 from ehcp_audit.errors import ConcurrentWriteError
 from ehcp_audit.ingest.csv_file import RowSource, open_action_log
@@ -22,7 +22,7 @@ from ehcp_audit.rules.admission import ACCEPTED, DUPLICATE, Candidate, admit
 CHILDREN_PER_BATCH = 1000
 RETRIES = 8
 
-Progress = Callable[[int], None]
+RowsDone = Callable[[int], None]
 
 
 @dataclass
@@ -72,7 +72,7 @@ def import_actions(
     strict: bool = False,
     today: date | None = None,
     rejects_path: Path | None = None,
-    progress: Progress | None = None,
+    progress: RowsDone | None = None,
     workers: int | None = None,
 ) -> ImportResult:
     """Import an action-log CSV file (a large one in parallel, children split between
@@ -97,7 +97,7 @@ def import_rows(
     strict: bool = False,
     today: date | None = None,
     rejects_path: Path | None = None,
-    progress: Progress | None = None,
+    progress: RowsDone | None = None,
 ) -> ImportResult:
     """Import rows from a file or any other source (the `record` and `void` commands)."""
     result = ImportResult(log.name, log.sha256)
@@ -111,7 +111,7 @@ def import_children(
     result: ImportResult,
     strict: bool,
     today: date,
-    progress: Progress | None,
+    progress: RowsDone | None,
     source_row: Callable[[int], int] | None = None,
 ) -> dict[int, tuple[str, str]]:
     """Parse, judge and record the source's rows (counted into `result`); the rejected rows
@@ -225,7 +225,7 @@ def _record_batch(
         accepted, plans, duplicates = _judge(app, batch, by_child, trial)
         recordings = {
             child: [
-                Recording(c.entry, source, source_row(c.row) if source_row else c.row)
+                NewEntry(c.entry, source, source_row(c.row) if source_row else c.row)
                 for c in candidates
             ]
             for child, candidates in accepted.items()

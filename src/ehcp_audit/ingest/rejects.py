@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ehcp_audit.safe_cells import SafeCsvWriter
+from ehcp_audit.exports.safe_cells import SafeCsvWriter
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ehcp_audit.analytics.periods import Month
-from ehcp_audit.analytics.rates import percent_text
 from ehcp_audit.reports.figures import Counts
+from ehcp_audit.view.periods import Month
+from ehcp_audit.view.rates import percent_text
 
 WIDTH = 640
 HEIGHT = 240

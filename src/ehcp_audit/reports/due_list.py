@@ -3,25 +3,74 @@ each step is owed by; one HTML page per setting, an index page and one CSV."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from ehcp_audit.analytics.periods import Term
-from ehcp_audit.analytics.queries import records
-from ehcp_audit.analytics.relations import compliance_connection
+from ehcp_audit.exports.safe_cells import SafeCsvWriter
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.filenames import safe_name
 from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import Provenance, load_log, provenance
-from ehcp_audit.reports.render import (
-    DueChild,
-    DueListContext,
-    DueListIndexContext,
-    DueListSchool,
-    DueStep,
-)
-from ehcp_audit.safe_cells import SafeCsvWriter
+from ehcp_audit.view.frames import compliance_connection
+from ehcp_audit.view.periods import Term
+from ehcp_audit.view.queries import records
+
+
+@dataclass(frozen=True)
+class DueStep:
+    measure: str
+    deadline: date | None
+    when_unknown: str  # shown when the deadline is not yet known, e.g. "2 weeks after the meeting"
+    status: str
+
+
+@dataclass(frozen=True)
+class DueChild:
+    child_id: str
+    cycle: int
+    due_on: date
+    steps: tuple[DueStep, ...]
+
+
+@dataclass(frozen=True)
+class DueListContext:
+    TEMPLATE: ClassVar[str] = "due_list.html"
+
+    title: str
+    term_label: str
+    term_start: date
+    term_end: date
+    school_urn: str
+    school_name: str
+    provenance: Provenance
+    step_columns: tuple[tuple[str, str], ...]
+    children: tuple[DueChild, ...]
+    index_file: str
+    csv_file: str
+
+
+@dataclass(frozen=True)
+class DueListSchool:
+    urn: str
+    name: str
+    children: int
+    file: str
+
+
+@dataclass(frozen=True)
+class DueListIndexContext:
+    TEMPLATE: ClassVar[str] = "due_list_index.html"
+
+    title: str
+    term_label: str
+    term_start: date
+    term_end: date
+    provenance: Provenance
+    schools: tuple[DueListSchool, ...]
+    csv_file: str
+
 
 # The steps in the order they are owed, and how to say a deadline that is not yet known.
 DUE_STEPS: tuple[tuple[str, str, str], ...] = (

@@ -8,10 +8,10 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from ehcp_audit.analytics.kpis import COUNT_COLUMNS, kpi_counts
-from ehcp_audit.analytics.periods import Month, month_range
-from ehcp_audit.analytics.rates import percent_text, rate_text
 from ehcp_audit.domain.vocabulary import MEASURES
+from ehcp_audit.view.kpis import COUNT_COLUMNS, kpi_counts
+from ehcp_audit.view.periods import Month, month_range
+from ehcp_audit.view.rates import percent_text, rate_text
 
 
 @dataclass(frozen=True)

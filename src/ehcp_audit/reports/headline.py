@@ -3,19 +3,37 @@ earlier as each stood at its own month end (compliance recomputed as of that dat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 
-from ehcp_audit.analytics.periods import Month
-from ehcp_audit.analytics.relations import compliance_connection
 from ehcp_audit.domain.vocabulary import MEASURES
-from ehcp_audit.reports.benchmarks import national_benchmarks
+from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart, trend_chart
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.figures import Counts, by_measure, change_text, monthly_series
-from ehcp_audit.reports.render import Comparison, MeasureFigure
 from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
+from ehcp_audit.view.frames import compliance_connection
+from ehcp_audit.view.periods import Month
+
+
+@dataclass(frozen=True)
+class Comparison:
+    label: str
+    counts: Counts
+    change: str
+
+
+@dataclass(frozen=True)
+class MeasureFigure:
+    measure: str
+    title: str
+    owner: str
+    counts: Counts
+    previous: Comparison | None = None
+    last_year: Comparison | None = None
+    benchmark: Benchmark | None = None
 
 
 def comparison_as_of(month: Month, as_of: date) -> date:

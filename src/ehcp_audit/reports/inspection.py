@@ -2,22 +2,51 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
-from ehcp_audit.analytics.periods import Month, month_range
-from ehcp_audit.analytics.relations import compliance_connection
 from ehcp_audit.domain.vocabulary import MEASURES
-from ehcp_audit.reports.benchmarks import national_benchmarks
+from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
+from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.figures import Counts, by_measure, monthly_series
-from ehcp_audit.reports.headline import trends
-from ehcp_audit.reports.method import HEADLINE_RATE, RULES, SOURCES, STATUS_RULES
+from ehcp_audit.reports.headline import MeasureFigure, trends
+from ehcp_audit.reports.method import HEADLINE_RATE, RULES, SOURCES, STATUS_RULES, MeasureRule
 from ehcp_audit.reports.output import write_report
-from ehcp_audit.reports.provenance import load_log, provenance
-from ehcp_audit.reports.render import InspectionContext, MeasureFigure, YearFigure
+from ehcp_audit.reports.provenance import Provenance, load_log, provenance
 from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
-from ehcp_audit.reports.timelines import case_timeline, sample_children
+from ehcp_audit.reports.timelines import CaseTimeline, case_timeline, sample_children
+from ehcp_audit.view.frames import compliance_connection
+from ehcp_audit.view.periods import Month, month_range
+
+
+@dataclass(frozen=True)
+class YearFigure:
+    year: str
+    counts: Counts
+    benchmark: Benchmark | None
+
+
+@dataclass(frozen=True)
+class InspectionContext:
+    TEMPLATE: ClassVar[str] = "inspection.html"
+
+    title: str
+    period_label: str
+    provenance: Provenance
+    headline_rule: str
+    status_rules: tuple[tuple[str, str], ...]
+    legal_sources: tuple[str, ...]
+    method: tuple[MeasureRule, ...]
+    measure_titles: dict[str, str]
+    trends: tuple[TrendChart, ...]
+    period_figures: tuple[MeasureFigure, ...]
+    years: tuple[YearFigure, ...]
+    sample_note: str
+    cases: tuple[CaseTimeline, ...]
+
 
 BENCHMARK_MEASURE = "decision_4_weeks"
 

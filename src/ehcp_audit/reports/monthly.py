@@ -2,20 +2,62 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import ClassVar
 
-from ehcp_audit.analytics.periods import Month, default_as_of
-from ehcp_audit.analytics.relations import compliance_connection
+from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.figures import Counts, by_school
-from ehcp_audit.reports.headline import key_figures, measure_figures, trends
+from ehcp_audit.reports.headline import MeasureFigure, key_figures, measure_figures, trends
 from ehcp_audit.reports.output import write_report
-from ehcp_audit.reports.provenance import load_log, provenance
-from ehcp_audit.reports.quality import data_quality
-from ehcp_audit.reports.render import MonthlyContext, SchoolCell, SchoolRow
+from ehcp_audit.reports.provenance import Provenance, load_log, provenance
+from ehcp_audit.reports.quality import DataQuality, data_quality
 from ehcp_audit.reports.steps import STEPS
-from ehcp_audit.reports.worklist import due_soon_items, missed_items, overdue_items
+from ehcp_audit.reports.worklist import (
+    Item,
+    MissedItem,
+    due_soon_items,
+    missed_items,
+    overdue_items,
+)
+from ehcp_audit.view.frames import compliance_connection
+from ehcp_audit.view.periods import Month, default_as_of
+
+
+@dataclass(frozen=True)
+class SchoolCell:
+    measure: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    urn: str
+    name: str
+    cells: tuple[SchoolCell, ...]
+
+
+@dataclass(frozen=True)
+class MonthlyContext:
+    TEMPLATE: ClassVar[str] = "monthly.html"
+
+    title: str
+    period_label: str
+    month: str
+    provenance: Provenance
+    key_figures: tuple[MeasureFigure, ...]
+    figures: tuple[MeasureFigure, ...]
+    trends: tuple[TrendChart, ...]
+    school_measures: tuple[tuple[str, str], ...]
+    schools: tuple[SchoolRow, ...]
+    overdue: tuple[Item, ...]
+    missed: tuple[MissedItem, ...]
+    due_soon: tuple[Item, ...]
+    due_until: date
+    quality: DataQuality
+
 
 DUE_SOON_DAYS = 28
 SCHOOL_MEASURES = (

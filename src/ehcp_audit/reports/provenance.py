@@ -8,9 +8,9 @@ from datetime import date
 
 import duckdb
 
-from ehcp_audit.analytics.queries import records
-from ehcp_audit.analytics.relations import register_entries, register_rejected
 from ehcp_audit.reports.data import ReportData
+from ehcp_audit.view.frames import register_entries, register_rejected
+from ehcp_audit.view.queries import records
 
 NOT_YET = "not yet available"
 NOT_CHAINED = "not available: this store keeps no hash chain"

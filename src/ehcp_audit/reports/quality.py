@@ -7,8 +7,8 @@ from datetime import date
 
 import duckdb
 
-from ehcp_audit.analytics.queries import records
 from ehcp_audit.reports.steps import action_words
+from ehcp_audit.view.queries import records
 
 LATE_AFTER_DAYS = 30
 

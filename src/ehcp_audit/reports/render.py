@@ -1,207 +1,23 @@
-"""One typed context per report, and the Jinja2 environment (autoescaped) that renders them."""
+"""The Jinja2 environment (autoescaped) and its filters, which render each report's context
+(defined beside the report's builder: monthly.py, school.py, ...)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import ClassVar, Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ehcp_audit.reports.benchmarks import Benchmark
-from ehcp_audit.reports.charts import TrendChart
-from ehcp_audit.reports.figures import Counts
-from ehcp_audit.reports.method import MeasureRule
-from ehcp_audit.reports.provenance import Provenance
-from ehcp_audit.reports.quality import DataQuality
 from ehcp_audit.reports.rulebook import rulebook_url
-from ehcp_audit.reports.worklist import Item, MissedItem
 
 
-@dataclass(frozen=True)
-class Comparison:
-    label: str
-    counts: Counts
-    change: str
+class Context(Protocol):
+    """A report's context: a frozen dataclass beside its builder (monthly.py, ...), naming
+    its template."""
 
-
-@dataclass(frozen=True)
-class MeasureFigure:
-    measure: str
-    title: str
-    owner: str
-    counts: Counts
-    previous: Comparison | None = None
-    last_year: Comparison | None = None
-    benchmark: Benchmark | None = None
-
-
-@dataclass(frozen=True)
-class SchoolCell:
-    measure: str
-    counts: Counts
-
-
-@dataclass(frozen=True)
-class SchoolRow:
-    urn: str
-    name: str
-    cells: tuple[SchoolCell, ...]
-
-
-@dataclass(frozen=True)
-class MonthlyContext:
-    title: str
-    period_label: str
-    month: str
-    provenance: Provenance
-    key_figures: tuple[MeasureFigure, ...]
-    figures: tuple[MeasureFigure, ...]
-    trends: tuple[TrendChart, ...]
-    school_measures: tuple[tuple[str, str], ...]
-    schools: tuple[SchoolRow, ...]
-    overdue: tuple[Item, ...]
-    missed: tuple[MissedItem, ...]
-    due_soon: tuple[Item, ...]
-    due_until: date
-    quality: DataQuality
-
-
-@dataclass(frozen=True)
-class SchoolContext:
-    title: str
-    period_label: str
-    month: str
-    school_urn: str
-    school_name: str
-    provenance: Provenance
-    key_figures: tuple[MeasureFigure, ...]
-    figures: tuple[MeasureFigure, ...]
-    trends: tuple[TrendChart, ...]
-    overdue: tuple[Item, ...]
-    missed: tuple[MissedItem, ...]
-    due_soon: tuple[Item, ...]
-    due_until: date
-
-
-@dataclass(frozen=True)
-class DueStep:
-    measure: str
-    deadline: date | None
-    when_unknown: str  # shown when the deadline is not yet known, e.g. "2 weeks after the meeting"
-    status: str
-
-
-@dataclass(frozen=True)
-class DueChild:
-    child_id: str
-    cycle: int
-    due_on: date
-    steps: tuple[DueStep, ...]
-
-
-@dataclass(frozen=True)
-class DueListContext:
-    title: str
-    term_label: str
-    term_start: date
-    term_end: date
-    school_urn: str
-    school_name: str
-    provenance: Provenance
-    step_columns: tuple[tuple[str, str], ...]
-    children: tuple[DueChild, ...]
-    index_file: str
-    csv_file: str
-
-
-@dataclass(frozen=True)
-class DueListSchool:
-    urn: str
-    name: str
-    children: int
-    file: str
-
-
-@dataclass(frozen=True)
-class DueListIndexContext:
-    title: str
-    term_label: str
-    term_start: date
-    term_end: date
-    provenance: Provenance
-    schools: tuple[DueListSchool, ...]
-    csv_file: str
-
-
-@dataclass(frozen=True)
-class YearFigure:
-    year: str
-    counts: Counts
-    benchmark: Benchmark | None
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    position: int
-    occurred_on: date
-    action: str
-    details: str
-    recorded_by: str
-    recorded_at: str
-    imported_at: str
-    source: str
-    source_row: str
-    voided: bool
-    void_reason: str
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    cycle: int
-    measure: str
-    title: str
-    school_urn: str
-    deadline: date | None
-    done_on: date | None
-    status: str
-
-
-@dataclass(frozen=True)
-class CaseTimeline:
-    child_id: str
-    sampled: bool
-    entries: tuple[TimelineEntry, ...]
-    rows: tuple[CaseRow, ...]
-
-
-@dataclass(frozen=True)
-class InspectionContext:
-    title: str
-    period_label: str
-    provenance: Provenance
-    headline_rule: str
-    status_rules: tuple[tuple[str, str], ...]
-    legal_sources: tuple[str, ...]
-    method: tuple[MeasureRule, ...]
-    measure_titles: dict[str, str]
-    trends: tuple[TrendChart, ...]
-    period_figures: tuple[MeasureFigure, ...]
-    years: tuple[YearFigure, ...]
-    sample_note: str
-    cases: tuple[CaseTimeline, ...]
-
-
-Context = MonthlyContext | SchoolContext | DueListContext | DueListIndexContext | InspectionContext
-
-TEMPLATES: dict[type, str] = {
-    MonthlyContext: "monthly.html",
-    SchoolContext: "school.html",
-    DueListContext: "due_list.html",
-    DueListIndexContext: "due_list_index.html",
-    InspectionContext: "inspection.html",
-}
+    TEMPLATE: ClassVar[str]
 
 
 def uk_date(value: date | None, empty: str = "—") -> str:
@@ -250,5 +66,5 @@ def environment() -> Environment:
 
 def render(context: Context) -> str:
     """The HTML of one report."""
-    template = environment().get_template(TEMPLATES[type(context)])
+    template = environment().get_template(context.TEMPLATE)
     return template.render(ctx=context)

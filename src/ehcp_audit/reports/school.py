@@ -2,19 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import ClassVar
 
-from ehcp_audit.analytics.periods import Month, default_as_of
-from ehcp_audit.analytics.relations import compliance_connection
+from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.filenames import safe_name
-from ehcp_audit.reports.headline import key_figures, measure_figures, trends
+from ehcp_audit.reports.headline import MeasureFigure, key_figures, measure_figures, trends
 from ehcp_audit.reports.monthly import DUE_SOON_DAYS
 from ehcp_audit.reports.output import write_report
-from ehcp_audit.reports.provenance import load_log, provenance
-from ehcp_audit.reports.render import SchoolContext
-from ehcp_audit.reports.worklist import due_soon_items, missed_items, overdue_items
+from ehcp_audit.reports.provenance import Provenance, load_log, provenance
+from ehcp_audit.reports.worklist import (
+    Item,
+    MissedItem,
+    due_soon_items,
+    missed_items,
+    overdue_items,
+)
+from ehcp_audit.view.frames import compliance_connection
+from ehcp_audit.view.periods import Month, default_as_of
+
+
+@dataclass(frozen=True)
+class SchoolContext:
+    TEMPLATE: ClassVar[str] = "school.html"
+
+    title: str
+    period_label: str
+    month: str
+    school_urn: str
+    school_name: str
+    provenance: Provenance
+    key_figures: tuple[MeasureFigure, ...]
+    figures: tuple[MeasureFigure, ...]
+    trends: tuple[TrendChart, ...]
+    overdue: tuple[Item, ...]
+    missed: tuple[MissedItem, ...]
+    due_soon: tuple[Item, ...]
+    due_until: date
 
 
 def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> SchoolContext:

@@ -4,14 +4,49 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 
-from ehcp_audit.analytics.queries import records
 from ehcp_audit.domain.vocabulary import MEASURES
-from ehcp_audit.reports.render import CaseRow, CaseTimeline, TimelineEntry
 from ehcp_audit.reports.steps import STEPS, action_words
+from ehcp_audit.view.queries import records
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    position: int
+    occurred_on: date
+    action: str
+    details: str
+    recorded_by: str
+    recorded_at: str
+    imported_at: str
+    source: str
+    source_row: str
+    voided: bool
+    void_reason: str
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    cycle: int
+    measure: str
+    title: str
+    school_urn: str
+    deadline: date | None
+    done_on: date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class CaseTimeline:
+    child_id: str
+    sampled: bool
+    entries: tuple[TimelineEntry, ...]
+    rows: tuple[CaseRow, ...]
+
 
 _ORDER = {m: i for i, m in enumerate(MEASURES)}
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import duckdb
 
-from ehcp_audit.analytics.queries import records
 from ehcp_audit.reports.steps import STEPS, Step
+from ehcp_audit.view.queries import records
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,15 @@ from ehcp_audit.samples.generator import (
     write_sample,
     write_tracker_sample,
 )
-from ehcp_audit.samples.model import ChildHistory, Entry, Review
+from ehcp_audit.samples.model import ChildHistory, Review, SampleEntry
 
 __all__ = [
     "DEFAULT_END",
     "BadRow",
     "ChildHistory",
-    "Entry",
     "Review",
     "SampleConfig",
+    "SampleEntry",
     "SampleGenerator",
     "Summary",
     "bad_rows_path",

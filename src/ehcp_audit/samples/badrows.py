@@ -20,7 +20,7 @@ from ehcp_audit.samples.dates import iso, to_date, uk
 from ehcp_audit.samples.model import ChildHistory
 from ehcp_audit.samples.schools import School
 
-Row = dict[str, str]
+RowCells = dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class Salter:
         self.end = end
         self.next_child = next_child
         self.seen: set[tuple[str, ...]] = set()
-        self._kinds: dict[str, Callable[[_Child], tuple[Row, str] | None]] = {
+        self._kinds: dict[str, Callable[[_Child], tuple[RowCells, str] | None]] = {
             "bad_date": self._bad_date,
             "future_date": self._future_date,
             "unknown_action": self._unknown_action,
@@ -115,7 +115,7 @@ class Salter:
         self.next_child += 1
         return f"LA-{self.next_child:06d}"
 
-    def _views(self, child: _Child, on: str) -> Row:
+    def _views(self, child: _Child, on: str) -> RowCells:
         return {
             "child_id": child.history.child_id,
             "action": "views_received",
@@ -125,7 +125,7 @@ class Salter:
 
     # -- one function per kind: (row, column blamed) or None if it does not fit
 
-    def _bad_date(self, child: _Child) -> tuple[Row, str] | None:
+    def _bad_date(self, child: _Child) -> tuple[RowCells, str] | None:
         year = to_date(self._day(child)).year
         text = self.rng.choice(
             (
@@ -135,13 +135,13 @@ class Salter:
         )
         return self._views(child, text), "occurred_on"
 
-    def _future_date(self, child: _Child) -> tuple[Row, str] | None:
+    def _future_date(self, child: _Child) -> tuple[RowCells, str] | None:
         d = to_date(self._day(child))
         # A slipped key: 2026 typed as 2126, after any plausible day of import.
         text = f"{d.year + 100:04d}-{d.month:02d}-{min(d.day, 28):02d}"
         return self._views(child, text), "occurred_on"
 
-    def _unknown_action(self, child: _Child) -> tuple[Row, str] | None:
+    def _unknown_action(self, child: _Child) -> tuple[RowCells, str] | None:
         action = self.rng.choice(
             ("annual_review", "review_meeting", "plan_finalised", "transport_arranged", "note")
         )
@@ -149,7 +149,7 @@ class Salter:
         row.update(action=action, role="")
         return row, "action"
 
-    def _unknown_role(self, child: _Child) -> tuple[Row, str] | None:
+    def _unknown_role(self, child: _Child) -> tuple[RowCells, str] | None:
         row = self._views(child, iso(self._day(child)))
         row["action"] = self.rng.choice(("advice_requested", "report_received"))
         row["role"] = self.rng.choice(
@@ -157,7 +157,7 @@ class Salter:
         )
         return row, "role"
 
-    def _unknown_topic(self, child: _Child) -> tuple[Row, str] | None:
+    def _unknown_topic(self, child: _Child) -> tuple[RowCells, str] | None:
         row = self._views(child, iso(self._day(child)))
         bad = self.rng.choice(("transport", "attendance", "behaviour", "medication"))
         row.update(
@@ -169,7 +169,7 @@ class Salter:
         )
         return row, "topics"
 
-    def _unknown_decision(self, child: _Child) -> tuple[Row, str] | None:
+    def _unknown_decision(self, child: _Child) -> tuple[RowCells, str] | None:
         if child.first_meeting is None or child.first_meeting > child.last:
             return None
         day = self.rng.randint(child.first_meeting, child.last)
@@ -178,7 +178,7 @@ class Salter:
         row.update(action="decision_issued", role="", decision=decision)
         return row, "decision"
 
-    def _blank_required(self, child: _Child) -> tuple[Row, str] | None:
+    def _blank_required(self, child: _Child) -> tuple[RowCells, str] | None:
         day = iso(self._day(child))
         row = self._views(child, day)
         column = self.rng.choice(("occurred_on", "role", "meeting_on", "ehcp_copy_included"))
@@ -193,12 +193,12 @@ class Salter:
             row.update(action="invitations_sent", role="", invitees="parent_carer;child;senco")
         return row, column
 
-    def _no_plan(self, child: _Child) -> tuple[Row, str] | None:
+    def _no_plan(self, child: _Child) -> tuple[RowCells, str] | None:
         row = self._views(child, iso(self._day(child)))
         row["child_id"] = self._fresh_id()
         return row, "child_id"
 
-    def _dob_after_plan(self, child: _Child) -> tuple[Row, str] | None:
+    def _dob_after_plan(self, child: _Child) -> tuple[RowCells, str] | None:
         day = self._day(child)
         if day >= self.end:
             return None
@@ -213,7 +213,7 @@ class Salter:
         }
         return row, "date_of_birth"
 
-    def _no_meeting(self, child: _Child) -> tuple[Row, str] | None:
+    def _no_meeting(self, child: _Child) -> tuple[RowCells, str] | None:
         last = child.last
         if child.first_meeting is not None:
             last = min(last, child.first_meeting - 1)
@@ -228,20 +228,20 @@ class Salter:
             row["decision"] = "maintain"
         return row, "occurred_on"
 
-    def _before_plan(self, child: _Child) -> tuple[Row, str] | None:
+    def _before_plan(self, child: _Child) -> tuple[RowCells, str] | None:
         history = child.history
         if history.plan_on - history.date_of_birth < 3:
             return None
         day = self.rng.randint(history.date_of_birth + 1, history.plan_on - 1)
         return self._views(child, uk(day) if self.rng.random() < 0.3 else iso(day)), "occurred_on"
 
-    def _after_cease(self, child: _Child) -> tuple[Row, str] | None:
+    def _after_cease(self, child: _Child) -> tuple[RowCells, str] | None:
         ceased = child.history.ceased_on
         if ceased is None or ceased >= self.end:
             return None
         return self._views(child, iso(self.rng.randint(ceased + 1, self.end))), "occurred_on"
 
-    def _second_plan(self, child: _Child) -> tuple[Row, str] | None:
+    def _second_plan(self, child: _Child) -> tuple[RowCells, str] | None:
         school = self.rng.choice(self.schools)
         row = self._views(child, iso(self._day(child)))
         row.update(
@@ -253,7 +253,7 @@ class Salter:
         )
         return row, "action"
 
-    def _void_no_match(self, child: _Child) -> tuple[Row, str] | None:
+    def _void_no_match(self, child: _Child) -> tuple[RowCells, str] | None:
         action = self.rng.choice(("invitations_sent", "meeting_held", "report_received"))
         day = self._day(child)
         if (action, day) in child.pairs:
@@ -268,7 +268,7 @@ class Salter:
         )
         return row, "void_occurred_on"
 
-    def _void_of_void(self, child: _Child) -> tuple[Row, str] | None:
+    def _void_of_void(self, child: _Child) -> tuple[RowCells, str] | None:
         day = self._day(child)
         row = self._views(child, iso(self.rng.randint(day, max(day, child.last))))
         row.update(

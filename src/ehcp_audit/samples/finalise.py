@@ -17,7 +17,7 @@ from ehcp_audit.domain.vocabulary import ALLOWED_AFTER_CEASE, NOT_RECORDED, POST
 from ehcp_audit.samples import distributions as dist
 from ehcp_audit.samples.dates import working_day
 from ehcp_audit.samples.distributions import between
-from ehcp_audit.samples.model import ChildHistory, Entry
+from ehcp_audit.samples.model import ChildHistory, SampleEntry
 
 NEVER = 10**7  # a day number after any date the generator uses
 _AFTER_CEASE = ALLOWED_AFTER_CEASE | {"plan_ceased"}
@@ -25,7 +25,7 @@ _AFTER_CEASE = ALLOWED_AFTER_CEASE | {"plan_ceased"}
 
 def finalise(
     history: ChildHistory,
-    mistakes: list[tuple[Entry, Entry]],
+    mistakes: list[tuple[SampleEntry, SampleEntry]],
     rng: random.Random,
     end: int,
     cease_on: int,
@@ -52,7 +52,9 @@ def finalise(
             review.interim_on = None
 
 
-def _loggable(entries: list[Entry], plan_on: int, end: int, cease_on: int) -> list[Entry]:
+def _loggable(
+    entries: list[SampleEntry], plan_on: int, end: int, cease_on: int
+) -> list[SampleEntry]:
     kept = [
         e
         for e in entries
@@ -66,8 +68,12 @@ def _loggable(entries: list[Entry], plan_on: int, end: int, cease_on: int) -> li
 
 
 def _with_voids(
-    kept: list[Entry], mistakes: list[tuple[Entry, Entry]], rng: random.Random, end: int, seq: int
-) -> list[Entry]:
+    kept: list[SampleEntry],
+    mistakes: list[tuple[SampleEntry, SampleEntry]],
+    rng: random.Random,
+    end: int,
+    seq: int,
+) -> list[SampleEntry]:
     """Adds the void of each mistake found by the end date; drops the other mistakes."""
     alive = {id(e) for e in kept}
     pairs = Counter((e.action, e.on) for e in kept)
@@ -92,7 +98,7 @@ def _with_voids(
     return [e for e in kept if id(e) in alive]
 
 
-def _normal(entry: Entry) -> tuple[tuple[str, str], ...]:
+def _normal(entry: SampleEntry) -> tuple[tuple[str, str], ...]:
     """An entry's detail columns as RULES.md compares them for duplicates."""
     items = []
     for column, value in entry.fields.items():
@@ -110,9 +116,9 @@ def _normal(entry: Entry) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(items))
 
 
-def _without_duplicates(entries: list[Entry]) -> list[Entry]:
+def _without_duplicates(entries: list[SampleEntry]) -> list[SampleEntry]:
     """Drops repeats of an earlier entry (RULES.md would skip them as duplicates)."""
-    first: dict[tuple[str, int], Entry] = {}
+    first: dict[tuple[str, int], SampleEntry] = {}
     seen: dict[tuple[str, int], list[tuple[tuple[str, str], ...]]] = {}
     kept = []
     for entry in entries:

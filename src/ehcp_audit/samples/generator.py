@@ -38,11 +38,11 @@ from datetime import date
 from pathlib import Path
 
 from ehcp_audit.domain.vocabulary import COLUMNS
-from ehcp_audit.safe_cells import SafeCsvWriter
+from ehcp_audit.exports.safe_cells import SafeCsvWriter
 from ehcp_audit.samples import distributions as dist
 from ehcp_audit.samples.badrows import BadRow, Salter
 from ehcp_audit.samples.dates import add_months, iso, uk
-from ehcp_audit.samples.model import ChildHistory, Entry
+from ehcp_audit.samples.model import ChildHistory, SampleEntry
 from ehcp_audit.samples.schools import MAX_SCHOOLS, School, SchoolPicker, make_schools
 from ehcp_audit.samples.simulate import Context, simulate_child
 
@@ -93,7 +93,7 @@ class Summary:
         return self.rows - len(self.bad)
 
 
-def entry_values(child_id: str, entry: Entry) -> list[str]:
+def entry_values(child_id: str, entry: SampleEntry) -> list[str]:
     """One entry as CSV values in `COLUMNS` order."""
     values = [
         child_id,

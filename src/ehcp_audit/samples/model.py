@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
-class Entry:
+class SampleEntry:
     """One action-log row. Dates are ordinals; `fields` holds the extra columns."""
 
     action: str
@@ -22,7 +22,7 @@ class Entry:
     seq: int = 0
     uk_dates: bool = False
     # For a `void`: the mistaken entry it undoes; for a mistaken entry: its correct twin.
-    link: Entry | None = None
+    link: SampleEntry | None = None
     mistaken: bool = False
 
 
@@ -53,7 +53,7 @@ class ChildHistory:
     plan_on: int
     school_urn: int
     caseworker: str
-    entries: list[Entry] = field(default_factory=list)
+    entries: list[SampleEntry] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     ceased_on: int | None = None
 

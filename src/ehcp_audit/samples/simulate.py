@@ -29,7 +29,7 @@ from ehcp_audit.samples.dates import (
 )
 from ehcp_audit.samples.distributions import between
 from ehcp_audit.samples.finalise import NEVER, finalise
-from ehcp_audit.samples.model import ChildHistory, Entry, Review
+from ehcp_audit.samples.model import ChildHistory, Review, SampleEntry
 from ehcp_audit.samples.schools import School, SchoolPicker
 
 _MISTAKE_ACTIONS = frozenset(
@@ -116,7 +116,7 @@ class _ChildSim:
         self.entries = self.history.entries
         self.cease_on = NEVER
         self.cease_reason = ""
-        self.mistakes: list[tuple[Entry, Entry]] = []
+        self.mistakes: list[tuple[SampleEntry, SampleEntry]] = []
         self.add(
             "plan_issued",
             plan_on,
@@ -130,12 +130,14 @@ class _ChildSim:
 
     # -- building blocks -------------------------------------------------
 
-    def add(self, action: str, on: int, school: School | None, **fields: str) -> Entry:
+    def add(self, action: str, on: int, school: School | None, **fields: str) -> SampleEntry:
         entries = self.entries
         if school is not None and action in _SETTING_ACTIONS:
-            entry = Entry(action, on, fields, school.recorder, 0, 0, len(entries), school.uk_dates)
+            entry = SampleEntry(
+                action, on, fields, school.recorder, 0, 0, len(entries), school.uk_dates
+            )
         else:
-            entry = Entry(action, on, fields, self.caseworker, 0, 0, len(entries))
+            entry = SampleEntry(action, on, fields, self.caseworker, 0, 0, len(entries))
         entries.append(entry)
         return entry
 
@@ -509,7 +511,7 @@ class _ChildSim:
         fields = dict(true.fields)
         on = true.on
         reason = "entered in error: wrong date"
-        twin: Entry | None = true
+        twin: SampleEntry | None = true
         if kind == "detail" and true.action in ("report_received", "views_received"):
             roles = ("parent_carer", "child") if true.action == "views_received" else None
             options = list(dist.ADVICE_ROLES.values) if roles is None else list(roles)
@@ -525,7 +527,7 @@ class _ChildSim:
             on = between(rng, anchor + 1, meeting - 1)
             reason = "recorded against the wrong child"
             fields = {"role": "parent_carer"}
-            true = Entry("views_received", on, fields, self.caseworker)
+            true = SampleEntry("views_received", on, fields, self.caseworker)
         else:
             d = to_date(on)
             if d.day <= 12 and d.day != d.month and rng.random() < 0.3:
@@ -536,5 +538,5 @@ class _ChildSim:
         wrong.recorded_by, wrong.uk_dates = true.recorded_by, true.uk_dates
         wrong.mistaken, wrong.link = True, twin
         details = {"void_action": true.action, "void_occurred_on": iso(on), "reason": reason}
-        found = Entry("void", 0, details, self.caseworker, link=wrong)
+        found = SampleEntry("void", 0, details, self.caseworker, link=wrong)
         self.mistakes.append((wrong, found))

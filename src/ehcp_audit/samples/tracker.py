@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from ehcp_audit.domain.vocabulary import POST_MEETING, PRE_MEETING
-from ehcp_audit.samples.model import ChildHistory, Entry
+from ehcp_audit.samples.model import ChildHistory, SampleEntry
 
 HEADER = (
     "Case reference",
@@ -81,7 +81,7 @@ def _day(day: int) -> date:
     return date.fromordinal(day)
 
 
-def _is_annual(entry: Entry) -> bool:
+def _is_annual(entry: SampleEntry) -> bool:
     return entry.fields.get("review_type", "annual") != "interim"
 
 
@@ -89,16 +89,16 @@ def _is_annual(entry: Entry) -> bool:
 class _Cycle:
     """The one date per step a tracker row holds for a review cycle."""
 
-    booking: Entry | None = None  # the latest booking
-    invitations: Entry | None = None  # the first of each step...
-    papers: Entry | None = None
-    meeting: Entry | None = None
-    paperwork: Entry | None = None
-    decision: Entry | None = None
-    amendments: Entry | None = None
-    final: Entry | None = None  # ...but the first final plan on or after the amendments
+    booking: SampleEntry | None = None  # the latest booking
+    invitations: SampleEntry | None = None  # the first of each step...
+    papers: SampleEntry | None = None
+    meeting: SampleEntry | None = None
+    paperwork: SampleEntry | None = None
+    decision: SampleEntry | None = None
+    amendments: SampleEntry | None = None
+    final: SampleEntry | None = None  # ...but the first final plan on or after the amendments
 
-    def entries(self) -> list[Entry]:
+    def entries(self) -> list[SampleEntry]:
         return [e for e in vars(self).values() if e is not None]
 
     @property
@@ -109,7 +109,7 @@ class _Cycle:
         return self.decision.fields.get("decision") != "amend" or self.final is not None
 
 
-def _known(history: ChildHistory, on: date) -> list[Entry]:
+def _known(history: ChildHistory, on: date) -> list[SampleEntry]:
     """The history as corrected, as far as it was recorded by the end of day `on`."""
     last = on.toordinal()
     return [
@@ -148,7 +148,9 @@ def tracker_row(history: ChildHistory, on: date) -> list[object] | None:
     ]
 
 
-def _view(known: list[Entry]) -> tuple[Entry, Entry, _Cycle, Entry | None] | None:
+def _view(
+    known: list[SampleEntry],
+) -> tuple[SampleEntry, SampleEntry, _Cycle, SampleEntry | None] | None:
     """(plan, current placement, the cycle shown, the cessation) of a row: the open cycle
     once one of its steps is known and the one before has ended, else the last held one."""
     plans = [e for e in known if e.action == "plan_issued"]
@@ -166,7 +168,7 @@ def _view(known: list[Entry]) -> tuple[Entry, Entry, _Cycle, Entry | None] | Non
     return plans[0], places[-1], shown, ceased
 
 
-def unshown(history: ChildHistory, days: Iterable[date]) -> list[Entry]:
+def unshown(history: ChildHistory, days: Iterable[date]) -> list[SampleEntry]:
     """What trackers taken on `days` lose: entries a tracker row could hold that no row
     showed (a step that happened after the row had moved on, a school left within a
     month, a second final plan in a cycle)."""
@@ -193,15 +195,15 @@ def _text_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def _on(entry: Entry | None) -> date | None:
+def _on(entry: SampleEntry | None) -> date | None:
     return date.fromordinal(entry.on) if entry is not None else None
 
 
-def _cycles(known: list[Entry]) -> list[_Cycle]:
+def _cycles(known: list[SampleEntry]) -> list[_Cycle]:
     """The cycles of the known history, the open one last (RULES.md section 2 assigns
     steps to cycles: pre-meeting to the next meeting, post-meeting to the last one)."""
     meetings = sorted({e.on for e in known if e.action == "meeting_held" and _is_annual(e)})
-    steps: list[dict[str, list[Entry]]] = [{} for _ in range(len(meetings) + 1)]
+    steps: list[dict[str, list[SampleEntry]]] = [{} for _ in range(len(meetings) + 1)]
     for entry in known:
         if entry.action == "meeting_held" and _is_annual(entry):
             index = meetings.index(entry.on)
@@ -217,8 +219,8 @@ def _cycles(known: list[Entry]) -> list[_Cycle]:
     return [_cycle_of(s) for s in steps]
 
 
-def _cycle_of(steps: dict[str, list[Entry]]) -> _Cycle:
-    def first(action: str) -> Entry | None:
+def _cycle_of(steps: dict[str, list[SampleEntry]]) -> _Cycle:
+    def first(action: str) -> SampleEntry | None:
         found = steps.get(action)
         return min(found, key=lambda e: (e.on, e.seq)) if found else None
 

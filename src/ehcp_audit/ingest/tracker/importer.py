@@ -13,14 +13,14 @@ from datetime import date
 from pathlib import Path
 
 from ehcp_audit.application import EhcpAudit
-from ehcp_audit.ingest.importer import ImportResult, Progress, import_children
+from ehcp_audit.exports.safe_cells import SafeCsvWriter
+from ehcp_audit.ingest.importer import ImportResult, RowsDone, import_children
 from ehcp_audit.ingest.rejects import Rejection
 from ehcp_audit.ingest.tracker.cells import cell_text
 from ehcp_audit.ingest.tracker.changes import RECORD, REJECT, VOID, Change
 from ehcp_audit.ingest.tracker.mapping import TrackerMapping
 from ehcp_audit.ingest.tracker.planner import TrackerPlan, plan_tracker
 from ehcp_audit.ingest.tracker.source import TrackerSource, problem_text
-from ehcp_audit.safe_cells import SafeCsvWriter
 
 # A tracker row is about 90 bytes of XLSX (150 of CSV) and implies six entries: from about
 # 12,000 rows a second process saves more than its start-up costs.
@@ -110,7 +110,7 @@ def import_tracker(
     strict: bool = False,
     today: date | None = None,
     rejects_path: Path | None = None,
-    progress: Progress | None = None,
+    progress: RowsDone | None = None,
     workers: int | None = None,
 ) -> TrackerResult:
     """Import a tracker (a large one in parallel; `workers=1` keeps it in this process)."""
@@ -142,7 +142,7 @@ def import_share(
     *,
     strict: bool,
     today: date,
-    progress: Progress | None,
+    progress: RowsDone | None,
 ) -> ImportResult:
     """Record a plan's changes (the whole tracker's, or one share's) through the action-log
     importer, without an import log; what it rejects that the plan did not foresee (another

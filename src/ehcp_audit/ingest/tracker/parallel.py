@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from ehcp_audit.application import EhcpAudit
 from ehcp_audit.ingest.csv_file import sha256_of
-from ehcp_audit.ingest.importer import ImportResult, Progress
+from ehcp_audit.ingest.importer import ImportResult, RowsDone
 from ehcp_audit.ingest.parallel import check_workers, settle
 from ehcp_audit.ingest.tracker.cells import cell_text
 from ehcp_audit.ingest.tracker.mapping import TrackerMapping
@@ -50,7 +50,7 @@ def import_tracker_in_parts(
     sheet: str | None,
     today: date,
     parts: int,
-    progress: Progress | None,
+    progress: RowsDone | None,
 ) -> tuple[Any, ImportResult]:
     """The merged tally and import counts of importing `path` in `parts` processes."""
     from ehcp_audit.ingest.tracker.importer import TrackerTally

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.vocabulary import COLUMNS
-from ehcp_audit.ingest.csv_file import Row
+from ehcp_audit.ingest.csv_file import SourceRow
 from ehcp_audit.ingest.tracker.changes import REJECT, TRACKER_PREFIX, Change
 
 
@@ -36,7 +36,7 @@ class TrackerSource:
     def header(self) -> list[str]:
         return list(COLUMNS)
 
-    def rows(self) -> Iterator[Row]:
+    def rows(self) -> Iterator[SourceRow]:
         for change in self.changes:
             values = change.fact.values
             problem = problem_text(change) if change.kind == REJECT else ""

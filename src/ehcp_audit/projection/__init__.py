@@ -1,1 +1,0 @@
-"""The compliance view: a DuckDB file kept up to date from the event log (catch-up projector)."""

@@ -1,0 +1,233 @@
+"""Recompute the chain from the stored events and name the first entry that does not match."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+from ehcp_audit.domain.import_log import ImportLog
+from ehcp_audit.domain.plan import EVENT_CLASSES, Plan
+from ehcp_audit.errors import StoreError
+from ehcp_audit.store.chain import GENESIS, Link, as_uuid, expected_hash, links
+from ehcp_audit.store.recorders import ChainRecorder
+
+if TYPE_CHECKING:
+    from ehcp_audit.application import EhcpAudit
+
+PAGE = 10_000
+_ACTIONS = {cls.TOPIC: action for action, cls in EVENT_CLASSES.items()}
+_ACTIONS[Plan.Opened.TOPIC] = "plan opened"
+_ACTIONS[ImportLog.Completed.TOPIC] = "import log"
+
+
+@dataclass(frozen=True)
+class Problem:
+    position: int
+    kind: str  # altered, deleted, moved, not chained, chain altered, anchor
+    child_id: str | None
+    action: str | None
+    detail: str
+
+    def describe(self) -> str:
+        who = ", ".join(
+            [f"child {self.child_id}" if self.child_id else "child unknown", self.action or "?"]
+        )
+        return f"position {self.position} ({who}): {self.detail}"
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A point of the chain found intact: its position, hash and the entries up to it."""
+
+    position: int
+    hash: bytes
+    entries: int
+
+
+START = Verified(0, GENESIS, 0)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    entries: int
+    head: Link | None
+    problem: Problem | None
+    seconds: float
+    reached: Verified = START
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+def not_intact(problem: Problem, entries: int) -> str:
+    """What `verify` prints when the log does not match its chain (reports refuse with it)."""
+    return f"NOT INTACT: {problem.describe()}\n{entries} entries before it match the chain"
+
+
+def chain_recorder(app: EhcpAudit) -> ChainRecorder:
+    recorder = app.recorder
+    if not isinstance(recorder, ChainRecorder):
+        raise StoreError("this store keeps no integrity chain (only SQLite and PostgreSQL do)")
+    return recorder
+
+
+def head_hash(app: EhcpAudit, at_position: int | None = None) -> str | None:
+    """The chain's hash at the last entry up to `at_position` (hex), or None if none."""
+    recorder = app.recorder
+    if not isinstance(recorder, ChainRecorder):
+        return None
+    link = recorder.head_link(at_position)
+    return link.hash.hex() if link is not None else None
+
+
+def _pages(fetch: Any, page: int, after: int = 0) -> Iterator[Any]:
+    while True:
+        rows = fetch(after, page)
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]
+        after = last.id if isinstance(last, Notification) else last.position
+
+
+def _events(app: EhcpAudit, page: int, after: int = 0) -> Iterator[Notification]:
+    return _pages(
+        lambda after, limit: app.recorder.select_notifications(
+            after, limit, inclusive_of_start=False
+        ),
+        page,
+        after,
+    )
+
+
+def _upto(items: Iterator[Any], upto: int | None, position: Any) -> Iterator[Any]:
+    return items if upto is None else itertools.takewhile(lambda x: position(x) <= upto, items)
+
+
+def verify(
+    app: EhcpAudit, page: int = PAGE, upto: int | None = None, start: Verified = START
+) -> Verdict:
+    """Recompute the chain after `start` (a point verified earlier) up to `upto` (the end)."""
+    recorder = chain_recorder(app)
+    started = time.monotonic()
+    events = _upto(_events(app, page, start.position), upto, lambda n: n.id)
+    chain = _upto(_pages(recorder.select_links, page, start.position), upto, lambda x: x.position)
+    previous, checked, head = start.hash, start.entries, None
+    reached = start
+    event, link = next(events, None), next(chain, None)
+    while event is not None or link is not None:
+        problem = _compare(app, recorder, event, link, previous)
+        if problem is not None:
+            return Verdict(checked, head, problem, time.monotonic() - started, reached)
+        assert link is not None
+        previous, head, checked = link.hash, link, checked + 1
+        reached = Verified(link.position, link.hash, checked)
+        event, link = next(events, None), next(chain, None)
+    return Verdict(checked, head, None, time.monotonic() - started, reached)
+
+
+def _compare(
+    app: EhcpAudit,
+    recorder: ChainRecorder,
+    event: Notification | None,
+    link: Link | None,
+    previous: bytes,
+) -> Problem | None:
+    if link is None or (event is not None and event.id < link.position):
+        assert event is not None
+        return _problem(
+            app,
+            event.id,
+            "not chained",
+            as_uuid(event.originator_id),
+            event.topic,
+            "this entry has no chain link: it was written outside ehcp-audit",
+        )
+    if event is None or link.position < event.id:
+        return _problem(
+            app,
+            link.position,
+            "deleted",
+            link.originator_id,
+            link.topic,
+            f"this entry (version {link.originator_version} of its stream) was deleted",
+        )
+    found = (as_uuid(event.originator_id), event.originator_version)
+    if found != (link.originator_id, link.originator_version):
+        moved_from = recorder.chained_position(*found)
+        detail = (
+            f"entries were reordered: this position now holds the entry chained at "
+            f"position {moved_from}"
+            if moved_from is not None
+            else "its stored bytes were altered (it now names another stream or version)"
+        )
+        kind = "moved" if moved_from is not None else "altered"
+        return _problem(app, link.position, kind, link.originator_id, link.topic, detail)
+    if event.topic != link.topic or hashlib.sha256(event.state).digest() != link.state_sha256:
+        return _problem(
+            app,
+            link.position,
+            "altered",
+            link.originator_id,
+            link.topic,
+            "its stored bytes were altered",
+        )
+    if expected_hash(previous, link) != link.hash:
+        return _problem(
+            app,
+            link.position,
+            "chain altered",
+            link.originator_id,
+            link.topic,
+            "its chain link was altered (the chain was rewritten from here)",
+        )
+    return None
+
+
+def _problem(
+    app: EhcpAudit, position: int, kind: str, originator_id: UUID, topic: str, detail: str
+) -> Problem:
+    return Problem(position, kind, child_of(app, originator_id), _ACTIONS.get(topic, topic), detail)
+
+
+def child_of(app: EhcpAudit, originator_id: UUID) -> str | None:
+    """The child whose plan this stream is, if its first entry can still be read."""
+    try:
+        first = app.recorder.select_events(originator_id, lte=1)
+        event = app.mapper.to_domain_event(first[0]) if first else None
+    except Exception:  # a tampered or undecryptable entry: the child stays unknown
+        return None
+    return event.child_id if isinstance(event, Plan.Opened) else None
+
+
+def check_anchor(app: EhcpAudit, position: int, hash_hex: str) -> Problem | None:
+    """Whether the chain still has `hash_hex` at `position` (a head hash published earlier)."""
+    link = chain_recorder(app).head_link(position)
+    if link is not None and link.position == position and link.hash.hex() == hash_hex.lower():
+        return None
+    return Problem(
+        position,
+        "anchor",
+        None,
+        None,
+        "the chain does not have the expected hash here: the log up to this position was "
+        "rewritten since that hash was published",
+    )
+
+
+def rechain(app: EhcpAudit, page: int = PAGE) -> int:
+    """Chain the whole log as it is now (a store written before chaining existed)."""
+    position = app.log_position()
+    pairs: Iterable[tuple[int, Notification]] = (
+        (n.id, n) for n in _events(app, page) if n.id <= position
+    )
+    chain_recorder(app).replace_chain(links(GENESIS, pairs), position)
+    return position

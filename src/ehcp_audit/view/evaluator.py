@@ -1,0 +1,272 @@
+"""Judging children's entries into base rows, here or in helper processes (one per core).
+
+The rules are pure Python and most of a rebuild's time: with many children to recompute, the
+projector sends each chunk's entries (an Arrow table) to a helper process and gets its base
+rows back (Arrow tables), while it reads the next chunk and writes the previous one. Helpers
+are plain `python -m ehcp_audit.view.evaluator` subprocesses with length-prefixed Arrow
+IPC over their pipes: nothing is shared, and the caller's main script is never re-run.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date
+from functools import cache
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+from ehcp_audit.errors import StoreError
+from ehcp_audit.rules.compliance import group_rows
+from ehcp_audit.rules.cycles import build_history
+from ehcp_audit.rules.effective import apply_voids
+from ehcp_audit.rules.facts import groups_of
+from ehcp_audit.view.columns import arrow_schema
+from ehcp_audit.view.row_tuples import (
+    BASE_COLUMNS,
+    Key,
+    base_entries_by_child,
+    base_row_tuple,
+    facts_digest,
+)
+
+R = TypeVar("R")
+S = TypeVar("S")
+
+if TYPE_CHECKING:
+    # Imported where tables are built: pyarrow (and the pandas it loads on its first
+    # conversion) is about half a second that a small catch-up does without.
+    import pyarrow as pa
+
+
+@cache
+def schemas() -> tuple[pa.Schema, pa.Schema, pa.Schema]:
+    """The Arrow schemas of base rows, of (child_id, last_on) and of the groups' digests."""
+    return (
+        arrow_schema(BASE_COLUMNS),
+        arrow_schema(("child_id", "last_on")),
+        arrow_schema(("child_id", "cycle", "digest")),
+    )
+
+
+class Evaluation(NamedTuple):
+    """Some children's judgement: the base rows of the groups judged, the digest of every
+    group's facts as (child_id, group, digest), and (child_id, last_on) per child."""
+
+    base: list[tuple[Any, ...]]
+    inputs: list[tuple[str, int, str]]
+    last_on: list[tuple[str, date | None]]
+
+
+def evaluate_rows(
+    entries: Iterable[tuple[Any, ...]], stored: Mapping[Key, str] | None = None
+) -> Evaluation:
+    """The judgement of row_tuples.BASE_ENTRY_FIELDS rows ordered by child and version. With
+    `stored` (the digests of the groups' facts when last judged), only the groups whose facts
+    differ are judged: the others' rows are as stored."""
+    base: list[tuple[Any, ...]] = []
+    inputs: list[tuple[str, int, str]] = []
+    last_on: list[tuple[str, date | None]] = []
+    before = stored if stored is not None else {}
+    for child_id, child_entries in base_entries_by_child(entries):
+        effective = apply_voids(child_entries)
+        last_on.append((child_id, effective[-1].occurred_on if effective else None))
+        plan = build_history(effective)
+        if plan is None:
+            continue
+        for group, facts in groups_of(plan):
+            digest = facts_digest(facts)
+            inputs.append((child_id, group, digest))
+            if before.get((child_id, group)) != digest:
+                base.extend(base_row_tuple(r) for r in group_rows(child_id, facts))
+    return Evaluation(base, inputs, last_on)
+
+
+def forked(there: Callable[[], R], here: Callable[[], S]) -> tuple[R, S]:
+    """(there(), here()), `there` computed in a forked copy of this process while `here` runs
+    in this one: for a few thousand children the copy starts at once, with nothing to import
+    and nothing to send but its answer (pickled), where a helper process costs more than it
+    saves. `there` must be pure Python: the copy never touches the view's DuckDB connection."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as out:
+                pickle.dump(there(), out, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    try:
+        mine = here()
+    finally:
+        with os.fdopen(read_end, "rb") as answer:
+            data = answer.read()
+        _, status = os.waitpid(pid, 0)
+    if status != 0:
+        raise StoreError("a rules evaluation process stopped unexpectedly (see above)")
+    theirs: R = pickle.loads(data)
+    return theirs, mine
+
+
+def evaluate(entries: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """`evaluate_rows` (every group judged) from and to Arrow tables (what helpers exchange):
+    base rows, (child_id, last_on) and the groups' digests."""
+    columns = [entries.column(i).to_pylist() for i in range(entries.num_columns)]
+    judged = evaluate_rows(zip(*columns, strict=True))
+    base_schema, children_schema, inputs_schema = schemas()
+    return (
+        _table(judged.base, base_schema),
+        _table(judged.last_on, children_schema),
+        _table(judged.inputs, inputs_schema),
+    )
+
+
+def _table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+    import pyarrow as pa
+
+    columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    return pa.Table.from_arrays(
+        [pa.array(list(c), type=f.type) for c, f in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
+
+
+# -- helper processes -------------------------------------------------------------------------
+def _write_frame(stream: IO[bytes], payload: bytes) -> None:
+    stream.write(len(payload).to_bytes(8, "big"))
+    stream.write(payload)
+    stream.flush()
+
+
+def _read_frame(stream: IO[bytes]) -> bytes | None:
+    head = stream.read(8)
+    if len(head) < 8:
+        return None
+    size = int.from_bytes(head, "big")
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return data
+
+
+def _to_ipc(*tables: pa.Table) -> bytes:
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    for table in tables:
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _from_ipc(data: bytes, count: int) -> list[pa.Table]:
+    import pyarrow as pa
+
+    reader = pa.BufferReader(data)
+    return [pa.ipc.open_stream(reader).read_all() for _ in range(count)]
+
+
+class Helpers:
+    """A few evaluator processes; `map` keeps each busy with up to two chunks in flight."""
+
+    def __init__(self, count: int) -> None:
+        self.processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "ehcp_audit.view.evaluator"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+            for _ in range(count)
+        ]
+        self.results: list[queue.SimpleQueue[bytes | None]] = [
+            queue.SimpleQueue() for _ in self.processes
+        ]
+        for process, results in zip(self.processes, self.results, strict=True):
+            threading.Thread(target=_collect, args=(process, results), daemon=True).start()
+
+    def map(self, chunks: Iterator[Any]) -> Iterator[tuple[Any, pa.Table, pa.Table, pa.Table]]:
+        """(key, base rows, children, digests) per (key, entries table) of `chunks`, in
+        order."""
+        in_flight: list[tuple[int, Any]] = []
+        for turn, (key, entries) in enumerate(chunks):
+            worker = turn % len(self.processes)
+            stdin = self.processes[worker].stdin
+            assert stdin is not None
+            try:
+                _write_frame(stdin, _to_ipc(entries))
+            except BrokenPipeError:
+                raise self._failed() from None
+            in_flight.append((worker, key))
+            if len(in_flight) >= 2 * len(self.processes):
+                yield self._receive(*in_flight.pop(0))
+        while in_flight:
+            yield self._receive(*in_flight.pop(0))
+
+    def _receive(self, worker: int, key: Any) -> tuple[Any, pa.Table, pa.Table, pa.Table]:
+        data = self.results[worker].get()
+        if data is None:
+            raise self._failed()
+        base, children, inputs = _from_ipc(data, 3)
+        return key, base, children, inputs
+
+    def _failed(self) -> StoreError:
+        return StoreError("a rules evaluation process stopped unexpectedly (see above)")
+
+    def close(self) -> None:
+        for process in self.processes:
+            try:
+                if process.stdin is not None:
+                    _write_frame(process.stdin, b"")
+                    process.stdin.close()
+            except BrokenPipeError:
+                pass
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def __enter__(self) -> Helpers:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def _collect(process: subprocess.Popen[bytes], results: queue.SimpleQueue[bytes | None]) -> None:
+    assert process.stdout is not None
+    while (data := _read_frame(process.stdout)) is not None:
+        results.put(data)
+    results.put(None)
+
+
+def helper_count() -> int:
+    configured = os.environ.get("EHCP_AUDIT_PROJECT_WORKERS", "")
+    if configured.isdigit():
+        return int(configured)
+    return min(4, len(os.sched_getaffinity(0)))
+
+
+def _serve() -> None:
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while (data := _read_frame(stdin)) is not None and data:
+        (entries,) = _from_ipc(data, 1)
+        _write_frame(stdout, _to_ipc(*evaluate(entries)))
+
+
+if __name__ == "__main__":
+    from ehcp_audit.view.gc_tuning import bulk_work
+
+    with bulk_work():
+        _serve()

@@ -1,0 +1,69 @@
+"""Load the report inputs into an in-memory DuckDB connection under the names the SQL files use."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from ehcp_audit.view.queries import execute
+
+COMPLIANCE_COLUMNS = (
+    "child_id",
+    "cycle",
+    "due_on",
+    "meeting_on",
+    "school_urn",
+    "measure",
+    "deadline",
+    "done_on",
+    "status",
+)
+ENTRY_COLUMNS = (
+    "position",
+    "child_id",
+    "action",
+    "occurred_on",
+    "recorded_by",
+    "recorded_at",
+    "imported_at",
+    "source",
+    "source_row",
+    "details",
+    "voided",
+    "void_reason",
+)
+REJECTED_COLUMNS = ("imported_at", "source", "row", "error")
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, columns: tuple[str, ...], name: str
+) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} rows lack the columns {', '.join(missing)}")
+    view = f"{name}_input"
+    con.register(view, frame.loc[:, list(columns)])
+    try:
+        execute(con, f"{name}_relation")
+    finally:
+        con.unregister(view)
+
+
+def register_compliance(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """Create (or replace) the typed `compliance` relation from ReportData.compliance rows."""
+    _load(con, frame, COMPLIANCE_COLUMNS, "compliance")
+
+
+def register_entries(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    _load(con, frame, ENTRY_COLUMNS, "entries")
+
+
+def register_rejected(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    _load(con, frame, REJECTED_COLUMNS, "rejected")
+
+
+def compliance_connection(frame: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory connection holding one as-of date's compliance rows."""
+    con = duckdb.connect(":memory:")
+    register_compliance(con, frame)
+    return con
