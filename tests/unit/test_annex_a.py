@@ -105,7 +105,7 @@ def test_only_plans_in_force_on_the_day_are_listed() -> None:
         plan("issued-on-day", "2025-01-16"),
         plan("voided", "2022-01-10"),
         e("voided", "void", "2023-01-01", void_action="plan_issued",
-          void_occurred_on="2022-01-10", reason="wrong child"),  # fmt: skip
+          void_occurred_on="2022-01-10", reason="wrong child"),
     )
     assert [r.child_id for r in rows] == ["ceased-on-day", "ceases-later", "issued-on-day"]
 
