@@ -66,6 +66,7 @@ def test_export_refuses_to_overwrite_the_store_or_its_view(store: Path, target: 
         ["export", "compliance", "--as-of", "2024-06-01"],
         ["export", "kpis", "--period", "2024-05"],
         ["export", "sen2", "--year", "2024", "--format", "xlsx"],
+        ["export", "annex-a", "--as-of", "2024-06-01"],
     ):
         result = run(store, *command, "--out", str(store.parent / target))
         assert result.exit_code == 2, result.output
@@ -289,6 +290,7 @@ def test_postgres_detection_is_one_and_ignores_case() -> None:
         ["export", "compliance", "--out", "c.csv"],
         ["export", "kpis", "--period", "2024-05", "--out", "k.csv"],
         ["export", "sen2", "--year", "2024", "--out", "s2.csv"],
+        ["export", "annex-a", "--out", "a.xlsx"],
         ["report", "monthly", "--month", "2024-05"],
     ],
 )
@@ -333,6 +335,7 @@ def test_every_date_and_month_option_is_typed_as_one() -> None:
         ("export", "compliance"): ["--as-of DATE", "--as-known-on DATE"],
         ("export", "kpis"): ["--period MONTH", "--as-of DATE"],
         ("export", "sen2"): ["--census DATE"],
+        ("export", "annex-a"): ["--as-of DATE"],
         ("record",): ["--on DATE"],
         ("void",): ["--occurred-on DATE", "--on DATE"],
         ("report", "monthly"): ["--month MONTH", "--as-of DATE"],

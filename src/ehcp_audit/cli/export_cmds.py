@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ehcp_audit.cli.annex_a_cmds import export_annex_a
 from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY, MONTH
 from ehcp_audit.cli.progress import progress_bar
@@ -149,5 +150,6 @@ def export_kpis(
 
 
 export_group.add_command(export_sen2)
+export_group.add_command(export_annex_a)
 
 COMMANDS = [project_command, export_group]
