@@ -314,7 +314,10 @@ def test_cli_writes_reports(tmp_path: Path) -> None:
     fakes = partial(Bootstrap, report_data_factory=fake)
     out = str(tmp_path)
     cases = [
-        (["monthly", "--month", "2025-03", "--as-of", "2025-03-31"], ["monthly-2025-03.html"]),
+        (
+            ["monthly", "--month", "2025-03", "--as-of", "2025-03-31"],
+            ["monthly-2025-03.html", "worklist-2025-03.xlsx"],
+        ),
         (["school", "100001", "--month", "2025-03"], ["school-100001-2025-03.html"]),
         (["school", "--urn", "100002", "--month", "2025-03"], ["school-100002-2025-03.html"]),
         (

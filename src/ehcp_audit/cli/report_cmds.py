@@ -75,8 +75,10 @@ def monthly(
 ) -> None:
     """The local authority's monthly report (as of the month end, or today if earlier)."""
     from ehcp_audit.reports.monthly import build_monthly
+    from ehcp_audit.reports.worklist_file import worklist_name
 
-    _echo([build_monthly(_data(ctx, at_position, out_dir), month, as_of, out_dir)])
+    path = build_monthly(_data(ctx, at_position, out_dir), month, as_of, out_dir)
+    _echo([path, path.parent / worklist_name(month)])
 
 
 @report.command("school")
