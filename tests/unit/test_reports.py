@@ -246,7 +246,7 @@ def test_head_hash_not_yet_available(tmp_path: Path) -> None:
 def test_monthly_lists_and_data_quality(data: FakeReportData, monthly: Path) -> None:
     text = monthly.read_text("utf-8")
     overdue = (data.compliance(AS_OF)["status"] == "overdue").sum()
-    assert f"Overdue steps ({overdue})" in text
+    assert f"Overdue steps in current reviews ({overdue})" in text  # one cycle a child: all current
     assert "Send the completed review paperwork to the LA" in text
     assert "Issue the decision" in text and "local authority" in text
     assert "entered against the wrong child" in text  # the void of A-005's invitations
@@ -314,7 +314,10 @@ def test_cli_writes_reports(tmp_path: Path) -> None:
     fakes = partial(Bootstrap, report_data_factory=fake)
     out = str(tmp_path)
     cases = [
-        (["monthly", "--month", "2025-03", "--as-of", "2025-03-31"], ["monthly-2025-03.html"]),
+        (
+            ["monthly", "--month", "2025-03", "--as-of", "2025-03-31"],
+            ["monthly-2025-03.html", "worklist-2025-03.xlsx"],
+        ),
         (["school", "100001", "--month", "2025-03"], ["school-100001-2025-03.html"]),
         (["school", "--urn", "100002", "--month", "2025-03"], ["school-100002-2025-03.html"]),
         (

@@ -8,6 +8,13 @@ from pathlib import Path
 from typing import ClassVar
 
 from ehcp_audit.reports.charts import TrendChart
+from ehcp_audit.reports.current_work import (
+    LIST_LIMIT,
+    ClosedSummary,
+    WorkList,
+    closed_summary,
+    work_list,
+)
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.figures import Counts, by_school
 from ehcp_audit.reports.headline import MeasureFigure, key_figures, measure_figures, trends
@@ -22,6 +29,7 @@ from ehcp_audit.reports.worklist import (
     missed_items,
     overdue_items,
 )
+from ehcp_audit.reports.worklist_file import worklist_name, write_worklist
 from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.periods import Month, default_as_of
 
@@ -52,11 +60,16 @@ class MonthlyContext:
     trends: tuple[TrendChart, ...]
     school_measures: tuple[tuple[str, str], ...]
     schools: tuple[SchoolRow, ...]
-    overdue: tuple[Item, ...]
+    overdue: WorkList
     missed: tuple[MissedItem, ...]
-    due_soon: tuple[Item, ...]
+    due_soon: WorkList
     due_until: date
+    closed: ClosedSummary
+    list_limit: int
+    worklist_file: str
     quality: DataQuality
+    # Every overdue and due-soon item, for the companion workbook (the page shows `overdue` etc.).
+    work_items: tuple[tuple[Item, ...], tuple[Item, ...]]
 
 
 DUE_SOON_DAYS = 28
@@ -92,6 +105,8 @@ def monthly_context(data: ReportData, month: Month, as_of: date) -> MonthlyConte
             for urn, per in counts.items()
         }
         due_until = as_of + timedelta(days=DUE_SOON_DAYS)
+        overdue = tuple(overdue_items(con, as_of, names))
+        due_soon = tuple(due_soon_items(con, as_of, due_until, names))
         return MonthlyContext(
             title=f"EHCP annual reviews, {month.label}: local authority report",
             period_label=month.label,
@@ -104,11 +119,15 @@ def monthly_context(data: ReportData, month: Month, as_of: date) -> MonthlyConte
             trends=trends(con, month.shift(-11), month),
             school_measures=tuple((m, STEPS[m].title) for m in SCHOOL_MEASURES),
             schools=school_rows(table, names),
-            overdue=tuple(overdue_items(con, as_of, names)),
+            overdue=work_list(overdue, LIST_LIMIT),
             missed=tuple(missed_items(con, month.start, month.end, names)),
-            due_soon=tuple(due_soon_items(con, as_of, due_until, names)),
+            due_soon=work_list(due_soon, LIST_LIMIT),
             due_until=due_until,
+            closed=closed_summary(overdue),
+            list_limit=LIST_LIMIT,
+            worklist_file=worklist_name(month),
             quality=data_quality(con, month.start, month.end),
+            work_items=(overdue, due_soon),
         )
     finally:
         con.close()
@@ -120,8 +139,10 @@ def build_monthly(
     as_of: date | None = None,
     out_dir: Path = Path("reports"),
 ) -> Path:
-    """Write reports/monthly-YYYY-MM.html and return its path."""
+    """Write reports/monthly-YYYY-MM.html and its companion worklist-YYYY-MM.xlsx; return the
+    report's path."""
     month = Month.parse(month) if isinstance(month, str) else month
     as_of = as_of or default_as_of(month, date.today())
     context = monthly_context(data, month, as_of)
+    write_worklist(out_dir / context.worklist_file, *context.work_items)
     return write_report(context, out_dir / f"monthly-{month}.html")

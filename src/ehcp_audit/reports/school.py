@@ -1,4 +1,5 @@
-"""One setting's monthly report, for its SENCO."""
+"""One setting's monthly report, for its SENCO: the setting's own actions first, then what it
+waits for from the local authority (current reviews only), then the figures it can affect."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ from pathlib import Path
 from typing import ClassVar
 
 from ehcp_audit.reports.charts import TrendChart
+from ehcp_audit.reports.current_work import WorkList, work_list
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.filenames import safe_name
-from ehcp_audit.reports.headline import MeasureFigure, key_figures, measure_figures, trends
+from ehcp_audit.reports.headline import MeasureFigure, measure_figures, trends
 from ehcp_audit.reports.monthly import DUE_SOON_DAYS
 from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import Provenance, load_log, provenance
+from ehcp_audit.reports.steps import SETTING
 from ehcp_audit.reports.worklist import (
-    Item,
     MissedItem,
     due_soon_items,
     missed_items,
@@ -35,16 +37,35 @@ class SchoolContext:
     school_urn: str
     school_name: str
     provenance: Provenance
-    key_figures: tuple[MeasureFigure, ...]
-    figures: tuple[MeasureFigure, ...]
+    key_figures: tuple[MeasureFigure, ...]  # headline cards: measures the setting can affect
+    figures: tuple[MeasureFigure, ...]  # every measure the setting owns
+    la_figures: tuple[MeasureFigure, ...]  # the measures the local authority owns
     trends: tuple[TrendChart, ...]
-    overdue: tuple[Item, ...]
+    overdue: WorkList
     missed: tuple[MissedItem, ...]
-    due_soon: tuple[Item, ...]
+    due_soon: WorkList
+    closed: int  # overdue steps of reviews the children have moved past (not listed)
     due_until: date
+    child_names: dict[str, str]  # from the LA's key file (--names); empty without it
+    names_added: bool
 
 
-def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> SchoolContext:
+# The headline cards: the setting's own steps that most shape a review.
+CARD_MEASURES = (
+    "review_on_time",
+    "invitations_2_weeks",
+    "papers_circulated_2_weeks",
+    "paperwork_2_weeks",
+)
+
+
+def school_context(
+    data: ReportData,
+    urn: str,
+    month: Month,
+    as_of: date,
+    child_names: dict[str, str] | None = None,
+) -> SchoolContext:
     names = data.school_names()
     name = names.get(urn, "")
     con = compliance_connection(data.compliance(as_of))
@@ -53,6 +74,8 @@ def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> Sch
         figures = measure_figures(con, data, month, as_of, school_urn=urn, with_benchmarks=False)
         due_until = as_of + timedelta(days=DUE_SOON_DAYS)
         command = ["school", urn, "--month", str(month), "--as-of", as_of.isoformat()]
+        overdue = overdue_items(con, as_of, names, school_urn=urn)
+        own = tuple(f for f in figures if f.owner == SETTING)
         return SchoolContext(
             title=f"EHCP annual reviews, {month.label}: {name or 'URN ' + urn}",
             period_label=month.label,
@@ -60,13 +83,17 @@ def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> Sch
             school_urn=urn,
             school_name=name,
             provenance=provenance(con, data, as_of, command),
-            key_figures=key_figures(figures),
-            figures=figures,
-            trends=trends(con, month.shift(-11), month, school_urn=urn),
-            overdue=tuple(overdue_items(con, as_of, names, school_urn=urn)),
+            key_figures=tuple(f for f in own if f.measure in CARD_MEASURES),
+            figures=own,
+            la_figures=tuple(f for f in figures if f.owner != SETTING),
+            trends=trends(con, month.shift(-11), month, CARD_MEASURES, school_urn=urn),
+            overdue=work_list(overdue),
             missed=tuple(missed_items(con, month.start, month.end, names, school_urn=urn)),
-            due_soon=tuple(due_soon_items(con, as_of, due_until, names, school_urn=urn)),
+            due_soon=work_list(due_soon_items(con, as_of, due_until, names, school_urn=urn)),
+            closed=sum(1 for i in overdue if i.closed),
             due_until=due_until,
+            child_names=dict(child_names or {}),
+            names_added=child_names is not None,
         )
     finally:
         con.close()
@@ -86,9 +113,11 @@ def build_school(
     month: str | Month,
     as_of: date | None = None,
     out_dir: Path = Path("reports"),
+    child_names: dict[str, str] | None = None,
 ) -> Path:
-    """Write reports/school-URN-YYYY-MM.html and return its path."""
+    """Write reports/school-URN-YYYY-MM.html and return its path; with `child_names` (from the
+    LA's key file) the children's names are shown beside their case references."""
     month = Month.parse(month) if isinstance(month, str) else month
     as_of = as_of or default_as_of(month, date.today())
-    context = school_context(data, urn, month, as_of)
+    context = school_context(data, urn, month, as_of, child_names)
     return write_report(context, out_dir / f"school-{safe_name(urn)}-{month}.html")

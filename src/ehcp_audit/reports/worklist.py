@@ -25,6 +25,7 @@ class Item:
     days: int  # days late (overdue list) or days left (due-soon list)
     next_action: str
     owner: str
+    closed: bool  # a step of a review the child has moved past (see current_work.py)
 
 
 def _items(
@@ -37,7 +38,14 @@ def _items(
     items: list[Item] = []
     for row in records(con, query, **params):
         step, common = _common(row, names)
-        items.append(Item(**common, days=row[days_column], next_action=step.next_action))
+        items.append(
+            Item(
+                **common,
+                days=row[days_column],
+                next_action=step.next_action,
+                closed=bool(row["closed"]),
+            )
+        )
     return items
 
 

@@ -1,0 +1,73 @@
+"""The monthly report's companion workbook (worklist-YYYY-MM.xlsx): every current overdue and
+due-soon step, and every step of a closed review, which the report only counts or lists in part."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from ehcp_audit.exports.safe_cells import write_xlsx
+from ehcp_audit.reports.worklist import Item
+from ehcp_audit.view.periods import Month
+
+_COLUMNS = (
+    "child_id",
+    "cycle",
+    "school_urn",
+    "school_name",
+    "measure",
+    "step",
+    "deadline",
+    "{days}",
+    "next_action",
+    "owed_by",
+)
+
+
+def worklist_name(month: Month) -> str:
+    return f"worklist-{month}.xlsx"
+
+
+def _frame(items: Sequence[Item], days: str) -> pd.DataFrame:
+    rows = [
+        (
+            i.child_id,
+            i.cycle,
+            i.school_urn,
+            i.school_name,
+            i.measure,
+            i.step,
+            i.deadline,
+            i.days,
+            i.next_action,
+            i.owner,
+        )
+        for i in items
+    ]
+    return pd.DataFrame(rows, columns=[c.format(days=days) for c in _COLUMNS])
+
+
+def _closed_counts(closed: Sequence[Item]) -> pd.DataFrame:
+    frame = _frame(closed, "days_late")
+    columns = ["school_urn", "school_name", "measure", "step", "owed_by"]
+    counts = frame.groupby(columns, dropna=False).size().reset_index(name="steps")
+    return counts.sort_values(["steps", "school_urn", "measure"], ascending=[False, True, True])
+
+
+def write_worklist(
+    path: Path, overdue: Sequence[Item], due_soon: Sequence[Item]
+) -> Path:
+    """Sheets: current overdue steps, current steps due soon (both most urgent first), closed
+    reviews' steps never done, and their counts by setting and step."""
+    closed = [i for i in overdue if i.closed]
+    sheets = {
+        "Overdue (current)": _frame([i for i in overdue if not i.closed], "days_late"),
+        "Due soon (current)": _frame([i for i in due_soon if not i.closed], "days_left"),
+        "Closed without step": _frame(closed, "days_late"),
+        "Closed by setting": _closed_counts(closed),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_xlsx(path, sheets)
+    return path

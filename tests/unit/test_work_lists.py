@@ -1,0 +1,206 @@
+"""Work lists of current reviews (issue 18): closed reviews' steps counted apart, the owner split,
+the 50-item cap with the companion workbook, and the school report for its SENCO."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from ehcp_audit.reports.current_work import LIST_LIMIT
+from ehcp_audit.reports.monthly import build_monthly
+from ehcp_audit.reports.name_key import read_name_key
+from ehcp_audit.reports.school import CARD_MEASURES, build_school
+from tests.output_cells import xlsx_formulas
+from tests.report_fakes import Cycle, FakeReportData
+
+AS_OF = date(2025, 3, 31)
+MOVED_ON = "M-001"
+FORMULA_CHILD = "=HYPERLINK(1)"
+NO_NAMES = "No names of children are held or shown"
+
+
+class MovedOnData(FakeReportData):
+    """The fake authority plus a child whose first review never got its paperwork or decision
+    and whose second review has been held (so the first is closed), and a formula-like id."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cycles += [
+            Cycle(MOVED_ON, 1, "100002", date(2024, 3, 1), meeting_on=date(2024, 2, 20)),
+            Cycle(MOVED_ON, 2, "100002", date(2025, 2, 20), meeting_on=date(2025, 2, 25)),
+            Cycle(FORMULA_CHILD, 1, "@100009", date(2025, 1, 10)),
+        ]
+        self.names["@100009"] = "+Formula School"
+
+
+@pytest.fixture(scope="module")
+def data() -> MovedOnData:
+    return MovedOnData()
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("work-lists")
+
+
+@pytest.fixture(scope="module")
+def monthly(data: MovedOnData, out: Path) -> str:
+    return build_monthly(data, "2025-03", AS_OF, out).read_text("utf-8")
+
+
+@pytest.fixture(scope="module")
+def school(data: MovedOnData, out: Path) -> str:
+    return build_school(data, "100002", "2025-03", AS_OF, out).read_text("utf-8")
+
+
+def between(text: str, start: str, end: str) -> str:
+    return text[text.index(f'id="{start}"') : text.index(f'id="{end}"')]
+
+
+ROW = re.compile(
+    r'<td class="mono child[^"]*">(.*?)(?:<br><span class="child-name">.*?</span>)?'
+    r'<br><span class="hint nowrap">cycle (\d+)</span></td>\s*(?:<td>(?:(?!</td>).)*</td>\s*)?'
+    r"<td>(.*?)</td>",
+    re.S,
+)
+
+
+def listed(section: str) -> list[tuple[str, int, str]]:
+    """(child, cycle, step) of each item row in a part of a page."""
+    return [(html.unescape(c), int(n), html.unescape(s)) for c, n, s in ROW.findall(section)]
+
+
+def sheet(path: Path, name: str) -> list[dict[str, object]]:
+    book = load_workbook(path, read_only=True)
+    rows = list(book[name].iter_rows(values_only=True))
+    book.close()
+    return [dict(zip([str(h) for h in rows[0]], r, strict=True)) for r in rows[1:]]
+
+
+def workbook(out: Path) -> Path:
+    return out / "worklist-2025-03.xlsx"
+
+
+def test_closed_reviews_steps_are_counted_not_listed(monthly: str, out: Path) -> None:
+    closed = sheet(workbook(out), "Closed without step")
+    assert {(r["child_id"], r["cycle"], r["measure"]) for r in closed} == {
+        (MOVED_ON, 1, "paperwork_2_weeks"),
+        (MOVED_ON, 1, "decision_4_weeks"),
+    }
+    current = sheet(workbook(out), "Overdue (current)")
+    assert {(r["cycle"], r["measure"]) for r in current if r["child_id"] == MOVED_ON} == {
+        (2, "paperwork_2_weeks"),
+        (2, "decision_4_weeks"),
+    }
+    work = between(monthly, "overdue", "missed") + between(monthly, "due-soon", "closed")
+    assert (MOVED_ON, 1) not in {(c, n) for c, n, _ in listed(work)}
+    assert 'data-closed-measure="paperwork_2_weeks" data-count="1"' in monthly
+    assert 'data-closed-school="100002" data-count="2"' in monthly
+    assert "Closed without the step (2)" in monthly
+
+
+def test_owner_split(monthly: str) -> None:
+    setting = between(monthly, "overdue-setting", "overdue-la")
+    la = between(monthly, "overdue-la", "missed")
+    assert "owner--setting" in setting and "owner--la" not in setting
+    assert "owner--la" in la and "owner--setting" not in la
+    soon_setting = between(monthly, "due-soon-setting", "due-soon-la")
+    assert "owner--la" not in soon_setting
+
+
+def test_at_most_50_most_overdue_listed_the_rest_in_the_file(monthly: str, out: Path) -> None:
+    current = sheet(workbook(out), "Overdue (current)")
+    assert len(current) > LIST_LIMIT
+    days = [int(str(r["days_late"])) for r in current]
+    assert days == sorted(days, reverse=True)  # oldest first
+    shown = listed(between(monthly, "overdue", "missed"))
+    assert len(shown) == LIST_LIMIT
+    first = {(str(r["child_id"]), int(str(r["cycle"])), str(r["step"])) for r in current[:50]}
+    assert set(shown) == first
+    overdue = between(monthly, "overdue", "missed")
+    more = sum(int(n) for n in re.findall(r'data-more="(\d+)"', overdue))
+    assert more == len(current) - LIST_LIMIT
+    assert f"all {len(current):,} are in" in monthly
+    assert 'href="worklist-2025-03.xlsx"' in monthly
+
+
+def test_worklist_file_has_no_live_formulas(out: Path, monthly: str) -> None:
+    rows = sheet(workbook(out), "Overdue (current)")
+    assert any(r["child_id"] == FORMULA_CHILD for r in rows)
+    assert list(xlsx_formulas(workbook(out))) == []
+
+
+def test_school_report_own_actions_then_the_la(school: str) -> None:
+    order = [school.index(f'id="{i}"') for i in ("your-actions", "waiting-on-la", "headline")]
+    assert order == sorted(order)
+    own = listed(between(school, "your-actions", "waiting-on-la"))
+    la = listed(between(school, "waiting-on-la", "missed"))
+    assert (MOVED_ON, 2, "Review paperwork sent to the LA within 2 weeks of the meeting") in own
+    assert (MOVED_ON, 2, "Decision issued within 4 weeks of the meeting") in la
+    assert all(cycle == 2 for child, cycle, _ in own + la if child == MOVED_ON)
+    assert "2 overdue steps of earlier reviews" in school
+
+
+def test_school_cards_are_the_settings_measures(school: str) -> None:
+    start = school.index('<ul class="cards">')
+    cards = school[start : school.index("</ul>", start)]
+    assert set(re.findall(r'data-measure="([a-z0-9_]+)"', cards)) == set(CARD_MEASURES)
+    la = between(school, "la-measures", "trends")
+    assert 'data-measure="decision_4_weeks"' in la
+    assert 'data-measure="paperwork_2_weeks"' not in la
+
+
+def test_names_only_from_the_key_file(data: MovedOnData, tmp_path: Path, school: str) -> None:
+    assert NO_NAMES in school and "child-name" not in school
+    named = build_school(
+        data, "100002", "2025-03", AS_OF, tmp_path, {MOVED_ON: "Test Child <Alpha>"}
+    ).read_text("utf-8")
+    assert "Test Child &lt;Alpha&gt;" in named
+    assert NO_NAMES not in named and "added at report time from a key file" in named
+
+
+def test_name_key_rows_left_out_name_row_and_column(tmp_path: Path) -> None:
+    key = tmp_path / "names.csv"
+    key.write_text(
+        "Child_ID,Name\nA-1,First Person\n,Nobody\nA-2,\nA-3,Second\nA-3,Other\n"
+        "A-4, Two  Spaces \n",
+        encoding="utf-8",
+    )
+    read = read_name_key(key)
+    assert read.names == {"A-1": "First Person", "A-4": "Two Spaces"}
+    assert read.problems == (
+        "names.csv row 3, child_id: empty; row left out",
+        "names.csv row 4, name: empty; row left out",
+        "names.csv row 6, name: differs from row 5 for the same child_id; no name is shown for "
+        "that child",
+    )
+
+
+def test_cli_names_option(tmp_path: Path) -> None:
+    from ehcp_audit.bootstrap import Bootstrap
+    from ehcp_audit.cli.main import cli
+    from ehcp_audit.cli.report_cmds import report
+
+    cli.add_command(report)
+    fakes = partial(Bootstrap, report_data_factory=lambda *_: MovedOnData())
+    key = tmp_path / "names.csv"
+    key.write_text(f"child_id,name\n{MOVED_ON},Test Child Beta\nX-1,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["report", "school", "100002", "--month", "2025-03", "--out", str(out)]
+    result = CliRunner().invoke(cli, [*args, "--names", str(key)], obj=fakes)
+    assert result.exit_code == 0, result.output
+    assert "names.csv row 3, name: empty" in result.output
+    assert "Test Child Beta" in (out / "school-100002-2025-03.html").read_text("utf-8")
+    assert "Test Child Beta" not in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,full_name\nA-1,X\n", encoding="utf-8")
+    refused = CliRunner().invoke(cli, [*args, "--names", str(bad)], obj=fakes)
+    assert refused.exit_code == 2 and "needs the columns child_id,name" in refused.output
+    assert "Traceback" not in refused.output
