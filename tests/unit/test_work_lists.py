@@ -6,16 +6,13 @@ from __future__ import annotations
 import html
 import re
 from datetime import date
-from functools import partial
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ehcp_audit.reports.current_work import LIST_LIMIT
 from ehcp_audit.reports.monthly import build_monthly
-from ehcp_audit.reports.name_key import read_name_key
 from ehcp_audit.reports.school import CARD_MEASURES, build_school
 from tests.output_cells import xlsx_formulas
 from tests.report_fakes import Cycle, FakeReportData
@@ -157,50 +154,10 @@ def test_school_cards_are_the_settings_measures(school: str) -> None:
     assert 'data-measure="paperwork_2_weeks"' not in la
 
 
-def test_names_only_from_the_key_file(data: MovedOnData, tmp_path: Path, school: str) -> None:
-    assert NO_NAMES in school and "child-name" not in school
-    named = build_school(
-        data, "100002", "2025-03", AS_OF, tmp_path, {MOVED_ON: "Test Child <Alpha>"}
-    ).read_text("utf-8")
-    assert "Test Child &lt;Alpha&gt;" in named
-    assert NO_NAMES not in named and "added at report time from a key file" in named
-
-
-def test_name_key_rows_left_out_name_row_and_column(tmp_path: Path) -> None:
-    key = tmp_path / "names.csv"
-    key.write_text(
-        "Child_ID,Name\nA-1,First Person\n,Nobody\nA-2,\nA-3,Second\nA-3,Other\n"
-        "A-4, Two  Spaces \n",
-        encoding="utf-8",
-    )
-    read = read_name_key(key)
-    assert read.names == {"A-1": "First Person", "A-4": "Two Spaces"}
-    assert read.problems == (
-        "names.csv row 3, child_id: empty; row left out",
-        "names.csv row 4, name: empty; row left out",
-        "names.csv row 6, name: differs from row 5 for the same child_id; no name is shown for "
-        "that child",
-    )
-
-
-def test_cli_names_option(tmp_path: Path) -> None:
-    from ehcp_audit.bootstrap import Bootstrap
-    from ehcp_audit.cli.main import cli
+def test_the_school_report_shows_no_names_and_has_no_names_option(school: str) -> None:
+    """No names in reports (a project rule): the school report offers no key file of names."""
     from ehcp_audit.cli.report_cmds import report
 
-    cli.add_command(report)
-    fakes = partial(Bootstrap, report_data_factory=lambda *_: MovedOnData())
-    key = tmp_path / "names.csv"
-    key.write_text(f"child_id,name\n{MOVED_ON},Test Child Beta\nX-1,\n", encoding="utf-8")
-    out = tmp_path / "out"
-    args = ["report", "school", "100002", "--month", "2025-03", "--out", str(out)]
-    result = CliRunner().invoke(cli, [*args, "--names", str(key)], obj=fakes)
-    assert result.exit_code == 0, result.output
-    assert "names.csv row 3, name: empty" in result.output
-    assert "Test Child Beta" in (out / "school-100002-2025-03.html").read_text("utf-8")
-    assert "Test Child Beta" not in result.output
-    bad = tmp_path / "bad.csv"
-    bad.write_text("id,full_name\nA-1,X\n", encoding="utf-8")
-    refused = CliRunner().invoke(cli, [*args, "--names", str(bad)], obj=fakes)
-    assert refused.exit_code == 2 and "needs the columns child_id,name" in refused.output
-    assert "Traceback" not in refused.output
+    assert NO_NAMES in school
+    school_command = report.commands["school"]
+    assert "--names" not in {o for p in school_command.params for o in p.opts}

@@ -85,14 +85,6 @@ def monthly(
 @click.argument("urn", required=False, metavar="URN")
 @click.option("--urn", "urn_option", default=None, help="The setting's URN (or give it as URN).")
 @click.option("--month", required=True, type=MONTH, help="The month, YYYY-MM or MM/YYYY.")
-@click.option(
-    "--names",
-    "names_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="A key file (CSV: child_id,name) to show children's names beside their case "
-    "references; read now, never stored.",
-)
 @_common
 @click.pass_context
 def school(
@@ -100,14 +92,12 @@ def school(
     urn: str | None,
     urn_option: str | None,
     month: Month,
-    names_file: Path | None,
     as_of: date | None,
     out_dir: Path,
     at_position: int | None,
 ) -> None:
     """One setting's monthly report (URN: its 6-digit URN), with its children's overdue and due
     steps."""
-    from ehcp_audit.reports.name_key import read_name_key
     from ehcp_audit.reports.school import build_school, known_urns
 
     if urn is not None and urn_option is not None and urn.strip() != urn_option.strip():
@@ -115,12 +105,6 @@ def school(
     chosen = (urn if urn is not None else urn_option or "").strip()
     if not chosen:
         raise click.UsageError("give the setting's URN, e.g. ehcp-audit report school 123456")
-    names = None
-    if names_file is not None:
-        key = read_name_key(names_file)
-        for problem in key.problems:
-            click.echo(problem, err=True)
-        names = key.names
     data = _data(ctx, at_position, out_dir)
     known = known_urns(data)
     if chosen not in known:
@@ -130,7 +114,7 @@ def school(
             + (f" (URNs recorded: {listed})" if known else " (nothing is recorded yet)"),
             param_hint="URN",
         )
-    _echo([build_school(data, chosen, month, as_of, out_dir, names)])
+    _echo([build_school(data, chosen, month, as_of, out_dir)])
 
 
 @report.command("due-list")

@@ -46,8 +46,6 @@ class SchoolContext:
     due_soon: WorkList
     closed: int  # overdue steps of reviews the children have moved past (not listed)
     due_until: date
-    child_names: dict[str, str]  # from the LA's key file (--names); empty without it
-    names_added: bool
 
 
 # The headline cards: the setting's own steps that most shape a review.
@@ -64,7 +62,6 @@ def school_context(
     urn: str,
     month: Month,
     as_of: date,
-    child_names: dict[str, str] | None = None,
 ) -> SchoolContext:
     names = data.school_names()
     name = names.get(urn, "")
@@ -92,8 +89,6 @@ def school_context(
             due_soon=work_list(due_soon_items(con, as_of, due_until, names, school_urn=urn)),
             closed=sum(1 for i in overdue if i.closed),
             due_until=due_until,
-            child_names=dict(child_names or {}),
-            names_added=child_names is not None,
         )
     finally:
         con.close()
@@ -113,11 +108,9 @@ def build_school(
     month: str | Month,
     as_of: date | None = None,
     out_dir: Path = Path("reports"),
-    child_names: dict[str, str] | None = None,
 ) -> Path:
-    """Write reports/school-URN-YYYY-MM.html and return its path; with `child_names` (from the
-    LA's key file) the children's names are shown beside their case references."""
+    """Write reports/school-URN-YYYY-MM.html and return its path."""
     month = Month.parse(month) if isinstance(month, str) else month
     as_of = as_of or default_as_of(month, date.today())
-    context = school_context(data, urn, month, as_of, child_names)
+    context = school_context(data, urn, month, as_of)
     return write_report(context, out_dir / f"school-{safe_name(urn)}-{month}.html")
