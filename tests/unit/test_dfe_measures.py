@@ -49,12 +49,19 @@ REVIEWS = [
     decision("C7", "2026-01-01", "maintain"),
     # C8: period ends 2026-01-01: expected in 2026, not 2025.
     plan("C8", "2025-01-01"),
-    # C10: an amend recorded in error and voided; the maintain 40 days after the meeting counts.
+    # C10: an amend recorded in error and voided; the maintain of the same day, 40 days after the
+    # meeting, counts.
     plan("C10", "2024-07-01"),
     meeting("C10", "2025-06-20"),
-    decision("C10", "2025-07-01", "amend"),
-    void("C10", "2025-07-05", "decision_issued", "2025-07-01"),
+    decision("C10", "2025-07-30", "amend"),
     decision("C10", "2025-07-30", "maintain"),
+    void("C10", "2025-08-01", "decision_issued", "2025-07-30"),
+    # C12: no decision after its 2024 meeting; the next meeting's decision, 9 days on, completes
+    # the period that ended 2025-02-01 (RULES.md s.3, the statutory 12-month clock).
+    plan("C12", "2024-02-01"),
+    meeting("C12", "2024-12-01"),
+    meeting("C12", "2025-03-01"),
+    decision("C12", "2025-03-10", "maintain"),
     # C11: ceased before 2025: not in force.
     plan("C11", "2023-05-01"),
     row("C11", "plan_ceased", "2024-12-01", reason="moved away"),
@@ -122,17 +129,17 @@ def reviews(tmp_path_factory: pytest.TempPathFactory) -> Store:
 def test_annual_reviews_2025_hand_counted(reviews: Store) -> None:
     rows = measures(reviews, 2025)
     assert values(rows) == {
-        "total_ehc_plans": 10,
-        "review_expected_2025": 8,
+        "total_ehc_plans": 11,
+        "review_expected_2025": 9,
         "review_not_expected_2025": 2,
-        "review_completed_2025": 5,
+        "review_completed_2025": 6,
         "review_completed_prior_2025": 1,
         "review_not_completed": 2,
         "outcome_amended": 1,
         "outcome_ceased": 1,
-        "outcome_maintained": 3,
+        "outcome_maintained": 4,
         "no_outcome_recorded": 0,
-        "decision_4_weeks": 3,
+        "decision_4_weeks": 4,
         "decision_over_4_weeks": 2,
         "due_25": 0,
         "final_24": 0,
@@ -143,38 +150,38 @@ def test_annual_reviews_2025_hand_counted(reviews: Store) -> None:
     }
     by_name = {r["variable"]: r for r in rows}
     assert (by_name["decision_4_weeks"]["percent"], by_name["decision_4_weeks"]["percent_of"]) == (
-        "60.0",
+        "66.7",
         "review_completed_2025",
     )
-    assert by_name["review_expected_2025"]["percent"] == "80.0"
+    assert by_name["review_expected_2025"]["percent"] == "81.8"
     assert {r["time_period"] for r in rows} == {"2025"}
 
 
 def test_year_boundaries_2026(reviews: Store) -> None:
     """C4's period ends on 31 Dec 2026 (in), C7's on 1 Jan 2027 (out), C8's on 1 Jan 2026 (in);
     C7's decision of 1 Jan 2026 completed a 2025 period, so it counts in neither year. In force:
-    all but C3, C5B (ceased in 2025) and C11."""
+    all but C3, C5B (ceased in 2025) and C11; C12's next period ends 2026-03-10."""
     assert values(measures(reviews, 2026)) == {
-        "total_ehc_plans": 8,
-        "review_expected_2026": 6,
+        "total_ehc_plans": 9,
+        "review_expected_2026": 7,
         "review_not_expected_2026": 2,
         "review_completed_2026": 0,
         "review_completed_prior_2026": 0,
-        "review_not_completed": 6,
+        "review_not_completed": 7,
         "outcome_amended": 0,
         "outcome_ceased": 0,
         "outcome_maintained": 0,
         "no_outcome_recorded": 0,
         "decision_4_weeks": 0,
         "decision_over_4_weeks": 0,
-        # Born 2010-01-15 (the default): Year 11 to post-16 by 2026-03-31, for the 7 plans in
+        # Born 2010-01-15 (the default): Year 11 to post-16 by 2026-03-31, for the 8 plans in
         # force issued before 1 Sep 2025 (all but C1, born 2012), none with a final plan.
-        "due_26": 7,
+        "due_26": 8,
         "final_25": 0,
         "final_26": 0,
         "final_by_deadline": 0,
         "final_after_deadline": 0,
-        "no_final_plan": 7,
+        "no_final_plan": 8,
     }
 
 

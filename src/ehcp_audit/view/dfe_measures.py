@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -113,9 +114,9 @@ def dfe_measures(compliance: pd.DataFrame, entries: pd.DataFrame, year: int) -> 
 
 
 def _rows(
-    year: int, data_set: str, figures: tuple[Figure, ...], counts: dict[str, object]
+    year: int, data_set: str, figures: tuple[Figure, ...], counts: dict[str, Any]
 ) -> list[tuple[object, ...]]:
-    values = {f.variable: int(counts[f.query_column] or 0) for f in figures}  # type: ignore[call-overload]
+    values = {f.variable: int(counts[f.query_column] or 0) for f in figures}
     return [
         (
             year,
