@@ -62,6 +62,14 @@ REVIEWS = [
     meeting("C12", "2024-12-01"),
     meeting("C12", "2025-03-01"),
     decision("C12", "2025-03-10", "maintain"),
+    # C13: reviewed twice in 2024, then ceased: its period ending 2025-05-10 was completed in
+    # 2024, but a plan ceased before the year has no review expected in it.
+    plan("C13", "2023-06-01"),
+    meeting("C13", "2024-05-01"),
+    decision("C13", "2024-05-10", "maintain"),
+    meeting("C13", "2024-09-01"),
+    decision("C13", "2024-09-10", "cease"),
+    row("C13", "plan_ceased", "2024-10-01", reason="needs met"),
     # C11: ceased before 2025: not in force.
     plan("C11", "2023-05-01"),
     row("C11", "plan_ceased", "2024-12-01", reason="moved away"),

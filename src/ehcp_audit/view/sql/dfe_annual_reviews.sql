@@ -17,6 +17,8 @@ expected AS (
     FROM compliance
     WHERE measure = 'review_decided_12_months' AND status <> 'n/a'
       AND deadline BETWEEN $start AND $end
+      -- a period completed before its plan ceased stays done: no review is owed once it ceased
+      AND child_id IN (SELECT child_id FROM in_force)
     QUALIFY row_number() OVER (
         PARTITION BY child_id ORDER BY coalesce(done_on < $start, FALSE), deadline, cycle
     ) = 1
