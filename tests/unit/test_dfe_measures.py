@@ -223,3 +223,14 @@ def test_the_output_may_not_replace_the_store(reviews: Store) -> None:
     )
     assert result.exit_code == 2
     assert "is the event store" in result.stderr
+
+
+def test_percentages_round_halves_up_as_published() -> None:
+    from ehcp_audit.view.dfe_measures import _percent
+
+    assert (_percent(1, 16), _percent(154924, 348759), _percent(3, 3), _percent(0, 0)) == (
+        6.3,  # 6.25: a float format would give 6.2
+        44.4,
+        100.0,
+        None,
+    )

@@ -124,7 +124,7 @@ def _rows(
             data_set,
             f.variable,
             values[f.variable],
-            _percent(values[f.variable], values[f.percent_of]) if f.percent_of else "",
+            _percent(values[f.variable], values[f.percent_of]) if f.percent_of else None,
             f.percent_of or "",
             f.origin,
             f.description,
@@ -133,10 +133,10 @@ def _rows(
     ]
 
 
-def _percent(part: int, whole: int) -> str:
+def _percent(part: int, whole: int) -> float | None:
     """One decimal place, as DfE publishes (44.4), halves rounded up in whole numbers (no float
-    can tip a tie); empty when there is nothing to divide by."""
+    can tip a tie); none when there is nothing to divide by. A number, so a spreadsheet can
+    compute with it."""
     if whole == 0:
-        return ""
-    tenths = (2000 * part + whole) // (2 * whole)
-    return f"{tenths // 10}.{tenths % 10}"
+        return None
+    return ((2000 * part + whole) // (2 * whole)) / 10
