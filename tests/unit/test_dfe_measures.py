@@ -234,3 +234,15 @@ def test_percentages_round_halves_up_as_published() -> None:
         100.0,
         None,
     )
+
+
+def test_a_missing_store_is_named_and_not_created(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    missing, out = tmp_path / "missing.sqlite", tmp_path / "d.csv"
+    result = CliRunner().invoke(
+        cli, ["--db", str(missing), "export", "dfe-measures", "--year", "2025", "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "no store at" in result.stderr
+    assert not missing.exists() and not out.exists()
