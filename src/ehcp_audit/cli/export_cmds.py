@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ehcp_audit.cli.annex_a_cmds import export_annex_a
+from ehcp_audit.cli.dfe_cmds import export_dfe_measures
 from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY, MONTH
 from ehcp_audit.cli.progress import progress_bar
@@ -151,5 +152,6 @@ def export_kpis(
 
 export_group.add_command(export_sen2)
 export_group.add_command(export_annex_a)
+export_group.add_command(export_dfe_measures)
 
 COMMANDS = [project_command, export_group]
