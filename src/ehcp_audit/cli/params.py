@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from ehcp_audit.ingest.row_parser import EARLIEST, RowError, parse_date
+from ehcp_audit.reports.sampling import SampleFrom
 from ehcp_audit.view.periods import Month
 
 # Far beyond any plan, yet leaves room for the rules' date arithmetic (a year and more ahead).
@@ -62,5 +63,22 @@ class MonthType(click.ParamType):
         return Month(year, month)
 
 
+class SampleFromType(click.ParamType):
+    """`report inspection --sample-from`: all, late, phase-transfer or school:URN."""
+
+    name = "all|late|school:URN|phase-transfer"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> SampleFrom:
+        if isinstance(value, SampleFrom):
+            return value
+        try:
+            return SampleFrom.parse(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 DAY = DayType()
 MONTH = MonthType()
+SAMPLE_FROM = SampleFromType()

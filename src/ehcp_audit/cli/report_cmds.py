@@ -10,9 +10,10 @@ from typing import Any, TypeVar
 import click
 
 from ehcp_audit.cli.outputs import check_outputs
-from ehcp_audit.cli.params import DAY, MONTH
+from ehcp_audit.cli.params import DAY, MONTH, SAMPLE_FROM
 from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.sampling import SampleFrom
 from ehcp_audit.view.periods import TERMS, Month, month_range
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -146,11 +147,36 @@ def due_list(
     type=click.IntRange(min=0),
     default=5,
     show_default=True,
-    help="How many children to draw at random for case timelines.",
+    help="How many children to draw for case timelines (0: only the named ones).",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the random sample.")
 @click.option(
+    "--sample-from",
+    type=SAMPLE_FROM,
+    default="all",
+    show_default=True,
+    help="Draw from all children with a step in the period, the late ones (any step missed or "
+    "overdue), one setting's (school:URN) or those with a phase transfer in the period.",
+)
+@click.option(
+    "--stratify/--no-stratify",
+    default=True,
+    show_default=True,
+    help="Spread the sample across settings (one per setting before any gives a second).",
+)
+@click.option(
+    "--children",
+    "children_list",
+    default="",
+    help="Case references to include, comma-separated (ID,ID).",
+)
+@click.option(
     "--child", "children", multiple=True, help="A case reference to include (repeatable)."
+)
+@click.option(
+    "--full-details",
+    is_flag=True,
+    help="Show dates of birth (by default: age and year group only).",
 )
 @_common
 @click.pass_context
@@ -160,7 +186,11 @@ def inspection(
     last: Month,
     sample: int,
     seed: int,
+    sample_from: SampleFrom,
+    stratify: bool,
+    children_list: str,
     children: tuple[str, ...],
+    full_details: bool,
     as_of: date | None,
     out_dir: Path,
     at_position: int | None,
@@ -176,8 +206,22 @@ def inspection(
             "an inspection pack covers at most ten years (make one per period)",
             param_hint="--from/--to",
         )
+    named = (*children, *(c.strip() for c in children_list.split(",") if c.strip()))
     data = _data(ctx, at_position, out_dir, full_check=True)
-    _echo([build_inspection(data, first, last, as_of, sample, seed, children, out_dir)])
+    path = build_inspection(
+        data,
+        first,
+        last,
+        as_of,
+        sample,
+        seed,
+        named,
+        out_dir,
+        sample_from=sample_from,
+        stratify=stratify,
+        full_details=full_details,
+    )
+    _echo([path])
 
 
 COMMANDS = [report]

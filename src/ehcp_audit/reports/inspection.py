@@ -7,7 +7,10 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
+import duckdb
+
 from ehcp_audit.domain.vocabulary import MEASURES
+from ehcp_audit.errors import RefusedError
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.data import ReportData
@@ -16,10 +19,12 @@ from ehcp_audit.reports.headline import MeasureFigure, trends
 from ehcp_audit.reports.method import HEADLINE_RATE, RULES, SOURCES, STATUS_RULES, MeasureRule
 from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import Provenance, load_log, provenance
+from ehcp_audit.reports.sampling import ALL, SampleFrom, candidates, draw
 from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
-from ehcp_audit.reports.timelines import CaseTimeline, case_timeline, sample_children
+from ehcp_audit.reports.timelines import CaseOptions, CaseTimeline, case_timeline
 from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.periods import Month, month_range
+from ehcp_audit.view.queries import records
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class InspectionContext:
     period_figures: tuple[MeasureFigure, ...]
     years: tuple[YearFigure, ...]
     sample_note: str
+    full_details: bool  # dates of birth shown (else age and year group)
     cases: tuple[CaseTimeline, ...]
 
 
@@ -72,38 +78,79 @@ def year_figures(series: list[tuple[Month, Counts]]) -> tuple[YearFigure, ...]:
     return tuple(figures)
 
 
+@dataclass(frozen=True)
+class CaseChoice:
+    """How the pack's cases are chosen (the sampling options of `report inspection`)."""
+
+    sample: int = 5
+    seed: int = 1
+    children: tuple[str, ...] = ()
+    sample_from: SampleFrom = ALL
+    stratify: bool = True
+    full_details: bool = False
+
+    def command(self) -> list[str]:
+        words = ["--sample", str(self.sample), "--seed", str(self.seed)]
+        if self.sample_from != ALL:
+            words += ["--sample-from", str(self.sample_from)]
+        if not self.stratify:
+            words.append("--no-stratify")
+        for child in self.children:  # one option each: a case reference may hold a comma
+            words += ["--child", child]
+        return [*words, "--full-details"] if self.full_details else words
+
+
+def _check_request(con: duckdb.DuckDBPyConnection, data: ReportData, choice: CaseChoice) -> None:
+    """A named child or a setting the store does not hold is a typo, not an empty case."""
+    found = {
+        r["child_id"] for r in records(con, "recorded_children", children=list(choice.children))
+    }
+    unknown = [c for c in choice.children if c not in found]
+    if unknown:
+        raise RefusedError(
+            f"--children: no entries are recorded for {', '.join(map(repr, unknown))}; "
+            "check the case references"
+        )
+    urn = choice.sample_from.urn
+    if urn:
+        known = set(data.school_names()) | {r["school_urn"] for r in records(con, "recorded_urns")}
+        if urn not in known:
+            listed = ", ".join(sorted(known)[:10]) + (", ..." if len(known) > 10 else "")
+            raise RefusedError(
+                f"--sample-from: no setting with URN {urn!r} in the recorded data"
+                + (f" (URNs recorded: {listed})" if known else "")
+            )
+
+
+def _sample_note(choice: CaseChoice, eligible: int, drawn: int) -> str:
+    how = "spread across settings" if choice.stratify else "at random"
+    note = (
+        f"{drawn} of {eligible} children drawn {how} (seed {choice.seed}) from the children "
+        f"with any step in the period{choice.sample_from.words()}"
+    )
+    named = len(choice.children)
+    return note + (f", plus {named} named by case reference" if named else "")
+
+
 def inspection_context(
-    data: ReportData,
-    first: Month,
-    last: Month,
-    as_of: date,
-    sample: int,
-    seed: int,
-    children: tuple[str, ...] = (),
+    data: ReportData, first: Month, last: Month, as_of: date, choice: CaseChoice
 ) -> InspectionContext:
     con = compliance_connection(data.compliance(as_of))
     try:
         load_log(con, data)
+        _check_request(con, data, choice)
         totals = by_measure(con, first.start, last.end)
         series = monthly_series(con, first, last, (BENCHMARK_MEASURE,))[BENCHMARK_MEASURE]
-        sampled = sample_children(con, first.start, last.end, sample, seed)
-        chosen = [*dict.fromkeys(children)] + [c for c in sampled if c not in children]
-        command = [
-            "inspection",
-            "--from",
-            str(first),
-            "--to",
-            str(last),
-            "--as-of",
-            as_of.isoformat(),
-            "--sample",
-            str(sample),
-            "--seed",
-            str(seed),
+        population = [
+            c for c in candidates(con, first.start, last.end) if choice.sample_from.eligible(c)
         ]
-        for child in children:
-            command += ["--child", child]
+        sampled = draw(population, choice.sample, choice.seed, choice.stratify)
+        named = [*dict.fromkeys(choice.children)]
+        chosen = named + [c for c in sampled if c not in named]
+        command = ["inspection", "--from", str(first), "--to", str(last), "--as-of"]
+        command += [as_of.isoformat(), *choice.command()]
         period_label = f"{first.label} to {last.label}"
+        options = CaseOptions(first.start, last.end, as_of, choice.full_details)
         return InspectionContext(
             title=f"EHCP annual review compliance: inspection pack, {period_label}",
             period_label=period_label,
@@ -118,12 +165,9 @@ def inspection_context(
                 MeasureFigure(m, STEPS[m].title, STEPS[m].owner, totals[m]) for m in MEASURES
             ),
             years=year_figures(series),
-            sample_note=(
-                f"{len(sampled)} children drawn at random (seed {seed}) from the "
-                f"children with any step in the period"
-                + (f", plus {len(children)} chosen by case reference" if children else "")
-            ),
-            cases=tuple(case_timeline(con, c, c not in children) for c in chosen),
+            sample_note=_sample_note(choice, len(population), len(sampled)),
+            full_details=choice.full_details,
+            cases=tuple(case_timeline(con, c, c not in named, options) for c in chosen),
         )
     finally:
         con.close()
@@ -138,8 +182,13 @@ def build_inspection(
     seed: int = 1,
     children: tuple[str, ...] = (),
     out_dir: Path = Path("reports"),
+    *,
+    sample_from: SampleFrom | str = "all",
+    stratify: bool = True,
+    full_details: bool = False,
 ) -> Path:
-    """Write reports/inspection-FROM-to-TO.html and return its path."""
+    """Write reports/inspection-FROM-to-TO.html and return its path. A named child with no
+    entries, or a `school:URN` the data does not hold, is refused (RefusedError, exit 2)."""
     first = Month.parse(first) if isinstance(first, str) else first
     last = Month.parse(last) if isinstance(last, str) else last
     if last < first:
@@ -147,5 +196,7 @@ def build_inspection(
     if len(month_range(first, last)) > 120:
         raise ValueError("an inspection pack covers at most 10 years")
     as_of = as_of or min(last.end, date.today())
-    context = inspection_context(data, first, last, as_of, sample, seed, children)
+    source = SampleFrom.parse(sample_from) if isinstance(sample_from, str) else sample_from
+    choice = CaseChoice(sample, seed, children, source, stratify, full_details)
+    context = inspection_context(data, first, last, as_of, choice)
     return write_report(context, out_dir / f"inspection-{first}-to-{last}.html")

@@ -121,7 +121,7 @@ _BEFORE_MEETING = frozenset(
 )
 
 
-def _what_happened(row: dict[str, object]) -> str:
+def what_happened(row: dict[str, object]) -> str:
     measure, done, late = str(row["measure"]), row["done_on"], row["days_late"]
     if done is not None and late is not None:
         return f"Done {days_words(int(late))} late"  # type: ignore[call-overload]
@@ -152,7 +152,7 @@ def missed_items(
                 **common,
                 done_on=row["done_on"],
                 days_late=row["days_late"],
-                what_happened=_what_happened(row),
+                what_happened=what_happened(row),
             )
         )
     return items
