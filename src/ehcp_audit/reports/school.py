@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
 
 from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.figures import by_measure
 from ehcp_audit.reports.filenames import safe_name
 from ehcp_audit.reports.headline import MeasureFigure, key_figures, measure_figures, trends
 from ehcp_audit.reports.monthly import DUE_SOON_DAYS
 from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import Provenance, load_log, provenance
+from ehcp_audit.reports.summary import overdue_by_owner, school_summary
+from ehcp_audit.reports.targets import target_arguments
 from ehcp_audit.reports.worklist import (
     Item,
     MissedItem,
@@ -35,6 +40,7 @@ class SchoolContext:
     school_urn: str
     school_name: str
     provenance: Provenance
+    summary: tuple[str, ...]
     key_figures: tuple[MeasureFigure, ...]
     figures: tuple[MeasureFigure, ...]
     trends: tuple[TrendChart, ...]
@@ -44,7 +50,13 @@ class SchoolContext:
     due_until: date
 
 
-def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> SchoolContext:
+def school_context(
+    data: ReportData,
+    urn: str,
+    month: Month,
+    as_of: date,
+    targets: Mapping[str, Decimal] | None = None,
+) -> SchoolContext:
     names = data.school_names()
     name = names.get(urn, "")
     con = compliance_connection(data.compliance(as_of))
@@ -53,17 +65,20 @@ def school_context(data: ReportData, urn: str, month: Month, as_of: date) -> Sch
         figures = measure_figures(con, data, month, as_of, school_urn=urn, with_benchmarks=False)
         due_until = as_of + timedelta(days=DUE_SOON_DAYS)
         command = ["school", urn, "--month", str(month), "--as-of", as_of.isoformat()]
+        overdue = tuple(overdue_items(con, as_of, names, school_urn=urn))
+        authority = by_measure(con, month.start, month.end)
         return SchoolContext(
             title=f"EHCP annual reviews, {month.label}: {name or 'URN ' + urn}",
             period_label=month.label,
             month=str(month),
             school_urn=urn,
             school_name=name,
-            provenance=provenance(con, data, as_of, command),
+            provenance=provenance(con, data, as_of, command + target_arguments(targets)),
+            summary=school_summary(month, as_of, figures, authority, overdue_by_owner(overdue)),
             key_figures=key_figures(figures),
             figures=figures,
-            trends=trends(con, month.shift(-11), month, school_urn=urn),
-            overdue=tuple(overdue_items(con, as_of, names, school_urn=urn)),
+            trends=trends(con, month.shift(-11), month, school_urn=urn, targets=targets),
+            overdue=overdue,
             missed=tuple(missed_items(con, month.start, month.end, names, school_urn=urn)),
             due_soon=tuple(due_soon_items(con, as_of, due_until, names, school_urn=urn)),
             due_until=due_until,
@@ -86,9 +101,10 @@ def build_school(
     month: str | Month,
     as_of: date | None = None,
     out_dir: Path = Path("reports"),
+    targets: Mapping[str, Decimal] | None = None,
 ) -> Path:
     """Write reports/school-URN-YYYY-MM.html and return its path."""
     month = Month.parse(month) if isinstance(month, str) else month
     as_of = as_of or default_as_of(month, date.today())
-    context = school_context(data, urn, month, as_of)
+    context = school_context(data, urn, month, as_of, targets)
     return write_report(context, out_dir / f"school-{safe_name(urn)}-{month}.html")
