@@ -55,7 +55,7 @@ class TrendChart:
     references: tuple[ReferenceLine, ...] = ()
 
 
-def _y(rate: str | float) -> float:
+def _y(rate: str | float | Decimal) -> float:
     plot = HEIGHT - TOP - BOTTOM
     return round(TOP + plot * (1 - float(rate)), 1)
 

@@ -46,13 +46,17 @@ def points_difference(now: Rated, before: Rated) -> int | None:
     return a - b
 
 
+def points_size(tenths_of_points: int) -> str:
+    """'1.2 points': the size of a change, without its sign."""
+    size = abs(tenths_of_points)
+    return f"{size // 10}.{size % 10} points"
+
+
 def points_text(tenths_of_points: int) -> str:
     """+1.2 points, −0.3 points (a true minus sign), no change."""
     if tenths_of_points == 0:
         return "no change"
-    sign = "+" if tenths_of_points > 0 else "−"
-    size = abs(tenths_of_points)
-    return f"{sign}{size // 10}.{size % 10} points"
+    return ("+" if tenths_of_points > 0 else "−") + points_size(tenths_of_points)
 
 
 def change_text(now: Rated, before: Rated) -> str:
@@ -61,5 +65,5 @@ def change_text(now: Rated, before: Rated) -> str:
     if difference is not None:
         return points_text(difference)
     if few_cases(now) or few_cases(before):
-        return "few cases: no comparison"
+        return "not compared (few cases)"
     return "no comparison"

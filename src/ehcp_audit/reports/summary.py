@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from ehcp_audit.reports.figures import Counts
 from ehcp_audit.reports.headline import MeasureFigure
-from ehcp_audit.reports.rate_format import points_difference, points_text
+from ehcp_audit.reports.rate_format import points_difference, points_size
 from ehcp_audit.reports.render import uk_date
 from ehcp_audit.reports.steps import LOCAL_AUTHORITY, SETTING
 from ehcp_audit.reports.worklist import Item
@@ -59,7 +59,7 @@ def _movement(now: Counts, before: Counts, month: Month) -> str:
     if difference == 0:
         return f"unchanged from {month.label}"
     word = "up" if difference > 0 else "down"
-    return f"{word} {points_text(abs(difference))} on {month.label}"
+    return f"{word} {points_size(difference)} on {month.label}"
 
 
 def _share(figure: MeasureFigure, month: Month) -> str:
@@ -117,10 +117,9 @@ def _schools_sentence(schools: Iterable[tuple[str, Counts]], month: Month) -> st
     worst = worst_schools(schools)
     if not worst:
         return (
-            f"No setting had 10 or more steps due in {month.label}, "
-            "so none is named as the lowest."
+            f"No setting had 10 or more steps due in {month.label}, so none is named as the lowest."
         )
-    named = [f"{name} ({_rate(counts)})" for name, counts in worst]
+    named = [f"{name} {_rate(counts)}" for name, counts in worst]
     listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
     return (
         f"Lowest share of steps done on time in {month.label}, among settings with "
