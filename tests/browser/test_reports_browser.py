@@ -139,7 +139,7 @@ def long_names(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, args in commands.items():
         result = runner.invoke(cli, ["--db", str(db), "report", *args, *common])
         assert result.exit_code == 0, result.output
-        paths[name] = Path(result.output.split()[-1])
+        paths[name] = next(Path(w) for w in result.output.split() if w.endswith(".html"))
     due = ["due-list", "--term", "spring", "--year", "2026"]
     result = runner.invoke(cli, ["--db", str(db), "report", *due, *common])
     assert result.exit_code == 0, result.output

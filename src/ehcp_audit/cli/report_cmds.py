@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -11,6 +12,7 @@ import click
 
 from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY, MONTH, SAMPLE_FROM
+from ehcp_audit.cli.targets import target_option
 from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.sampling import SampleFrom
@@ -69,16 +71,22 @@ def report() -> None:
 
 @report.command("monthly")
 @click.option("--month", required=True, type=MONTH, help="The month, YYYY-MM or MM/YYYY.")
+@target_option
 @_common
 @click.pass_context
 def monthly(
-    ctx: click.Context, month: Month, as_of: date | None, out_dir: Path, at_position: int | None
+    ctx: click.Context,
+    month: Month,
+    targets: dict[str, Decimal],
+    as_of: date | None,
+    out_dir: Path,
+    at_position: int | None,
 ) -> None:
     """The local authority's monthly report (as of the month end, or today if earlier)."""
     from ehcp_audit.reports.monthly import build_monthly
     from ehcp_audit.reports.worklist_file import worklist_name
 
-    path = build_monthly(_data(ctx, at_position, out_dir), month, as_of, out_dir)
+    path = build_monthly(_data(ctx, at_position, out_dir), month, as_of, out_dir, targets)
     _echo([path, path.parent / worklist_name(month)])
 
 
@@ -86,6 +94,7 @@ def monthly(
 @click.argument("urn", required=False, metavar="URN")
 @click.option("--urn", "urn_option", default=None, help="The setting's URN (or give it as URN).")
 @click.option("--month", required=True, type=MONTH, help="The month, YYYY-MM or MM/YYYY.")
+@target_option
 @_common
 @click.pass_context
 def school(
@@ -93,6 +102,7 @@ def school(
     urn: str | None,
     urn_option: str | None,
     month: Month,
+    targets: dict[str, Decimal],
     as_of: date | None,
     out_dir: Path,
     at_position: int | None,
@@ -115,7 +125,7 @@ def school(
             + (f" (URNs recorded: {listed})" if known else " (nothing is recorded yet)"),
             param_hint="URN",
         )
-    _echo([build_school(data, chosen, month, as_of, out_dir)])
+    _echo([build_school(data, chosen, month, as_of, out_dir, targets)])
 
 
 @report.command("due-list")

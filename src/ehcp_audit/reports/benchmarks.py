@@ -13,6 +13,7 @@ class Benchmark:
     period: str
     area: str
     statistic: str
+    value: float  # the published fraction, for a chart's reference line
     percent: str
     median_percent: str
     source: str
@@ -34,6 +35,7 @@ def national_benchmarks() -> dict[str, Benchmark]:
             period=item["period"],
             area=item["area"],
             statistic=item["statistic"],
+            value=float(item["value"]),
             percent=_percent(item["value"]),
             median_percent=_percent(item["median_local_authority"]),
             source=raw["source"],

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
+from ehcp_audit.reports.benchmarks import Benchmark
 from ehcp_audit.reports.figures import Counts
 from ehcp_audit.view.periods import Month
-from ehcp_audit.view.rates import percent_text
 
 WIDTH = 640
 HEIGHT = 240
@@ -30,6 +31,13 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class ReferenceLine:
+    kind: str  # "england" or "target"
+    label: str  # 'England 2024: 44.4%', 'Target: 90.0%'
+    y: float
+
+
+@dataclass(frozen=True)
 class TrendChart:
     measure: str
     title: str
@@ -44,11 +52,26 @@ class TrendChart:
     plot_top: int
     plot_bottom: int
     summary: str  # the chart in words, for screen readers and for print without colour
+    references: tuple[ReferenceLine, ...] = ()
 
 
-def _y(rate: str) -> float:
+def _y(rate: str | float | Decimal) -> float:
     plot = HEIGHT - TOP - BOTTOM
     return round(TOP + plot * (1 - float(rate)), 1)
+
+
+def target_text(target: Decimal) -> str:
+    return f"{target.quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+
+
+def _references(england: Benchmark | None, target: Decimal | None) -> tuple[ReferenceLine, ...]:
+    lines = []
+    if england is not None:
+        label = f"England {england.period}: {england.percent}"
+        lines.append(ReferenceLine("england", label, _y(england.value)))
+    if target is not None:
+        lines.append(ReferenceLine("target", f"Target: {target_text(target)}", _y(target / 100)))
+    return tuple(lines)
 
 
 def _gaps(missing: int, months: int) -> str:
@@ -57,7 +80,13 @@ def _gaps(missing: int, months: int) -> str:
     return f"{missing} of {months} months have no rate (nothing met, missed or overdue)."
 
 
-def trend_chart(measure: str, title: str, series: list[tuple[Month, Counts]]) -> TrendChart:
+def trend_chart(
+    measure: str,
+    title: str,
+    series: list[tuple[Month, Counts]],
+    england: Benchmark | None = None,
+    target: Decimal | None = None,
+) -> TrendChart:
     step = (WIDTH - LEFT - RIGHT) / max(len(series) - 1, 1)
     points = tuple(
         TrendPoint(
@@ -89,12 +118,14 @@ def trend_chart(measure: str, title: str, series: list[tuple[Month, Counts]]) ->
         first, last = rated[0], rated[-1]
         summary = (
             f"{title}: on-time rate by month from {points[0].label} to {points[-1].label}. "
-            f"{first.label}: {percent_text(first.counts.rate)}; "
-            f"{last.label}: {percent_text(last.counts.rate)}. "
+            f"{first.label}: {first.counts.percent}; "
+            f"{last.label}: {last.counts.percent}. "
             + _gaps(len(points) - len(rated), len(points))
         )
     else:
         summary = f"{title}: no month from {points[0].label} to {points[-1].label} has a rate."
+    references = _references(england, target)
+    summary += "".join(f" {line.label}." for line in references)
     return TrendChart(
         measure=measure,
         title=title,
@@ -109,4 +140,5 @@ def trend_chart(measure: str, title: str, series: list[tuple[Month, Counts]]) ->
         plot_top=TOP,
         plot_bottom=HEIGHT - BOTTOM,
         summary=summary,
+        references=references,
     )

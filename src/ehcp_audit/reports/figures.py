@@ -9,9 +9,10 @@ import duckdb
 import pandas as pd
 
 from ehcp_audit.domain.vocabulary import MEASURES
+from ehcp_audit.reports import rate_format
 from ehcp_audit.view.kpis import COUNT_COLUMNS, kpi_counts
 from ehcp_audit.view.periods import Month, month_range
-from ehcp_audit.view.rates import percent_text, rate_text
+from ehcp_audit.view.rates import rate_text
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,11 @@ class Counts:
 
     @property
     def percent(self) -> str:
-        return percent_text(self.rate)
+        return rate_format.percent(self)
+
+    @property
+    def few(self) -> bool:
+        return rate_format.few_cases(self)
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(*(getattr(self, c) + getattr(other, c) for c in COUNT_COLUMNS))
@@ -79,14 +84,3 @@ def by_school(con: duckdb.DuckDBPyConnection, month: Month) -> dict[str, dict[st
     for _, row in frame.iterrows():
         table.setdefault(str(row["school_urn"]), {})[str(row["measure"])] = _counts(row)
     return table
-
-
-def change_text(now: str, before: str) -> str:
-    """Difference of two 4-decimal rates in percentage points, from the same text as shown."""
-    if not now or not before:
-        return "no comparison"
-    diff = round(float(now) * 10000) - round(float(before) * 10000)
-    if diff == 0:
-        return "no change"
-    sign = "+" if diff > 0 else "−"
-    return f"{sign}{abs(diff) // 100}.{abs(diff) % 100:02d} points"

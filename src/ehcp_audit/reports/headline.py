@@ -3,8 +3,10 @@ earlier as each stood at its own month end (compliance recomputed as of that dat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import duckdb
 
@@ -12,7 +14,8 @@ from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart, trend_chart
 from ehcp_audit.reports.data import ReportData
-from ehcp_audit.reports.figures import Counts, by_measure, change_text, monthly_series
+from ehcp_audit.reports.figures import Counts, by_measure, monthly_series
+from ehcp_audit.reports.rate_format import change_text
 from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
 from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.periods import Month
@@ -75,12 +78,12 @@ def measure_figures(
             previous=Comparison(
                 prev_label,
                 previous[measure],
-                change_text(current[measure].rate, previous[measure].rate),
+                change_text(current[measure], previous[measure]),
             ),
             last_year=Comparison(
                 year_label,
                 last_year[measure],
-                change_text(current[measure].rate, last_year[measure].rate),
+                change_text(current[measure], last_year[measure]),
             ),
             benchmark=benchmarks.get(measure),
         )
@@ -98,6 +101,15 @@ def trends(
     last: Month,
     measures: tuple[str, ...] = KEY_MEASURES,
     school_urn: str | None = None,
+    targets: Mapping[str, Decimal] | None = None,
+    benchmarks: Mapping[str, Benchmark] | None = None,
 ) -> tuple[TrendChart, ...]:
+    """One chart per measure, and one for each measure with a target that is not among them."""
+    targets = targets or {}
+    benchmarks = national_benchmarks() if benchmarks is None else benchmarks
+    measures = (*measures, *(m for m in MEASURES if m in targets and m not in measures))
     series = monthly_series(con, first, last, measures, school_urn)
-    return tuple(trend_chart(m, STEPS[m].title, series[m]) for m in measures)
+    return tuple(
+        trend_chart(m, STEPS[m].title, series[m], benchmarks.get(m), targets.get(m))
+        for m in measures
+    )

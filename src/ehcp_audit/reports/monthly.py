@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,6 +24,8 @@ from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import Provenance, load_log, provenance
 from ehcp_audit.reports.quality import DataQuality, data_quality
 from ehcp_audit.reports.steps import STEPS
+from ehcp_audit.reports.summary import monthly_summary, overdue_by_owner
+from ehcp_audit.reports.targets import target_arguments
 from ehcp_audit.reports.worklist import (
     Item,
     MissedItem,
@@ -55,6 +59,7 @@ class MonthlyContext:
     period_label: str
     month: str
     provenance: Provenance
+    summary: tuple[str, ...]
     key_figures: tuple[MeasureFigure, ...]
     figures: tuple[MeasureFigure, ...]
     trends: tuple[TrendChart, ...]
@@ -93,7 +98,18 @@ def school_rows(
     return tuple(sorted(rows, key=lambda r: (r.urn == "", r.name == "", r.name.casefold(), r.urn)))
 
 
-def monthly_context(data: ReportData, month: Month, as_of: date) -> MonthlyContext:
+def school_totals(rows: tuple[SchoolRow, ...]) -> list[tuple[str, Counts]]:
+    """Each recorded setting's steps over the settings table's measures, by name."""
+    return [
+        (row.name or f"URN {row.urn}", sum((c.counts for c in row.cells), Counts()))
+        for row in rows
+        if row.urn
+    ]
+
+
+def monthly_context(
+    data: ReportData, month: Month, as_of: date, targets: Mapping[str, Decimal] | None = None
+) -> MonthlyContext:
     names = data.school_names()
     con = compliance_connection(data.compliance(as_of))
     try:
@@ -105,20 +121,23 @@ def monthly_context(data: ReportData, month: Month, as_of: date) -> MonthlyConte
             for urn, per in counts.items()
         }
         due_until = as_of + timedelta(days=DUE_SOON_DAYS)
+        schools = school_rows(table, names)
         overdue = tuple(overdue_items(con, as_of, names))
         due_soon = tuple(due_soon_items(con, as_of, due_until, names))
+        command = ["monthly", "--month", str(month), "--as-of", as_of.isoformat()]
         return MonthlyContext(
             title=f"EHCP annual reviews, {month.label}: local authority report",
             period_label=month.label,
             month=str(month),
-            provenance=provenance(
-                con, data, as_of, ["monthly", "--month", str(month), "--as-of", as_of.isoformat()]
+            provenance=provenance(con, data, as_of, command + target_arguments(targets)),
+            summary=monthly_summary(
+                month, as_of, figures, overdue_by_owner(overdue), school_totals(schools)
             ),
             key_figures=key_figures(figures),
             figures=figures,
-            trends=trends(con, month.shift(-11), month),
+            trends=trends(con, month.shift(-11), month, targets=targets),
             school_measures=tuple((m, STEPS[m].title) for m in SCHOOL_MEASURES),
-            schools=school_rows(table, names),
+            schools=schools,
             overdue=work_list(overdue, LIST_LIMIT),
             missed=tuple(missed_items(con, month.start, month.end, names)),
             due_soon=work_list(due_soon, LIST_LIMIT),
@@ -138,11 +157,12 @@ def build_monthly(
     month: str | Month,
     as_of: date | None = None,
     out_dir: Path = Path("reports"),
+    targets: Mapping[str, Decimal] | None = None,
 ) -> Path:
     """Write reports/monthly-YYYY-MM.html and its companion worklist-YYYY-MM.xlsx; return the
     report's path."""
     month = Month.parse(month) if isinstance(month, str) else month
     as_of = as_of or default_as_of(month, date.today())
-    context = monthly_context(data, month, as_of)
+    context = monthly_context(data, month, as_of, targets)
     write_worklist(out_dir / context.worklist_file, *context.work_items)
     return write_report(context, out_dir / f"monthly-{month}.html")

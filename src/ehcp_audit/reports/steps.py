@@ -96,6 +96,7 @@ STEPS: Final[dict[str, Step]] = {
 
 KEY_MEASURES: Final = (
     "review_on_time",
+    "review_decided_12_months",
     "invitations_2_weeks",
     "decision_4_weeks",
     "final_plan_8_weeks",
