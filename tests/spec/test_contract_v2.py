@@ -126,12 +126,14 @@ def test_dates_at_the_ends_of_the_calendar_crash_nothing(tmp_path: Path) -> None
     assert triple(pick(rows, "NEW", 1, "review_on_time"))[0] == "1900-07-01"  # under 5: 6 months
     assert export(db, TODAY, "--as-known-on", TODAY.isoformat()) == rows
     month = f"{YESTERDAY:%Y-%m}"
+    # --allow-empty: nothing is dated in these periods, and the pages must still be written.
+    out = ["--out", "reports", "--allow-empty"]
     for command in (
         ["export", "kpis", "--period", month, "--as-of", TODAY.isoformat(), "--out", "k.csv"],
         ["export", "sen2", "--year", str(TODAY.year), "--out", "sen2.csv"],
-        ["report", "monthly", "--month", month, "--out", "reports"],
-        ["report", "due-list", "--term", "autumn", "--year", "2030", "--out", "reports"],
-        ["report", "inspection", "--from", "2024-01", "--to", month, "--out", "reports"],
+        ["report", "monthly", "--month", month, *out],
+        ["report", "due-list", "--term", "autumn", "--year", "2030", *out],
+        ["report", "inspection", "--from", "2024-01", "--to", month, *out],
     ):
         code, output = run(db, *command)
         assert code == 0, (command, output)

@@ -252,7 +252,8 @@ def test_cli_children_and_sample_from(tmp_path: Path) -> None:
     assert good.exit_code == 0, good.output
     page = tmp_path / "inspection-2025-03-to-2025-05.html"
     assert cases(page) == ["K-001", "O-03"]
-    assert "--child K-001 --child O-03" in page.read_text("utf-8")  # the reproduce command
+    words = " ".join(re.sub(r"<[^>]*>", " ", page.read_text("utf-8")).split())
+    assert "--child K-001 --child O-03" in words  # the reproduce command
     missing = invoke([*base, "--children", "K-001,Z-404", "--out", str(tmp_path / "x")])
     assert missing.exit_code == 2 and "'Z-404'" in missing.output
     assert "Traceback" not in missing.output

@@ -16,7 +16,7 @@ from ehcp_audit.cli.targets import target_option
 from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.sampling import SampleFrom
-from ehcp_audit.view.periods import TERMS, Month, month_range
+from ehcp_audit.view.periods import TERMS, Month, default_as_of, month_range
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,7 +28,12 @@ MAX_POSITION = 2**63 - 1
 
 
 def _common(command: F) -> F:
-    """--as-of, --out and --at-position, shared by every report."""
+    """--as-of, --out, --at-position and --allow-empty, shared by every report."""
+    command = click.option(
+        "--allow-empty",
+        is_flag=True,
+        help="Write the report even when nothing is recorded for its period (refused otherwise).",
+    )(command)
     command = click.option(
         "--at-position",
         type=click.IntRange(min=0, max=MAX_POSITION),
@@ -59,6 +64,17 @@ def _data(
     return data
 
 
+def _check_covered(
+    data: ReportData, label: str, first: Month, last: Month, as_of: date, allow_empty: bool
+) -> None:
+    """Refuse (exit 2) a report on months the data does not cover, unless --allow-empty."""
+    from ehcp_audit.reports.coverage import Period, refuse_uncovered
+
+    if not allow_empty:
+        period = Period(label, first.start, last.end)
+        refuse_uncovered(data.entries(), period, as_of, date.today())
+
+
 def _echo(paths: list[Path]) -> None:
     for path in paths:
         click.echo(str(path))
@@ -81,12 +97,16 @@ def monthly(
     as_of: date | None,
     out_dir: Path,
     at_position: int | None,
+    allow_empty: bool,
 ) -> None:
     """The local authority's monthly report (as of the month end, or today if earlier)."""
     from ehcp_audit.reports.monthly import build_monthly
     from ehcp_audit.reports.worklist_file import worklist_name
 
-    path = build_monthly(_data(ctx, at_position, out_dir), month, as_of, out_dir, targets)
+    as_of = as_of or default_as_of(month, date.today())
+    data = _data(ctx, at_position, out_dir)
+    _check_covered(data, month.label, month, month, as_of, allow_empty)
+    path = build_monthly(data, month, as_of, out_dir, targets)
     _echo([path, path.parent / worklist_name(month)])
 
 
@@ -106,6 +126,7 @@ def school(
     as_of: date | None,
     out_dir: Path,
     at_position: int | None,
+    allow_empty: bool,
 ) -> None:
     """One setting's monthly report (URN: its 6-digit URN), with its children's overdue and due
     steps."""
@@ -116,7 +137,9 @@ def school(
     chosen = (urn if urn is not None else urn_option or "").strip()
     if not chosen:
         raise click.UsageError("give the setting's URN, e.g. ehcp-audit report school 123456")
+    as_of = as_of or default_as_of(month, date.today())
     data = _data(ctx, at_position, out_dir)
+    _check_covered(data, month.label, month, month, as_of, allow_empty)
     known = known_urns(data)
     if chosen not in known:
         listed = ", ".join(sorted(known)[:10]) + (", ..." if len(known) > 10 else "")
@@ -142,11 +165,16 @@ def due_list(
     as_of: date | None,
     out_dir: Path,
     at_position: int | None,
+    allow_empty: bool,
 ) -> None:
     """Per setting, the reviews due in a term and the date each step is owed by (HTML + CSV)."""
+    from ehcp_audit.reports.coverage import recorded_days, refuse_empty_store
     from ehcp_audit.reports.due_list import build_due_list
 
-    _echo(build_due_list(_data(ctx, at_position, out_dir), term, year, as_of, out_dir))
+    data = _data(ctx, at_position, out_dir)
+    if not allow_empty:
+        refuse_empty_store(recorded_days(data.entries()))
+    _echo(build_due_list(data, term, year, as_of, out_dir, allow_empty=allow_empty))
 
 
 @report.command("inspection")
@@ -204,6 +232,7 @@ def inspection(
     as_of: date | None,
     out_dir: Path,
     at_position: int | None,
+    allow_empty: bool,
 ) -> None:
     """The inspection pack: trends, method, provenance and case timelines."""
     from ehcp_audit.reports.inspection import build_inspection
@@ -217,7 +246,10 @@ def inspection(
             param_hint="--from/--to",
         )
     named = (*children, *(c.strip() for c in children_list.split(",") if c.strip()))
+    as_of = as_of or min(last.end, date.today())
+    label = f"the period {first.label} to {last.label}"
     data = _data(ctx, at_position, out_dir, full_check=True)
+    _check_covered(data, label, first, last, as_of, allow_empty)
     path = build_inspection(
         data,
         first,

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ehcp_audit.exports.safe_cells import SafeCsvWriter
+from ehcp_audit.reports.coverage import refuse_nothing_due
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.filenames import safe_name
 from ehcp_audit.reports.output import write_report
@@ -135,13 +136,13 @@ def build_due_list(
     year: int,
     as_of: date | None = None,
     out_dir: Path = Path("reports"),
+    allow_empty: bool = True,
 ) -> list[Path]:
-    """Write reports/due-list-YEAR-TERM/ (index.html, one page per setting, due-list.csv)."""
+    """Write reports/due-list-YEAR-TERM/ (index.html, one page per setting, due-list.csv);
+    `allow_empty=False` refuses a term in which no review falls due (RefusedError)."""
     period = Term(term, year)
     as_of = as_of or date.today()
     names = data.school_names()
-    folder = out_dir / f"due-list-{year}-{term}"
-    folder.mkdir(parents=True, exist_ok=True)
     con = compliance_connection(data.compliance(as_of))
     try:
         load_log(con, data)
@@ -156,6 +157,10 @@ def build_due_list(
         prov = provenance(con, data, as_of, command)
     finally:
         con.close()
+    if not allow_empty:
+        refuse_nothing_due(len(rows), period.label)
+    folder = out_dir / f"due-list-{year}-{term}"
+    folder.mkdir(parents=True, exist_ok=True)
     schools = due_children(rows)
     ordered = sorted(
         schools, key=lambda u: (u == "", names.get(u, "") == "", names.get(u, "").casefold(), u)

@@ -9,6 +9,7 @@ from functools import cache
 from typing import ClassVar, Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from ehcp_audit.reports.rulebook import rulebook_url
 
@@ -47,6 +48,15 @@ def days_text(days: int) -> str:
 
 
 @cache
+def css_string(value: str) -> Markup:
+    """`value` as a quoted CSS string (a print header's text). Every character but ASCII letters
+    and digits is a six-digit hex escape, so no text from the data (a quote, a backslash,
+    `</style>`) can end the string or the style element. A space is escaped too: CSS takes one
+    space after an escape as part of it."""
+    escaped = "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in value)
+    return Markup(f'"{escaped}"')
+
+
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("ehcp_audit.reports", "templates"),
@@ -60,6 +70,7 @@ def environment() -> Environment:
     env.filters["days"] = days_text
     env.filters["n"] = count_text
     env.filters["stamp"] = stamp_text
+    env.filters["css_string"] = css_string
     env.globals["rulebook_url"] = rulebook_url
     return env
 

@@ -1,0 +1,69 @@
+"""Whether the recorded data covers a report's period: an empty store, a period that has not
+begun, or one in which nothing is recorded gives a report that looks real but says nothing, so
+it is refused (RefusedError, exit status 2) unless the user asks for it (--allow-empty)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from ehcp_audit.errors import RefusedError
+from ehcp_audit.reports.render import uk_date
+
+ALLOW = "give --allow-empty to write it anyway"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a report covers, and how the refusal names them ('October 2026')."""
+
+    label: str
+    start: date
+    end: date
+
+
+def recorded_days(entries: pd.DataFrame) -> pd.Series:
+    """The business dates of the entries that stand. A void counts (the month's report shows the
+    correction); an entry it cancelled does not."""
+    effective = entries[~entries["voided"].astype(bool)]
+    return pd.Series(effective["occurred_on"], dtype=object)
+
+
+def refuse_empty_store(days: pd.Series) -> None:
+    if days.empty:
+        raise RefusedError(f"nothing is recorded in this store yet: no report made ({ALLOW})")
+
+
+def refuse_nothing_due(rows: int, label: str) -> None:
+    """A due list with no review due in its term: a term before the first plan or long after
+    the last recorded review."""
+    if rows == 0:
+        raise RefusedError(
+            f"no review falls due in {label} in the recorded data: no report made ({ALLOW})"
+        )
+
+
+def refuse_uncovered(entries: pd.DataFrame, period: Period, as_of: date, today: date) -> None:
+    """Raise RefusedError, naming the reason in one line, where the data cannot support a report
+    on `period` as of `as_of`."""
+    days = recorded_days(entries)
+    refuse_empty_store(days)
+    if period.start > today:
+        raise RefusedError(
+            f"{period.label} has not begun (today is {uk_date(today)}): no report made ({ALLOW})"
+        )
+    if period.start > as_of:
+        raise RefusedError(
+            f"{period.label} begins after the as-of date {uk_date(as_of)}: no report made "
+            f"({ALLOW})"
+        )
+    last = min(period.end, as_of)
+    if not ((days >= period.start) & (days <= last)).any():
+        up_to = f" up to {uk_date(last)}" if last < period.end else ""
+        raise RefusedError(
+            f"nothing is recorded with a date in {period.label}{up_to} "
+            f"(recorded dates run from {uk_date(days.min())} to {uk_date(days.max())}); "
+            f"import that period's action log first, or {ALLOW}"
+        )
