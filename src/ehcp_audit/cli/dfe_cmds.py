@@ -1,5 +1,5 @@
 """`ehcp-audit export dfe-measures`: DfE's published annual-review and phase-transfer figures,
-computed from the log for one calendar year (docs/formats-dfe.md)."""
+computed from the log for one calendar year (docs/formats.md, "DfE's published measures")."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`export dfe-measures`: the annual-review and phase-transfer figures of DfE's "Education, health
 and care plans" statistics for one calendar year, under the variable names of its data sets
-(each definition and our reading: docs/formats-dfe.md)."""
+(each definition and our reading: docs/formats.md, "DfE's published measures")."""
 
 from __future__ import annotations
 
