@@ -82,3 +82,21 @@ def test_a_nul_byte_anywhere_makes_the_file_unusable(tmp_path: Path, where: str)
     assert code == 2
     assert f"error: log.csv: not a CSV file: line {before + 2} holds a NUL byte" in err
     assert nothing_stored(tmp_path / "s.sqlite")
+
+
+TRACKER = Path(__file__).parents[2] / "data" / "samples" / "trackers" / "capita_one_export.csv"
+MAPPING = TRACKER.with_name("capita_one.toml")
+
+
+@pytest.mark.parametrize("kind", ["open_quote", "long_value"])
+def test_a_tracker_csv_the_reader_stops_on_is_unusable_too(tmp_path: Path, kind: str) -> None:
+    lines = TRACKER.read_text("utf-8").splitlines(keepends=True)
+    bad = {"open_quote": 'CP-1,"left open\n', "long_value": "CP-1," + "x" * 200_000 + "\n"}[kind]
+    path = tmp_path / "tracker.csv"
+    path.write_text("".join([*lines[:3], bad, *lines[3:]]), encoding="utf-8")
+    db = tmp_path / "s.sqlite"
+    result = run(str(db), "import", "tracker", path, "--mapping", MAPPING)
+    assert "Traceback" not in result.output and "internal error" not in result.stderr
+    assert result.exit_code == 2, result.stderr
+    assert "tracker.csv: not a CSV file: the row starting on line 4" in result.stderr
+    assert nothing_stored(db)

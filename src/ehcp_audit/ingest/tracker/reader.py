@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ehcp_audit.errors import UnusableFileError
+from ehcp_audit.ingest.csv_shape import shape_error
 from ehcp_audit.ingest.tracker.headers import SCAN_ROWS, Header, find_header
 from ehcp_audit.ingest.tracker.mapping import TrackerMapping
 
@@ -99,8 +100,20 @@ def _csv_rows(path: Path) -> Iterator[tuple[str, Iterator[list[object]]]]:
     except csv.Error:
         delimiter = ","
     with path.open(encoding=encoding, newline="", errors="replace") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        yield path.name, (_as_values(row) for row in reader)
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        yield path.name, _checked(path, reader)
+
+
+def _checked(path: Path, reader: Iterator[list[str]]) -> Iterator[list[object]]:
+    """The rows, or the file refused whole (as an action log is) where its CSV shape breaks:
+    a quote never closed would otherwise swallow every later row."""
+    number, line = 0, 1
+    try:
+        for number, row in enumerate(reader, start=1):  # noqa: B007 (read after the loop)
+            line = reader.line_num + 1  # type: ignore[attr-defined]
+            yield _as_values(row)
+    except csv.Error as exc:
+        raise shape_error(path, exc, number + 1, line) from None
 
 
 def _as_values(row: list[str]) -> list[object]:
