@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -178,8 +179,9 @@ def blade_from_export(active: Path, ceased: Path, folder: Path) -> None:
         person.append([f"P{n}", str(n), record["child_id"], "S1"])
         requests.append([f"R{n}", f"P{n}"])
         assessment.append([f"A{n}", f"R{n}"])
-        named.append([f"N{n}", f"A{n}", blade_date(record["StartDate"]),
-                      blade_date(record.get("CeaseDate", "")), record.get("CeaseReason", "")])  # fmt: skip
+        cease = blade_date(record.get("CeaseDate", ""))
+        named.append([f"N{n}", f"A{n}", blade_date(record["StartDate"]), cease,
+                      record.get("CeaseReason", "")])  # fmt: skip
         if is_active:
             activeplans.append([f"AP{n}", f"R{n}", blade_date(record["ReviewMeeting"]),
                                 record["ReviewOutcome"], blade_date(record["LastReview"]),
@@ -205,11 +207,13 @@ def blade(store: Store) -> Path:
     return folder
 
 
-def edit_module(folder: Path, module: str, edit: object) -> None:
+def edit_module(
+    folder: Path, module: str, edit: Callable[[list[list[str]]], list[list[str]]]
+) -> None:
     path = next(folder.glob(f"*_{module}.csv"))
     with path.open(newline="") as handle:
         rows = list(csv.reader(handle))
-    rows = edit(rows)  # type: ignore[operator]
+    rows = edit(rows)
     with path.open("w", newline="") as handle:
         csv.writer(handle).writerows(rows)
 
@@ -218,12 +222,14 @@ def remove_child(folder: Path, child: str) -> None:
     """Every row of the child, in each module (the ids blade_from_export gave it)."""
     with next(folder.glob("*_person.csv")).open(newline="") as handle:
         n = next(r[1] for r in csv.reader(handle) if r[2] == child)
-    for module, column, table_id in (("person", 0, "P"), ("requests", 0, "R"),
-                                     ("assessment", 0, "A"), ("namedplan", 1, "A"),
-                                     ("activeplans", 1, "R")):  # fmt: skip
-        edit_module(folder, module, lambda rows, c=column, t=table_id: [  # type: ignore[misc]
-            r for r in rows if r[c] != f"{t}{n}"
-        ])  # fmt: skip
+    links = (("person", 0, "P"), ("requests", 0, "R"), ("assessment", 0, "A"),
+             ("namedplan", 1, "A"), ("activeplans", 1, "R"))  # fmt: skip
+    for module, column, table_id in links:
+
+        def drop(rows: list[list[str]], c: int = column, t: str = table_id) -> list[list[str]]:
+            return [r for r in rows if r[c] != f"{t}{n}"]
+
+        edit_module(folder, module, drop)
 
 
 def test_our_own_sen2_return_as_a_blade_export_agrees(
