@@ -34,7 +34,8 @@ class Reconciliation:
     ours: int  # children the log puts in it
     items: Sequence[str]
     differences: list[Difference]
-    positions: Mapping[tuple[str, int], int]  # (child_id, version) -> log position
+    # (child_id, version) -> log position, import file, its row
+    positions: Mapping[tuple[str, int], tuple[int, str | None, int | None]]
 
     @property
     def agree(self) -> bool:
@@ -52,7 +53,8 @@ def reconcile(
     found = compare(theirs, ours, items)
     children = sorted({d.child_id for d in found if d.entries})
     rows = view.con.execute(sql_text("entry_positions"), {"children": children}).fetchall()
-    positions = {(child, version): position for child, version, position in rows}
+    positions = {(child, version): (position, source, line) for child, version, position,
+                 source, line in rows}  # fmt: skip
     return Reconciliation(what, day, len(theirs), len(ours), items, found, positions)
 
 
@@ -65,10 +67,12 @@ def _cell(value: Value) -> str:
 def _entries(result: Reconciliation, found: Difference) -> str:
     described = []
     for entry in found.entries:
-        position = result.positions.get((entry.child_id, entry.seq))
-        where = f"log position {position}" if position is not None else "log"
+        position, source, line = result.positions.get((entry.child_id, entry.seq), (0, None, None))
         known = f", recorded {entry.known_on}" if entry.known_on else ""
-        described.append(f"{where}: {entry.action} dated {entry.occurred_on}{known}")
+        origin = f", from {source} row {line}" if source and line else ""
+        described.append(
+            f"log position {position}: {entry.action} dated {entry.occurred_on}{known}{origin}"
+        )
     return "; ".join(described)
 
 
