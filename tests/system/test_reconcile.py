@@ -111,7 +111,7 @@ def test_a_changed_date_a_removed_and_an_extra_child(
     assert "meeting_held dated 2022-02-15" in changed["our_entries"]
     assert "log position " in changed["our_entries"]
     assert "plan_issued dated 2021-01-01" in differences(out)[1]["our_entries"]
-    assert "3 differences" in result.stderr
+    assert "they differ: 3 differences" in result.stderr
 
 
 def test_an_unreadable_date_exits_2_naming_row_and_column(
@@ -167,13 +167,15 @@ def write_module(folder: Path, module: str, header: list[str], rows: list[list[s
         writer.writerows(rows)
 
 
-def blade_from_export(active: Path, ceased: Path, folder: Path) -> None:
+def blade_from_export(
+    active: Path, ceased: Path, folder: Path, year: int = 2023, census: str = "2023-01-19"
+) -> None:
     """COLLECT's Blade export of what `export sen2` wrote: one person, request, assessment and
     named plan per child, an ActivePlans row per active plan (ids as the Blade has them)."""
     folder.mkdir()
     plans = [(r, True) for r in differences(active)] + [(r, False) for r in differences(ceased)]
     write_module(folder, "sen2", ["sen2tableid", "NativeId", "year", "referencedate"],
-                 [["S1", "1", "2023", blade_date("2023-01-19")]])  # fmt: skip
+                 [["S1", "1", str(year), blade_date(census)]])  # fmt: skip
     person, requests, assessment, named, activeplans = [], [], [], [], []
     for n, (record, is_active) in enumerate(plans, start=1):
         person.append([f"P{n}", str(n), record["child_id"], "S1"])

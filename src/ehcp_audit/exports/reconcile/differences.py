@@ -93,7 +93,7 @@ def summary(result: Reconciliation, out: Path) -> list[str]:
     kinds = Counter(d.kind for d in result.differences)
     per_item = Counter(d.item for d in result.differences if d.kind == DIFFERS)
     only_theirs, only_ours = kinds[ONLY_THEIRS], kinds[ONLY_OURS]
-    width = max([len(item) for item in result.items] + [28])
+    width = max([len(item) + 2 for item in result.items] + [28])
     lines = [
         f"{result.what} against the log ({result.day:%d/%m/%Y}):",
         f"  {'children in their return':<{width}} {result.theirs:>7,}",
@@ -109,6 +109,8 @@ def summary(result: Reconciliation, out: Path) -> list[str]:
         lines.append(
             "  no child is on both sides: are their ids the log's child_id? (docs/formats.md)"
         )
-    verdict = "they agree" if result.agree else f"{len(result.differences):,} differences"
+    count = len(result.differences)
+    plural = "s" if count > 1 else ""
+    verdict = f"they differ: {count:,} difference{plural}" if count else "they agree"
     lines.append(f"{verdict}; written to {out}")
     return lines
