@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -23,7 +24,7 @@ def _key(header: object) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _sheet(path: Path) -> Any:
+def _book(path: Path) -> Any:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -32,16 +33,24 @@ def _sheet(path: Path) -> Any:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise UnusableFileError(f"{path}: not an .xlsx workbook ({exc})") from None
     if SHEET not in book.sheetnames:
+        book.close()
         raise UnusableFileError(
             f"{path}: no sheet named {SHEET} (it has: {', '.join(book.sheetnames)})"
         )
-    return book[SHEET]
+    return book
 
 
 def read_their_list1(path: Path) -> dict[str, dict[str, Value]]:
     """Unique ID -> the List 1 columns the log also holds. Any unreadable cell, missing column
     or repeated id makes the file unusable (UnusableFileError naming row and column)."""
-    rows = _sheet(path).iter_rows(values_only=True)
+    book = _book(path)
+    try:
+        return _read(path, book[SHEET].iter_rows(values_only=True))
+    finally:
+        book.close()  # a read-only workbook keeps its file open until closed
+
+
+def _read(path: Path, rows: Iterator[tuple[Any, ...]]) -> dict[str, dict[str, Value]]:
     header = next(rows, None) or ()
     columns = {_key(name): index for index, name in enumerate(header)}
     wanted = (UNIQUE_ID, *LIST1_ITEMS)
