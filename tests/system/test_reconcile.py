@@ -288,3 +288,44 @@ def test_an_unusable_blade_export_exits_2_naming_file_line_and_column(
     result = run(store, "reconcile", "sen2", str(theirs), "--out", str(out))
     assert result.exit_code == 2
     assert "no Blade-Export_<date>_assessment.csv file" in result.stderr
+
+
+def test_a_ceased_plan_with_another_reason_is_a_difference(
+    store: Store, blade: Path, tmp_path: Path
+) -> None:
+    theirs = tmp_path / "blade"
+    shutil.copytree(blade, theirs)
+    edit_module(theirs, "namedplan", lambda rows: [
+        [*r[:4], "9"] if r[3] == blade_date("2022-06-30") else r for r in rows
+    ])  # fmt: skip
+    out = tmp_path / "diff.csv"
+    result = run(store, "reconcile", "sen2", str(theirs), "--out", str(out))
+    assert result.exit_code == 3, result.stderr
+    [found] = differences(out)
+    assert (found["child_id"], found["item"], found["theirs"], found["ours"]) == (
+        "C6", "CeaseReason", "9", "5"
+    )
+    assert "plan_ceased dated 2022-06-30" in found["our_entries"]
+
+
+@pytest.mark.parametrize("command", ["annex-a", "sen2"])
+def test_a_missing_store_is_named_and_not_created(tmp_path: Path, command: str) -> None:
+    theirs = tmp_path / ("list1.xlsx" if command == "annex-a" else "blade")
+    if command == "sen2":
+        theirs.mkdir()
+    else:
+        openpyxl.Workbook().save(theirs)
+    db = tmp_path / "missing.sqlite"
+    out = tmp_path / "diff.csv"
+    result = CliRunner().invoke(
+        cli, ["--db", str(db), "reconcile", command, str(theirs), "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "no store at" in result.output
+    assert not db.exists() and not out.exists()
+
+
+def test_the_out_path_may_not_be_the_store(store: Store, list1: Path) -> None:
+    result = reconcile_list(store, list1, Path(store.db))
+    assert result.exit_code == 2
+    assert "is the event store" in result.stderr
