@@ -9,6 +9,7 @@ from ehcp_audit.cli import (
     export_cmds,
     import_cmds,
     integrity_cmds,
+    reconcile_cmds,
     record_cmds,
     report_cmds,
     samples_cmds,
@@ -24,6 +25,7 @@ _MODULES = (
     report_cmds,
     demo_cmd,
     integrity_cmds,
+    reconcile_cmds,
 )
 
 
