@@ -20,20 +20,16 @@ from ehcp_audit.rules.annex_a.list1 import (
 from ehcp_audit.rules.cycles import PlanHistory, build_history
 from ehcp_audit.rules.effective import apply_voids, as_of
 from ehcp_audit.rules.reconcile.compare import OurChild, Ours
-from ehcp_audit.rules.sen2.census import active_plan, ceased_plan, latest_review
+from ehcp_audit.rules.sen2.census import (
+    ACTIVE_COLUMNS,
+    active_plan,
+    ceased_plan,
+    latest_review,
+)
 
 LIST1_ITEMS: Final = (DATE_OF_BIRTH, INITIAL_ISSUED, UPDATED_ISSUED, LAST_REVIEWED, MAIN_URN)
-SEN2_ITEMS: Final = (
-    "StartDate",
-    "ReviewMeeting",
-    "ReviewOutcome",
-    "LastReview",
-    "ReviewDraft",
-    "PhaseTransferDueDate",
-    "PhaseTransferFinalDate",
-    "CeaseDate",
-    "CeaseReason",
-)
+# The SEN2 return's items, as the extract writes them (its child id and URN are not items).
+SEN2_ITEMS: Final = (*ACTIVE_COLUMNS[2:], "CeaseDate", "CeaseReason")
 PLACEMENTS: Final = ("plan_issued", "placement_changed")
 
 Children = Iterable[tuple[str, list[Entry]]]
