@@ -146,18 +146,28 @@ class ComplianceView:
 
     # -- answers ---------------------------------------------------------------------------------
     def compliance(
-        self, as_of: date, known_on: date | None = None, at_position: int | None = None
+        self,
+        as_of: date,
+        known_on: date | None = None,
+        at_position: int | None = None,
+        school_urn: str | None = None,
     ) -> pd.DataFrame:
-        """Every compliance row as of `as_of` (as known on `known_on`), sorted per RULES.md."""
+        """Every compliance row as of `as_of` (as known on `known_on`), sorted per RULES.md;
+        with `school_urn`, only the rows of the children ever placed at that setting."""
         import pandas as pd
 
+        scope = self._scope(school_urn)
         if known_on is None and at_position is None:
-            settled = self.con.execute(sql_text("compliance_settled"), {"as_of": as_of}).df()
-            open_children = "SELECT child_id FROM children WHERE last_on > $as_of"
+            settled = self.con.execute(
+                f"SELECT * FROM ({sql_text('compliance_settled')}) WHERE {scope}", {"as_of": as_of}
+            ).df()
+            open_children = f"SELECT child_id FROM children WHERE last_on > $as_of AND {scope}"
             params: dict[str, Any] = {"as_of": as_of}
         else:
             settled = pd.DataFrame(columns=list(ROW_COLUMNS))
-            open_children = "SELECT DISTINCT child_id FROM entries WHERE position <= $at"
+            open_children = (
+                f"SELECT DISTINCT child_id FROM entries WHERE position <= $at AND {scope}"
+            )
             params = {"at": at_position if at_position is not None else 2**62}
         evaluated = pd.DataFrame.from_records(
             list(self._evaluate(open_children, params, as_of, known_on, at_position)),
@@ -180,6 +190,14 @@ class ComplianceView:
         finally:
             self.con.unregister("settled_rows")
             self.con.unregister("evaluated_rows")
+
+    def _scope(self, school_urn: str | None) -> str:
+        """A condition on `child_id`: every child, or those ever placed at `school_urn` (kept in
+        a temporary table, so that only their entries are judged again)."""
+        if school_urn is None:
+            return "true"
+        self.con.execute(sql_text("placed_children"), {"school_urn": school_urn})
+        return "child_id IN (SELECT child_id FROM placed_children)"
 
     def _evaluate(
         self,
@@ -215,6 +233,16 @@ class ComplianceView:
         return self.con.execute(
             f"SELECT {ENTRY_FIELDS} FROM entries WHERE position <= ? ORDER BY child_id, version",
             [limit],
+        ).fetchall()
+
+    def voiding_entry_rows(self, at_position: int | None = None) -> list[tuple[Any, ...]]:
+        """Every entry (as entry_rows) of the children with a void: only they have voided ones."""
+        limit = at_position if at_position is not None else 2**62
+        return self.con.execute(
+            f"SELECT {ENTRY_FIELDS} FROM entries WHERE position <= $at AND child_id IN "
+            "(SELECT child_id FROM entries WHERE action = 'void' AND position <= $at) "
+            "ORDER BY child_id, version",
+            {"at": limit},
         ).fetchall()
 
     def entries(self, at_position: int | None = None) -> pd.DataFrame:
