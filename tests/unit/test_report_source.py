@@ -4,6 +4,7 @@ only its children again) and the log's voided entries (read only for children wi
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,7 @@ from ehcp_audit.config import Settings
 from ehcp_audit.ingest.importer import import_actions
 from ehcp_audit.rules.effective import voided_by
 from ehcp_audit.samples.generator import DEFAULT_END
+from ehcp_audit.view import compliance_view
 from ehcp_audit.view.report_source import ViewReportData
 from ehcp_audit.view.row_tuples import entries_by_child
 from tests.store_helpers import generated
@@ -95,3 +97,19 @@ def test_a_settings_rows_at_an_earlier_log_position(frames) -> None:
     pd.testing.assert_frame_equal(
         _rows(scoped, scoped["school_urn"] == urn), _rows(full, full["school_urn"] == urn)
     )
+
+
+def test_a_past_answer_judged_partly_in_a_forked_copy_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Settings(db=str(tmp_path / "store.sqlite"))
+    app = open_app(store)
+    assert import_actions(app, generated(tmp_path, 60, seed=5)).rejected == 0
+    with open_view(store, app) as view:
+        view.catch_up()
+        here = [view.compliance(day, known_on) for day in DAYS for known_on in (None, DAYS[1])]
+        monkeypatch.setattr(compliance_view, "FORK_FROM_CHILDREN", 2)
+        split = [view.compliance(day, known_on) for day in DAYS for known_on in (None, DAYS[1])]
+    for one, other in zip(here, split, strict=True):
+        pd.testing.assert_frame_equal(one, other)
+    assert len(here[0]) > 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,9 @@ import duckdb
 from ehcp_audit.application import EhcpAudit
 from ehcp_audit.errors import StoreError
 from ehcp_audit.rules.compliance import evaluate_child
+from ehcp_audit.view.evaluator import forked
 from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
+from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE
 from ehcp_audit.view.row_tuples import ROW_COLUMNS, entries_by_child, row_tuple
 from ehcp_audit.view.sql_files import sql_text
 
@@ -170,7 +172,7 @@ class ComplianceView:
             )
             params = {"at": at_position if at_position is not None else 2**62}
         evaluated = pd.DataFrame.from_records(
-            list(self._evaluate(open_children, params, as_of, known_on, at_position)),
+            self._evaluate(open_children, params, as_of, known_on, at_position),
             columns=list(ROW_COLUMNS),
         )
         self.con.register("settled_rows", settled)
@@ -206,16 +208,31 @@ class ComplianceView:
         as_of: date,
         known_on: date | None,
         at_position: int | None,
-    ) -> Iterator[tuple[Any, ...]]:
-        import pandas as pd
-
+    ) -> list[tuple[Any, ...]]:
+        """The rows of the children the query names, judged from their entries as of `as_of`;
+        from FORK_FROM_CHILDREN on, a forked copy of this process judges the first part while
+        this one reads and judges the rest (the rules are most of a past as-of answer)."""
         children = [r[0] for r in self.con.execute(children_query, params).fetchall()]
         limit = at_position if at_position is not None else 2**62
+        if len(children) < FORK_FROM_CHILDREN:
+            return _judged_as_of(self._entry_rows_of(children, limit), as_of, known_on)
+        cut = len(children) * FORKED_SHARE // 100
+        there, here = forked(
+            partial(_judged_as_of, self._entry_rows_of(children[:cut], limit), as_of, known_on),
+            lambda: _judged_as_of(self._entry_rows_of(children[cut:], limit), as_of, known_on),
+        )
+        return there + here
+
+    def _entry_rows_of(self, children: list[str], limit: int) -> list[tuple[Any, ...]]:
+        """The children's entries up to log position `limit` (as entry_rows), in their order."""
+        import pandas as pd
+
+        rows: list[tuple[Any, ...]] = []
         for start in range(0, len(children), SLOW_CHUNK):
             chunk = pd.DataFrame({"child_id": children[start : start + SLOW_CHUNK]})
             self.con.register("slow_ids", chunk)
             try:
-                rows = self.con.execute(
+                rows += self.con.execute(
                     f"SELECT {ENTRY_FIELDS} FROM entries "
                     "WHERE child_id IN (SELECT child_id FROM slow_ids) AND position <= ? "
                     "ORDER BY child_id, version",
@@ -223,9 +240,7 @@ class ComplianceView:
                 ).fetchall()
             finally:
                 self.con.unregister("slow_ids")
-            for _, entries in entries_by_child(rows):
-                for row in evaluate_child(entries, as_of, known_on):
-                    yield row_tuple(row)
+        return rows
 
     def entry_rows(self, at_position: int | None = None) -> list[tuple[Any, ...]]:
         """Every entry as rule inputs (see records.entries_by_child), by child and version."""
@@ -250,3 +265,15 @@ class ComplianceView:
         return self.con.execute(
             "SELECT * FROM entries WHERE position <= ? ORDER BY position", [limit]
         ).df()
+
+
+def _judged_as_of(
+    entry_rows: list[tuple[Any, ...]], as_of: date, known_on: date | None
+) -> list[tuple[Any, ...]]:
+    """Compliance rows (ROW_COLUMNS) of entry_rows ordered by child and version (pure Python:
+    it also runs in a forked copy of this process)."""
+    return [
+        row_tuple(row)
+        for _, entries in entries_by_child(entry_rows)
+        for row in evaluate_child(entries, as_of, known_on)
+    ]
