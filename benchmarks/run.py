@@ -144,6 +144,15 @@ except SystemExit as done:
     assert not done.code, done.code
 """
 
+# Past as-of answers are kept in the view (view/kept_answers.py): a cold run forgets them first.
+FORGET_KEPT = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("DELETE FROM kept_rows")
+con.execute("DELETE FROM kept_days")
+con.execute("CHECKPOINT")
+"""
+
 MEASURE = """
 import json, os, resource, runpy, sys, threading, time
 
@@ -254,38 +263,44 @@ def read_side(repeat: int, work: Path, end: date) -> None:
     month = end.isoformat()[:7]
     # Untimed: the view caught up and the chain checked, as after any earlier command.
     step(EXPORT, store, end.isoformat(), str(work / "c.csv"))
+
+    def forget() -> None:
+        subprocess.run([PYTHON, "-c", FORGET_KEPT, str(work / "store.view.duckdb")], check=True)
+
+    monthly = (COMMAND, store, "report", "monthly", "--month", month, "--out", str(out))
+    every = (COMMAND, store, "report", "school", "--all", "--month", month, "--out", str(out))
     results = {
         "export compliance (last day)": median_of(
             repeat, EXPORT, store, end.isoformat(), str(work / "c.csv")
         ),
-        f"export compliance ({past})": median_of(
+        f"export compliance ({past}), cold": median_of(
+            repeat, EXPORT, store, past.isoformat(), str(work / "c-past.csv"), before=forget
+        ),
+        f"export compliance ({past}), kept": median_of(
             repeat, EXPORT, store, past.isoformat(), str(work / "c-past.csv")
         ),
-        f"report monthly {month}": median_of(
-            repeat, COMMAND, store, "report", "monthly", "--month", month, "--out", str(out)
-        ),
+        f"report monthly {month}, cold": median_of(repeat, *monthly, before=forget),
+        f"report monthly {month}, kept": median_of(repeat, *monthly),
         f"report school {urn}": median_of(
             repeat, COMMAND, store, "report", "school", urn, "--month", month, "--out", str(out)
         ),
-        "report school --all": median_of(
-            1, COMMAND, store, "report", "school", "--all", "--month", month, "--out", str(out)
-        ),
+        "report school --all, cold": median_of(1, *every, before=forget),
+        "report school --all, kept": median_of(1, *every),
     }
-    print(f"\n{'step':34} {'seconds':>9} {'peak MiB':>9}  runs")
+    print(f"\n{'step':40} {'seconds':>9} {'peak MiB':>9}  runs")
     for name, r in results.items():
-        print(f"{name:34} {r['seconds']:9.2f} {r['peak'] / 2**20:9.0f}  {r.get('runs', '')}")
+        print(f"{name:40} {r['seconds']:9.2f} {r['peak'] / 2**20:9.0f}  {r.get('runs', '')}")
     latest = results["export compliance (last day)"]["seconds"]
     size = (out / f"monthly-{month}.html").stat().st_size / 2**20
     print()
-    for name, target in (
-        (f"export compliance ({past})", "1.5x"),
-        (f"report monthly {month}", "0.5x"),
-        (f"report school {urn}", "0.25x"),
-        ("report school --all", "2x"),
-    ):
-        ratio = results[name]["seconds"] / latest
-        print(f"{name + ' / latest export':50} = {ratio:.2f}x (target <= {target})")
-    print(f"{'monthly report size':50} = {size:.2f} MiB (target <= 2 MiB)")
+    targets = {"export compliance": "1.5x", "report monthly": "0.5x", "report school": "0.25x"}
+    for name, r in results.items():
+        target = next((t for k, t in targets.items() if name.startswith(k)), "")
+        target = "2x" if "--all" in name else target
+        if name != "export compliance (last day)":
+            ratio = r["seconds"] / latest
+            print(f"{name + ' / latest export':58} = {ratio:5.2f}x (target <= {target})")
+    print(f"{'monthly report size':58} = {size:5.2f} MiB (target <= 2 MiB)")
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from ehcp_audit.application import EhcpAudit
 from ehcp_audit.errors import StoreError
 from ehcp_audit.rules.compliance import evaluate_child
 from ehcp_audit.view.evaluator import forked
+from ehcp_audit.view.kept_answers import KEEP_FROM_ROWS, keep, kept_position
 from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
 from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE
 from ehcp_audit.view.row_tuples import ROW_COLUMNS, entries_by_child, row_tuple
@@ -91,11 +92,14 @@ class ComplianceView:
             # of this program wrote it: start again.
             return self.rebuild(progress)
         read = self.projector.catch_up(progress)
+        self._checkpoint_if_large()
+        return read
+
+    def _checkpoint_if_large(self) -> None:
         wal = Path(f"{self.path}.wal")
         if wal.exists() and wal.stat().st_size > WAL_LIMIT:
-            # Every open replays the log: keep that to milliseconds after a big catch-up.
+            # Every open replays the log: keep that to milliseconds after a big write.
             self.con.execute("CHECKPOINT")
-        return read
 
     def rebuild(self, progress: StageProgress | None = None) -> int:
         for table in (
@@ -109,6 +113,8 @@ class ComplianceView:
             "base_rows",
             "cycle_inputs",
             "verified",
+            "kept_days",
+            "kept_rows",
         ):
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
         self.con.execute(sql_text("schema"))
@@ -159,12 +165,19 @@ class ComplianceView:
         import pandas as pd
 
         scope = self._scope(school_urn)
+        params: dict[str, Any] = {"as_of": as_of}
+        kept: int | None = None
         if known_on is None and at_position is None:
             settled = self.con.execute(
-                f"SELECT * FROM ({sql_text('compliance_settled')}) WHERE {scope}", {"as_of": as_of}
+                f"SELECT * FROM ({sql_text('compliance_settled')}) WHERE {scope}", params
             ).df()
             open_children = f"SELECT child_id FROM children WHERE last_on > $as_of AND {scope}"
-            params: dict[str, Any] = {"as_of": as_of}
+            kept = kept_position(self.con, as_of) if school_urn is None else None
+            if kept is not None:
+                open_children += (
+                    " AND child_id IN (SELECT child_id FROM entries WHERE position > $kept)"
+                )
+                params["kept"] = kept
         else:
             settled = pd.DataFrame(columns=list(ROW_COLUMNS))
             open_children = (
@@ -178,17 +191,15 @@ class ComplianceView:
         self.con.register("settled_rows", settled)
         self.con.register("evaluated_rows", evaluated)
         try:
-            return self.con.execute(
-                f"""
-                SELECT {", ".join(ROW_COLUMNS)} FROM (
-                    SELECT * FROM settled_rows UNION ALL
-                    SELECT child_id, CAST(cycle AS INTEGER), CAST(due_on AS DATE),
-                           CAST(meeting_on AS DATE), CAST(school_urn AS VARCHAR), measure,
-                           CAST(deadline AS DATE), CAST(done_on AS DATE), status
-                    FROM evaluated_rows)
-                ORDER BY child_id, cycle, measure, deadline NULLS FIRST
-                """
-            ).df()
+            keeps = known_on is None and at_position is None and school_urn is None
+            if kept is None and not (keeps and len(evaluated) >= KEEP_FROM_ROWS):
+                union = sql_text("compliance_union").format(judged="SELECT * FROM evaluated_rows")
+                return self.con.execute(union).df()
+            with self.projector.transaction() as con:
+                keep(con, as_of, kept, self.position(), "evaluated_rows")
+            self._checkpoint_if_large()
+            union = sql_text("compliance_union").format(judged=sql_text("kept_rows_of_day"))
+            return self.con.execute(union, {"as_of": as_of}).df()
         finally:
             self.con.unregister("settled_rows")
             self.con.unregister("evaluated_rows")
