@@ -14,7 +14,8 @@ import duckdb
 from ehcp_audit.application import EhcpAudit
 from ehcp_audit.errors import StoreError
 from ehcp_audit.rules.compliance import evaluate_child
-from ehcp_audit.view.evaluator import forked
+from ehcp_audit.view.columns import arrow_schema
+from ehcp_audit.view.evaluator import arrow_table, forked
 from ehcp_audit.view.kept_answers import KEEP_FROM_ROWS, keep, kept_position
 from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
 from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE
@@ -184,15 +185,15 @@ class ComplianceView:
                 f"SELECT DISTINCT child_id FROM entries WHERE position <= $at AND {scope}"
             )
             params = {"at": at_position if at_position is not None else 2**62}
-        evaluated = pd.DataFrame.from_records(
+        evaluated = arrow_table(
             self._evaluate(open_children, params, as_of, known_on, at_position),
-            columns=list(ROW_COLUMNS),
+            arrow_schema(ROW_COLUMNS),
         )
         self.con.register("settled_rows", settled)
         self.con.register("evaluated_rows", evaluated)
         try:
             keeps = known_on is None and at_position is None and school_urn is None
-            if kept is None and not (keeps and len(evaluated) >= KEEP_FROM_ROWS):
+            if kept is None and not (keeps and evaluated.num_rows >= KEEP_FROM_ROWS):
                 union = sql_text("compliance_union").format(judged="SELECT * FROM evaluated_rows")
                 return self.con.execute(union).df()
             with self.projector.transaction() as con:
