@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 
+from ehcp_audit.reports.school import build_every_school, known_urns
+from ehcp_audit.view.periods import Month
+from tests.report_fakes import FakeReportData
 from tests.store_helpers import generated, run
 
 
@@ -46,3 +52,20 @@ def test_a_urn_and_all_together_are_refused(store: str, tmp_path: Path) -> None:
     result = run(store, "report", "school", "123456", "--all", "--month", "2026-10")
     assert result.exit_code == 2
     assert "either a URN (123456) or --all" in result.output
+
+
+def test_the_templates_are_compiled_once_for_every_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiled: list[str | None] = []
+    compile_source = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, name: str | None = None, *a: Any) -> Any:
+        compiled.append(name)
+        return compile_source(self, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    data = FakeReportData()
+    paths = build_every_school(data, Month.parse("2025-03"), date(2025, 3, 31), tmp_path)
+    assert len(paths) == len(known_urns(data)) > 2
+    assert len(compiled) == len(set(compiled)), sorted(compiled, key=str)
