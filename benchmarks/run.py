@@ -1,6 +1,7 @@
 """Benchmark of the hot paths against floors measured in the same run (issue: compliance view).
 
     python benchmarks/run.py [--children 20000] [--years 3] [--repeat 3] [--workdir DIR]
+    python benchmarks/run.py --workdir DIR --reports-only   # the read side on DIR's store
 
 Every step runs in its own process so that its peak memory (max RSS) is its own. Steps that
 are quick are repeated and their median reported; ratios compare medians from this run only,
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import csv
 import json
 import shutil
 import statistics
@@ -19,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 PYTHON = sys.executable
@@ -48,7 +50,7 @@ assert result.rejected == 0, result.summary()
 # The baseline a rebuild must beat: read the CSV once, group by child, evaluate every rule.
 SINGLE_PASS = """
 import csv, sys
-from datetime import date
+from datetime import date, timedelta
 from ehcp_audit.ingest.row_parser import parse_row
 from ehcp_audit.rules.compliance import evaluate_child
 today, as_of = date.today(), date.fromisoformat(sys.argv[2])
@@ -88,7 +90,7 @@ print(read, file=sys.stderr)
 
 EXPORT = """
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from ehcp_audit.bootstrap import open_view
 from ehcp_audit.config import Settings
@@ -100,7 +102,7 @@ with open_view(Settings(db=sys.argv[1])) as view:
 
 KPIS = """
 import sys
-from datetime import date
+from datetime import date, timedelta
 from ehcp_audit.view.kpis import kpis_frame
 from ehcp_audit.bootstrap import open_view
 from ehcp_audit.config import Settings
@@ -129,6 +131,26 @@ try:
     main()
 except SystemExit as done:
     assert not done.code, done.code
+"""
+
+# Any command line, as a user types it (its --db first); exit 0 expected.
+COMMAND = """
+import sys
+from ehcp_audit.cli import main
+sys.argv = ["ehcp-audit", "--db", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as done:
+    assert not done.code, done.code
+"""
+
+# Past as-of answers are kept in the view (view/kept_answers.py): a cold run forgets them first.
+FORGET_KEPT = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("DELETE FROM kept_rows")
+con.execute("DELETE FROM kept_days")
+con.execute("CHECKPOINT")
 """
 
 MEASURE = """
@@ -231,6 +253,56 @@ for path, keep in ((head, False), (tail, True)):
 """
 
 
+def read_side(repeat: int, work: Path, end: date) -> None:
+    """The reports and a past as-of export against the latest-day export (issue 18's targets)."""
+    store, out = str(work / "store.sqlite"), work / "reports"
+    months = end.year * 12 + end.month - 1 - 5  # six month-ends back: the first of 5 on, less a day
+    past = date(months // 12, months % 12 + 1, 1) - timedelta(days=1)
+    with (work / "latest.csv").open(encoding="utf-8") as handle:
+        urn = next(r["school_urn"] for r in csv.DictReader(handle) if r["school_urn"])
+    month = end.isoformat()[:7]
+    # Untimed: the view caught up and the chain checked, as after any earlier command.
+    step(EXPORT, store, end.isoformat(), str(work / "c.csv"))
+
+    def forget() -> None:
+        subprocess.run([PYTHON, "-c", FORGET_KEPT, str(work / "store.view.duckdb")], check=True)
+
+    monthly = (COMMAND, store, "report", "monthly", "--month", month, "--out", str(out))
+    every = (COMMAND, store, "report", "school", "--all", "--month", month, "--out", str(out))
+    results = {
+        "export compliance (last day)": median_of(
+            repeat, EXPORT, store, end.isoformat(), str(work / "c.csv")
+        ),
+        f"export compliance ({past}), cold": median_of(
+            repeat, EXPORT, store, past.isoformat(), str(work / "c-past.csv"), before=forget
+        ),
+        f"export compliance ({past}), kept": median_of(
+            repeat, EXPORT, store, past.isoformat(), str(work / "c-past.csv")
+        ),
+        f"report monthly {month}, cold": median_of(repeat, *monthly, before=forget),
+        f"report monthly {month}, kept": median_of(repeat, *monthly),
+        f"report school {urn}": median_of(
+            repeat, COMMAND, store, "report", "school", urn, "--month", month, "--out", str(out)
+        ),
+        "report school --all, cold": median_of(1, *every, before=forget),
+        "report school --all, kept": median_of(1, *every),
+    }
+    print(f"\n{'step':40} {'seconds':>9} {'peak MiB':>9}  runs")
+    for name, r in results.items():
+        print(f"{name:40} {r['seconds']:9.2f} {r['peak'] / 2**20:9.0f}  {r.get('runs', '')}")
+    latest = results["export compliance (last day)"]["seconds"]
+    size = (out / f"monthly-{month}.html").stat().st_size / 2**20
+    print()
+    targets = {"export compliance": "1.5x", "report monthly": "0.5x", "report school": "0.25x"}
+    for name, r in results.items():
+        target = next((t for k, t in targets.items() if name.startswith(k)), "")
+        target = "2x" if "--all" in name else target
+        if name != "export compliance (last day)":
+            ratio = r["seconds"] / latest
+            print(f"{name + ' / latest export':58} = {ratio:5.2f}x (target <= {target})")
+    print(f"{'monthly report size':58} = {size:5.2f} MiB (target <= 2 MiB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=20_000)
@@ -239,7 +311,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument(
+        "--reports-only",
+        action="store_true",
+        help="Only the reports and as-of exports, on the store already in --workdir.",
+    )
     args = parser.parse_args()
+    if args.reports_only and args.workdir is None:
+        parser.error("--reports-only reads the store in --workdir")
     # Bytecode first, as an installed program has it: where PYTHONDONTWRITEBYTECODE is set, an
     # editable install would otherwise compile its modules again in every step (0.06 s each).
     import ehcp_audit
@@ -249,6 +328,9 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     log = work / "actions.csv"
     end = date(2026, 10, 31)
+    if args.reports_only:
+        read_side(args.repeat, work, end)
+        return
     generated = None
     if not log.exists():
         # Timed (issue 4: about a million actions in under 30 s), and the data for the rest.
@@ -341,6 +423,7 @@ def main() -> None:
     )
     peak = results["full rebuild"]["peak"] / 2**30
     print(f"rebuild peak memory           = {peak:.2f} GiB (target < 2 GiB; all its processes)")
+    read_side(args.repeat, work, end)
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
 

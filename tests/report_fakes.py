@@ -267,6 +267,9 @@ class FakeReportData:
         rows = [row for c in self.cycles for row in cycle_rows(c, as_of)]
         return pd.DataFrame(rows, columns=list(COMPLIANCE_COLUMNS))
 
+    def setting_compliance(self, as_of: date, urn: str) -> pd.DataFrame:
+        return self.compliance(as_of)  # every row: the reports filter by setting themselves
+
     def entries(self) -> pd.DataFrame:
         return self._entries.copy()
 

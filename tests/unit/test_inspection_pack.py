@@ -115,6 +115,9 @@ class CraftedData:
     def compliance(self, as_of: date) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=list(COMPLIANCE_COLUMNS))
 
+    def setting_compliance(self, as_of: date, urn: str) -> pd.DataFrame:
+        return self.compliance(as_of)
+
     def entries(self) -> pd.DataFrame:
         return pd.DataFrame(self.log, columns=list(ENTRY_COLUMNS))
 

@@ -113,6 +113,12 @@ def monthly(
 @report.command("school")
 @click.argument("urn", required=False, metavar="URN")
 @click.option("--urn", "urn_option", default=None, help="The setting's URN (or give it as URN).")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Every recorded setting's report, one file each (the shared work done once).",
+)
 @click.option("--month", required=True, type=MONTH, help="The month, YYYY-MM or MM/YYYY.")
 @target_option
 @_common
@@ -121,6 +127,7 @@ def school(
     ctx: click.Context,
     urn: str | None,
     urn_option: str | None,
+    every: bool,
     month: Month,
     targets: dict[str, Decimal],
     as_of: date | None,
@@ -129,19 +136,29 @@ def school(
     allow_empty: bool,
 ) -> None:
     """One setting's monthly report (URN: its 6-digit URN), with its children's overdue and due
-    steps."""
-    from ehcp_audit.reports.school import build_school, known_urns
+    steps; --all: every setting's."""
+    from ehcp_audit.reports.school import build_every_school, build_school, is_known_urn, known_urns
 
     if urn is not None and urn_option is not None and urn.strip() != urn_option.strip():
         raise click.UsageError(f"two different URNs given: {urn} and --urn {urn_option}")
     chosen = (urn if urn is not None else urn_option or "").strip()
+    if every:
+        if chosen:
+            raise click.UsageError(f"give either a URN ({chosen}) or --all, not both")
+        as_of = as_of or default_as_of(month, date.today())
+        data = _data(ctx, at_position, out_dir)
+        _check_covered(data, month.label, month, month, as_of, allow_empty)
+        _echo(build_every_school(data, month, as_of, out_dir, targets))
+        return
     if not chosen:
-        raise click.UsageError("give the setting's URN, e.g. ehcp-audit report school 123456")
+        raise click.UsageError(
+            "give the setting's URN, e.g. ehcp-audit report school 123456 (or --all)"
+        )
     as_of = as_of or default_as_of(month, date.today())
     data = _data(ctx, at_position, out_dir)
     _check_covered(data, month.label, month, month, as_of, allow_empty)
-    known = known_urns(data)
-    if chosen not in known:
+    if not is_known_urn(data, chosen):
+        known = known_urns(data)
         listed = ", ".join(sorted(known)[:10]) + (", ..." if len(known) > 10 else "")
         raise click.BadParameter(
             f"no setting with URN {chosen!r} in the recorded data"

@@ -17,6 +17,12 @@ class ReportData(Protocol):
         """
         ...
 
+    def setting_compliance(self, as_of: date, urn: str) -> pd.DataFrame:
+        """At least the rows of every child who can be placed at setting `urn` as of `as_of`,
+        each such child with all its rows (a report filters by setting itself); a store may
+        answer with every row, as `compliance` does."""
+        ...
+
     def entries(self) -> pd.DataFrame:
         """Every recorded entry, voids and voided ones included, in log order.
 

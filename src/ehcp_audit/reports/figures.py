@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -73,8 +74,29 @@ def monthly_series(
     """Counts per month from `first` to `last` for each measure (one query for the whole range)."""
     frame = kpi_counts(con, first.start, last.end, by_school=False, school_urn=school_urn)
     found = {(str(r["period"]), str(r["measure"])): _counts(r) for _, r in frame.iterrows()}
+    return series_from(found, first, last, measures)
+
+
+def series_from(
+    found: Mapping[tuple[str, str], Counts], first: Month, last: Month, measures: tuple[str, ...]
+) -> dict[str, list[tuple[Month, Counts]]]:
+    """monthly_series from counts per (month 'YYYY-MM', measure)."""
     months = month_range(first, last)
     return {m: [(mo, found.get((str(mo), m), Counts())) for mo in months] for m in measures}
+
+
+def counts_by_school(
+    con: duckdb.DuckDBPyConnection, start: date, end: date, school_urn: str | None = None
+) -> dict[str, dict[tuple[str, str], Counts]]:
+    """Counts per school URN ('' when none recorded), then per (month 'YYYY-MM', measure), for
+    [start, end]: every setting's figures from one query (`report school --all`)."""
+    frame = kpi_counts(con, start, end, by_school=True, school_urn=school_urn)
+    table: dict[str, dict[tuple[str, str], Counts]] = {}
+    keys = zip(frame["school_urn"], frame["period"], frame["measure"], strict=True)
+    counts = zip(*(frame[c] for c in COUNT_COLUMNS), strict=True)
+    for (urn, period, measure), values in zip(keys, counts, strict=True):
+        table.setdefault(str(urn), {})[(str(period), str(measure))] = Counts(*map(int, values))
+    return table
 
 
 def by_school(con: duckdb.DuckDBPyConnection, month: Month) -> dict[str, dict[str, Counts]]:

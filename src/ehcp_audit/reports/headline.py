@@ -14,7 +14,7 @@ from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart, trend_chart
 from ehcp_audit.reports.data import ReportData
-from ehcp_audit.reports.figures import Counts, by_measure, monthly_series
+from ehcp_audit.reports.figures import Counts, by_measure, counts_by_school, monthly_series
 from ehcp_audit.reports.rate_format import change_text
 from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
 from ehcp_audit.view.frames import compliance_connection
@@ -48,11 +48,26 @@ def _comparison(
     data: ReportData, month: Month, as_of: date, school_urn: str | None
 ) -> tuple[str, dict[str, Counts]]:
     at = comparison_as_of(month, as_of)
+    rows = data.compliance(at) if school_urn is None else data.setting_compliance(at, school_urn)
+    con = compliance_connection(rows)
+    try:
+        return comparison_label(month, at), by_measure(con, month.start, month.end, school_urn)
+    finally:
+        con.close()
+
+
+def comparison_label(month: Month, at: date) -> str:
+    return f"{month.label} as of {at.day} {at:%B %Y}"
+
+
+def comparison_by_school(
+    data: ReportData, month: Month, as_of: date
+) -> tuple[str, dict[str, dict[tuple[str, str], Counts]]]:
+    """_comparison for every setting at once: its label, and counts_by_school."""
+    at = comparison_as_of(month, as_of)
     con = compliance_connection(data.compliance(at))
     try:
-        return f"{month.label} as of {at.day} {at:%B %Y}", by_measure(
-            con, month.start, month.end, school_urn
-        )
+        return comparison_label(month, at), counts_by_school(con, month.start, month.end)
     finally:
         con.close()
 
@@ -65,10 +80,22 @@ def measure_figures(
     school_urn: str | None = None,
     with_benchmarks: bool = True,
 ) -> tuple[MeasureFigure, ...]:
-    current = by_measure(con, month.start, month.end, school_urn)
-    prev_label, previous = _comparison(data, month.shift(-1), as_of, school_urn)
-    year_label, last_year = _comparison(data, month.shift(-12), as_of, school_urn)
-    benchmarks = national_benchmarks() if with_benchmarks else {}
+    return figures_from(
+        by_measure(con, month.start, month.end, school_urn),
+        _comparison(data, month.shift(-1), as_of, school_urn),
+        _comparison(data, month.shift(-12), as_of, school_urn),
+        national_benchmarks() if with_benchmarks else {},
+    )
+
+
+def figures_from(
+    current: Mapping[str, Counts],
+    previous: tuple[str, Mapping[str, Counts]],
+    last_year: tuple[str, Mapping[str, Counts]],
+    benchmarks: Mapping[str, Benchmark],
+) -> tuple[MeasureFigure, ...]:
+    """Each measure's figure from its counts (every measure present) and the comparisons'."""
+    (prev_label, before), (year_label, year_ago) = previous, last_year
     return tuple(
         MeasureFigure(
             measure=measure,
@@ -76,14 +103,10 @@ def measure_figures(
             owner=STEPS[measure].owner,
             counts=current[measure],
             previous=Comparison(
-                prev_label,
-                previous[measure],
-                change_text(current[measure], previous[measure]),
+                prev_label, before[measure], change_text(current[measure], before[measure])
             ),
             last_year=Comparison(
-                year_label,
-                last_year[measure],
-                change_text(current[measure], last_year[measure]),
+                year_label, year_ago[measure], change_text(current[measure], year_ago[measure])
             ),
             benchmark=benchmarks.get(measure),
         )
@@ -105,10 +128,23 @@ def trends(
     benchmarks: Mapping[str, Benchmark] | None = None,
 ) -> tuple[TrendChart, ...]:
     """One chart per measure, and one for each measure with a target that is not among them."""
+    measures = chart_measures(measures, targets or {})
+    series = monthly_series(con, first, last, measures, school_urn)
+    return trend_charts(series, measures, targets, benchmarks)
+
+
+def chart_measures(measures: tuple[str, ...], targets: Mapping[str, Decimal]) -> tuple[str, ...]:
+    return (*measures, *(m for m in MEASURES if m in targets and m not in measures))
+
+
+def trend_charts(
+    series: Mapping[str, list[tuple[Month, Counts]]],
+    measures: tuple[str, ...],
+    targets: Mapping[str, Decimal] | None = None,
+    benchmarks: Mapping[str, Benchmark] | None = None,
+) -> tuple[TrendChart, ...]:
     targets = targets or {}
     benchmarks = national_benchmarks() if benchmarks is None else benchmarks
-    measures = (*measures, *(m for m in MEASURES if m in targets and m not in measures))
-    series = monthly_series(con, first, last, measures, school_urn)
     return tuple(
         trend_chart(m, STEPS[m].title, series[m], benchmarks.get(m), targets.get(m))
         for m in measures

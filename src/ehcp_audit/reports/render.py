@@ -75,7 +75,14 @@ def environment() -> Environment:
     return env
 
 
+@cache
+def _shared_environment() -> Environment:
+    # One per process: `report school --all` renders 400 reports, and compiling the templates
+    # again for each took most of its time.
+    return environment()
+
+
 def render(context: Context) -> str:
     """The HTML of one report."""
-    template = environment().get_template(context.TEMPLATE)
+    template = _shared_environment().get_template(context.TEMPLATE)
     return template.render(ctx=context)

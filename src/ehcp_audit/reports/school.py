@@ -4,25 +4,35 @@ waits for from the local authority (current reviews only), then the figures it c
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Protocol, TypeVar
 
+from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.current_work import WorkList, work_list
 from ehcp_audit.reports.data import ReportData
-from ehcp_audit.reports.figures import by_measure
+from ehcp_audit.reports.figures import Counts, by_measure, counts_by_school, series_from
 from ehcp_audit.reports.filenames import safe_name
-from ehcp_audit.reports.headline import MeasureFigure, measure_figures, trends
+from ehcp_audit.reports.headline import (
+    MeasureFigure,
+    chart_measures,
+    comparison_as_of,
+    comparison_by_school,
+    comparison_label,
+    figures_from,
+    trend_charts,
+)
 from ehcp_audit.reports.monthly import DUE_SOON_DAYS
 from ehcp_audit.reports.output import write_report
-from ehcp_audit.reports.provenance import Provenance, load_log, provenance
+from ehcp_audit.reports.provenance import Provenance, load_log, provenance, reproduce_line
 from ehcp_audit.reports.steps import SETTING
 from ehcp_audit.reports.summary import overdue_by_owner, school_summary
 from ehcp_audit.reports.targets import target_arguments
 from ehcp_audit.reports.worklist import (
+    Item,
     MissedItem,
     due_soon_items,
     missed_items,
@@ -63,6 +73,141 @@ CARD_MEASURES = (
 )
 
 
+@dataclass(frozen=True)
+class SchoolWork:
+    """What the setting reports read, each query run once (for one setting or all) and split by
+    URN: `report school --all` does the shared work once."""
+
+    month: Month
+    as_of: date
+    targets: Mapping[str, Decimal]
+    names: dict[str, str]
+    authority: dict[str, Counts]
+    counts: dict[str, dict[tuple[str, str], Counts]]  # URN -> (month, measure): 12 months
+    previous: tuple[str, dict[str, dict[tuple[str, str], Counts]]]
+    last_year: tuple[str, dict[str, dict[tuple[str, str], Counts]]]
+    overdue: dict[str, list[Item]]
+    due_soon: dict[str, list[Item]]
+    missed: dict[str, list[MissedItem]]
+    provenance: Provenance
+
+
+class _AtSetting(Protocol):
+    @property
+    def school_urn(self) -> str: ...
+
+
+T = TypeVar("T", bound=_AtSetting)
+
+
+def _by_urn(items: list[T]) -> dict[str, list[T]]:
+    """The items per setting, each setting's in the order given."""
+    split: dict[str, list[T]] = {}
+    for item in items:
+        split.setdefault(item.school_urn, []).append(item)
+    return split
+
+
+def _command(month: Month, as_of: date, urn: str, targets: Mapping[str, Decimal]) -> list[str]:
+    command = ["school", urn, "--month", str(month), "--as-of", as_of.isoformat()]
+    return command + target_arguments(targets)
+
+
+def school_work(
+    data: ReportData,
+    month: Month,
+    as_of: date,
+    targets: Mapping[str, Decimal] | None = None,
+    only: str | None = None,
+) -> SchoolWork:
+    """The work of every setting's report, or (`only`) of one setting's, reading only the rows
+    of the children ever placed there."""
+    targets = targets or {}
+    names = data.school_names()
+    rows = data.compliance(as_of) if only is None else data.setting_compliance(as_of, only)
+    con = compliance_connection(rows)
+    try:
+        load_log(con, data)
+        due_until = as_of + timedelta(days=DUE_SOON_DAYS)
+        if only is None:
+            authority = by_measure(con, month.start, month.end)
+            previous = comparison_by_school(data, month.shift(-1), as_of)
+            last_year = comparison_by_school(data, month.shift(-12), as_of)
+        else:
+            authority = authority_counts(data, month, as_of)
+            previous = _one_comparison(data, month.shift(-1), as_of, only)
+            last_year = _one_comparison(data, month.shift(-12), as_of, only)
+        return SchoolWork(
+            month=month,
+            as_of=as_of,
+            targets=targets,
+            names=names,
+            authority=authority,
+            counts=counts_by_school(con, month.shift(-11).start, month.end, only),
+            previous=previous,
+            last_year=last_year,
+            overdue=_by_urn(overdue_items(con, as_of, names, school_urn=only)),
+            due_soon=_by_urn(due_soon_items(con, as_of, due_until, names, school_urn=only)),
+            missed=_by_urn(missed_items(con, month.start, month.end, names, school_urn=only)),
+            provenance=provenance(con, data, as_of, _command(month, as_of, only or "", targets)),
+        )
+    finally:
+        con.close()
+
+
+def _one_comparison(
+    data: ReportData, month: Month, as_of: date, urn: str
+) -> tuple[str, dict[str, dict[tuple[str, str], Counts]]]:
+    at = comparison_as_of(month, as_of)
+    con = compliance_connection(data.setting_compliance(at, urn))
+    try:
+        return comparison_label(month, at), counts_by_school(con, month.start, month.end, urn)
+    finally:
+        con.close()
+
+
+def _per_measure(found: Mapping[tuple[str, str], Counts], month: Month) -> dict[str, Counts]:
+    return {m: found.get((str(month), m), Counts()) for m in MEASURES}
+
+
+def school_context_from(work: SchoolWork, urn: str) -> SchoolContext:
+    """One setting's report from the shared work."""
+    month, as_of, name = work.month, work.as_of, work.names.get(urn, "")
+    counts = work.counts.get(urn, {})
+    figures = figures_from(
+        _per_measure(counts, month),
+        (work.previous[0], _per_measure(work.previous[1].get(urn, {}), month.shift(-1))),
+        (work.last_year[0], _per_measure(work.last_year[1].get(urn, {}), month.shift(-12))),
+        {},
+    )
+    overdue = tuple(work.overdue.get(urn, ()))
+    own = tuple(f for f in figures if f.owner == SETTING)
+    measures = chart_measures(CARD_MEASURES, work.targets)
+    command = _command(month, as_of, urn, work.targets)
+    return SchoolContext(
+        title=f"EHCP annual reviews, {month.label}: {name or 'URN ' + urn}",
+        period_label=month.label,
+        month=str(month),
+        school_urn=urn,
+        school_name=name,
+        provenance=replace(
+            work.provenance, reproduce=reproduce_line(command, work.provenance.log_position)
+        ),
+        summary=school_summary(month, as_of, figures, work.authority, overdue_by_owner(overdue)),
+        key_figures=tuple(f for f in own if f.measure in CARD_MEASURES),
+        figures=own,
+        la_figures=tuple(f for f in figures if f.owner != SETTING),
+        trends=trend_charts(
+            series_from(counts, month.shift(-11), month, measures), measures, work.targets
+        ),
+        overdue=work_list(overdue),
+        missed=tuple(work.missed.get(urn, ())),
+        due_soon=work_list(work.due_soon.get(urn, ())),
+        closed=sum(1 for i in overdue if i.closed),
+        due_until=as_of + timedelta(days=DUE_SOON_DAYS),
+    )
+
+
 def school_context(
     data: ReportData,
     urn: str,
@@ -70,37 +215,14 @@ def school_context(
     as_of: date,
     targets: Mapping[str, Decimal] | None = None,
 ) -> SchoolContext:
-    names = data.school_names()
-    name = names.get(urn, "")
+    return school_context_from(school_work(data, month, as_of, targets, only=urn), urn)
+
+
+def authority_counts(data: ReportData, month: Month, as_of: date) -> dict[str, Counts]:
+    """The whole authority's counts per measure for the month (the summary compares with it)."""
     con = compliance_connection(data.compliance(as_of))
     try:
-        load_log(con, data)
-        figures = measure_figures(con, data, month, as_of, school_urn=urn, with_benchmarks=False)
-        due_until = as_of + timedelta(days=DUE_SOON_DAYS)
-        command = ["school", urn, "--month", str(month), "--as-of", as_of.isoformat()]
-        overdue = tuple(overdue_items(con, as_of, names, school_urn=urn))
-        authority = by_measure(con, month.start, month.end)
-        own = tuple(f for f in figures if f.owner == SETTING)
-        return SchoolContext(
-            title=f"EHCP annual reviews, {month.label}: {name or 'URN ' + urn}",
-            period_label=month.label,
-            month=str(month),
-            school_urn=urn,
-            school_name=name,
-            provenance=provenance(con, data, as_of, command + target_arguments(targets)),
-            summary=school_summary(month, as_of, figures, authority, overdue_by_owner(overdue)),
-            key_figures=tuple(f for f in own if f.measure in CARD_MEASURES),
-            figures=own,
-            la_figures=tuple(f for f in figures if f.owner != SETTING),
-            trends=trends(
-                con, month.shift(-11), month, CARD_MEASURES, school_urn=urn, targets=targets
-            ),
-            overdue=work_list(overdue),
-            missed=tuple(missed_items(con, month.start, month.end, names, school_urn=urn)),
-            due_soon=work_list(due_soon_items(con, as_of, due_until, names, school_urn=urn)),
-            closed=sum(1 for i in overdue if i.closed),
-            due_until=due_until,
-        )
+        return by_measure(con, month.start, month.end)
     finally:
         con.close()
 
@@ -111,6 +233,13 @@ def known_urns(data: ReportData) -> set[str]:
     frame = data.compliance(date.today())
     urns.update(str(u) for u in frame["school_urn"].dropna().unique() if str(u))
     return urns
+
+
+def is_known_urn(data: ReportData, urn: str) -> bool:
+    """`urn in known_urns(data)`, judging again only the children ever placed there."""
+    if urn in data.school_names():
+        return True
+    return bool((data.setting_compliance(date.today(), urn)["school_urn"] == urn).any())
 
 
 def build_school(
@@ -125,4 +254,23 @@ def build_school(
     month = Month.parse(month) if isinstance(month, str) else month
     as_of = as_of or default_as_of(month, date.today())
     context = school_context(data, urn, month, as_of, targets)
-    return write_report(context, out_dir / f"school-{safe_name(urn)}-{month}.html")
+    return write_report(context, school_path(out_dir, urn, month))
+
+
+def school_path(out_dir: Path, urn: str, month: Month) -> Path:
+    return out_dir / f"school-{safe_name(urn)}-{month}.html"
+
+
+def build_every_school(
+    data: ReportData,
+    month: Month,
+    as_of: date,
+    out_dir: Path = Path("reports"),
+    targets: Mapping[str, Decimal] | None = None,
+) -> list[Path]:
+    """Every recorded setting's report (known_urns), the shared work done once; their paths."""
+    work = school_work(data, month, as_of, targets)
+    return [
+        write_report(school_context_from(work, urn), school_path(out_dir, urn, month))
+        for urn in sorted(known_urns(data))
+    ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,11 @@ import duckdb
 from ehcp_audit.application import EhcpAudit
 from ehcp_audit.errors import StoreError
 from ehcp_audit.rules.compliance import evaluate_child
+from ehcp_audit.view.columns import arrow_schema
+from ehcp_audit.view.evaluator import arrow_table, forked
+from ehcp_audit.view.kept_answers import KEEP_FROM_ROWS, keep, kept_position
 from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
+from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE
 from ehcp_audit.view.row_tuples import ROW_COLUMNS, entries_by_child, row_tuple
 from ehcp_audit.view.sql_files import sql_text
 
@@ -89,11 +93,14 @@ class ComplianceView:
             # of this program wrote it: start again.
             return self.rebuild(progress)
         read = self.projector.catch_up(progress)
+        self._checkpoint_if_large()
+        return read
+
+    def _checkpoint_if_large(self) -> None:
         wal = Path(f"{self.path}.wal")
         if wal.exists() and wal.stat().st_size > WAL_LIMIT:
-            # Every open replays the log: keep that to milliseconds after a big catch-up.
+            # Every open replays the log: keep that to milliseconds after a big write.
             self.con.execute("CHECKPOINT")
-        return read
 
     def rebuild(self, progress: StageProgress | None = None) -> int:
         for table in (
@@ -107,6 +114,8 @@ class ComplianceView:
             "base_rows",
             "cycle_inputs",
             "verified",
+            "kept_days",
+            "kept_rows",
         ):
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
         self.con.execute(sql_text("schema"))
@@ -146,40 +155,63 @@ class ComplianceView:
 
     # -- answers ---------------------------------------------------------------------------------
     def compliance(
-        self, as_of: date, known_on: date | None = None, at_position: int | None = None
+        self,
+        as_of: date,
+        known_on: date | None = None,
+        at_position: int | None = None,
+        school_urn: str | None = None,
     ) -> pd.DataFrame:
-        """Every compliance row as of `as_of` (as known on `known_on`), sorted per RULES.md."""
+        """Every compliance row as of `as_of` (as known on `known_on`), sorted per RULES.md;
+        with `school_urn`, only the rows of the children ever placed at that setting."""
         import pandas as pd
 
+        scope = self._scope(school_urn)
+        params: dict[str, Any] = {"as_of": as_of}
+        kept: int | None = None
         if known_on is None and at_position is None:
-            settled = self.con.execute(sql_text("compliance_settled"), {"as_of": as_of}).df()
-            open_children = "SELECT child_id FROM children WHERE last_on > $as_of"
-            params: dict[str, Any] = {"as_of": as_of}
+            settled = self.con.execute(
+                f"SELECT * FROM ({sql_text('compliance_settled')}) WHERE {scope}", params
+            ).df()
+            open_children = f"SELECT child_id FROM children WHERE last_on > $as_of AND {scope}"
+            kept = kept_position(self.con, as_of) if school_urn is None else None
+            if kept is not None:
+                open_children += (
+                    " AND child_id IN (SELECT child_id FROM entries WHERE position > $kept)"
+                )
+                params["kept"] = kept
         else:
             settled = pd.DataFrame(columns=list(ROW_COLUMNS))
-            open_children = "SELECT DISTINCT child_id FROM entries WHERE position <= $at"
+            open_children = (
+                f"SELECT DISTINCT child_id FROM entries WHERE position <= $at AND {scope}"
+            )
             params = {"at": at_position if at_position is not None else 2**62}
-        evaluated = pd.DataFrame.from_records(
-            list(self._evaluate(open_children, params, as_of, known_on, at_position)),
-            columns=list(ROW_COLUMNS),
+        evaluated = arrow_table(
+            self._evaluate(open_children, params, as_of, known_on, at_position),
+            arrow_schema(ROW_COLUMNS),
         )
         self.con.register("settled_rows", settled)
         self.con.register("evaluated_rows", evaluated)
         try:
-            return self.con.execute(
-                f"""
-                SELECT {", ".join(ROW_COLUMNS)} FROM (
-                    SELECT * FROM settled_rows UNION ALL
-                    SELECT child_id, CAST(cycle AS INTEGER), CAST(due_on AS DATE),
-                           CAST(meeting_on AS DATE), CAST(school_urn AS VARCHAR), measure,
-                           CAST(deadline AS DATE), CAST(done_on AS DATE), status
-                    FROM evaluated_rows)
-                ORDER BY child_id, cycle, measure, deadline NULLS FIRST
-                """
-            ).df()
+            keeps = known_on is None and at_position is None and school_urn is None
+            if kept is None and not (keeps and evaluated.num_rows >= KEEP_FROM_ROWS):
+                union = sql_text("compliance_union").format(judged="SELECT * FROM evaluated_rows")
+                return self.con.execute(union).df()
+            with self.projector.transaction() as con:
+                keep(con, as_of, kept, self.position(), "evaluated_rows")
+            self._checkpoint_if_large()
+            union = sql_text("compliance_union").format(judged=sql_text("kept_rows_of_day"))
+            return self.con.execute(union, {"as_of": as_of}).df()
         finally:
             self.con.unregister("settled_rows")
             self.con.unregister("evaluated_rows")
+
+    def _scope(self, school_urn: str | None) -> str:
+        """A condition on `child_id`: every child, or those ever placed at `school_urn` (kept in
+        a temporary table, so that only their entries are judged again)."""
+        if school_urn is None:
+            return "true"
+        self.con.execute(sql_text("placed_children"), {"school_urn": school_urn})
+        return "child_id IN (SELECT child_id FROM placed_children)"
 
     def _evaluate(
         self,
@@ -188,16 +220,31 @@ class ComplianceView:
         as_of: date,
         known_on: date | None,
         at_position: int | None,
-    ) -> Iterator[tuple[Any, ...]]:
-        import pandas as pd
-
+    ) -> list[tuple[Any, ...]]:
+        """The rows of the children the query names, judged from their entries as of `as_of`;
+        from FORK_FROM_CHILDREN on, a forked copy of this process judges the first part while
+        this one reads and judges the rest (the rules are most of a past as-of answer)."""
         children = [r[0] for r in self.con.execute(children_query, params).fetchall()]
         limit = at_position if at_position is not None else 2**62
+        if len(children) < FORK_FROM_CHILDREN:
+            return _judged_as_of(self._entry_rows_of(children, limit), as_of, known_on)
+        cut = len(children) * FORKED_SHARE // 100
+        there, here = forked(
+            partial(_judged_as_of, self._entry_rows_of(children[:cut], limit), as_of, known_on),
+            lambda: _judged_as_of(self._entry_rows_of(children[cut:], limit), as_of, known_on),
+        )
+        return there + here
+
+    def _entry_rows_of(self, children: list[str], limit: int) -> list[tuple[Any, ...]]:
+        """The children's entries up to log position `limit` (as entry_rows), in their order."""
+        import pandas as pd
+
+        rows: list[tuple[Any, ...]] = []
         for start in range(0, len(children), SLOW_CHUNK):
             chunk = pd.DataFrame({"child_id": children[start : start + SLOW_CHUNK]})
             self.con.register("slow_ids", chunk)
             try:
-                rows = self.con.execute(
+                rows += self.con.execute(
                     f"SELECT {ENTRY_FIELDS} FROM entries "
                     "WHERE child_id IN (SELECT child_id FROM slow_ids) AND position <= ? "
                     "ORDER BY child_id, version",
@@ -205,9 +252,7 @@ class ComplianceView:
                 ).fetchall()
             finally:
                 self.con.unregister("slow_ids")
-            for _, entries in entries_by_child(rows):
-                for row in evaluate_child(entries, as_of, known_on):
-                    yield row_tuple(row)
+        return rows
 
     def entry_rows(self, at_position: int | None = None) -> list[tuple[Any, ...]]:
         """Every entry as rule inputs (see records.entries_by_child), by child and version."""
@@ -217,8 +262,30 @@ class ComplianceView:
             [limit],
         ).fetchall()
 
+    def voiding_entry_rows(self, at_position: int | None = None) -> list[tuple[Any, ...]]:
+        """Every entry (as entry_rows) of the children with a void: only they have voided ones."""
+        limit = at_position if at_position is not None else 2**62
+        return self.con.execute(
+            f"SELECT {ENTRY_FIELDS} FROM entries WHERE position <= $at AND child_id IN "
+            "(SELECT child_id FROM entries WHERE action = 'void' AND position <= $at) "
+            "ORDER BY child_id, version",
+            {"at": limit},
+        ).fetchall()
+
     def entries(self, at_position: int | None = None) -> pd.DataFrame:
         limit = at_position if at_position is not None else 2**62
         return self.con.execute(
             "SELECT * FROM entries WHERE position <= ? ORDER BY position", [limit]
         ).df()
+
+
+def _judged_as_of(
+    entry_rows: list[tuple[Any, ...]], as_of: date, known_on: date | None
+) -> list[tuple[Any, ...]]:
+    """Compliance rows (ROW_COLUMNS) of entry_rows ordered by child and version (pure Python:
+    it also runs in a forked copy of this process)."""
+    return [
+        row_tuple(row)
+        for _, entries in entries_by_child(entry_rows)
+        for row in evaluate_child(entries, as_of, known_on)
+    ]

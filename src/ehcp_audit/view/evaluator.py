@@ -125,13 +125,14 @@ def evaluate(entries: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table]:
     judged = evaluate_rows(zip(*columns, strict=True))
     base_schema, children_schema, inputs_schema = schemas()
     return (
-        _table(judged.base, base_schema),
-        _table(judged.last_on, children_schema),
-        _table(judged.inputs, inputs_schema),
+        arrow_table(judged.base, base_schema),
+        arrow_table(judged.last_on, children_schema),
+        arrow_table(judged.inputs, inputs_schema),
     )
 
 
-def _table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+def arrow_table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+    """Row tuples as an Arrow table of `schema` (columns converted in C, not cell by cell)."""
     import pyarrow as pa
 
     columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in schema]

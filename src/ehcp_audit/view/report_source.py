@@ -25,6 +25,7 @@ class ViewReportData:
         self.at_position = at_position
         self.checked = checked
         self._compliance: dict[date, pd.DataFrame] = {}
+        self._setting: dict[tuple[date, str], pd.DataFrame] = {}
         self._entries: pd.DataFrame | None = None
 
     def compliance(self, as_of: date) -> pd.DataFrame:
@@ -32,11 +33,22 @@ class ViewReportData:
             self._compliance[as_of] = self.view.compliance(as_of, at_position=self.at_position)
         return self._compliance[as_of]
 
+    def setting_compliance(self, as_of: date, urn: str) -> pd.DataFrame:
+        if as_of in self._compliance:
+            return self._compliance[as_of]
+        if (as_of, urn) not in self._setting:
+            self._setting[(as_of, urn)] = self.view.compliance(
+                as_of, at_position=self.at_position, school_urn=urn
+            )
+        return self._setting[(as_of, urn)]
+
     def entries(self) -> pd.DataFrame:
         if self._entries is None:
             frame = self.view.entries(self.at_position)
             voided: dict[tuple[str, int], str] = {}
-            for child_id, entries in entries_by_child(self.view.entry_rows(self.at_position)):
+            for child_id, entries in entries_by_child(
+                self.view.voiding_entry_rows(self.at_position)
+            ):
                 for seq, void in voided_by(entries).items():
                     voided[(child_id, seq)] = void.get("reason")
             keys = list(zip(frame["child_id"], frame["version"], strict=True))

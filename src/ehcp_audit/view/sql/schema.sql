@@ -51,3 +51,19 @@ CREATE TABLE IF NOT EXISTS cycle_inputs (child_id VARCHAR NOT NULL, cycle INTEGE
 -- The last point of the event log's hash chain a report or export found intact (integrity.guard):
 -- the next check hashes only what came after it.
 CREATE TABLE IF NOT EXISTS verified (position BIGINT NOT NULL, hash BLOB NOT NULL, entries BIGINT NOT NULL);
+-- Past as-of answers kept (view/kept_answers.py): for each day, the rows of the children with
+-- entries after it, judged at log position `position`; a later answer for that day judges again
+-- only the children with entries after that position. `used`: order of last use (for eviction).
+CREATE TABLE IF NOT EXISTS kept_days (as_of DATE NOT NULL, position BIGINT NOT NULL, used BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS kept_rows (
+    as_of DATE NOT NULL,
+    child_id VARCHAR NOT NULL,
+    cycle INTEGER NOT NULL,
+    due_on DATE,
+    meeting_on DATE,
+    school_urn VARCHAR,
+    measure VARCHAR NOT NULL,
+    deadline DATE,
+    done_on DATE,
+    status VARCHAR NOT NULL
+);

@@ -1,0 +1,50 @@
+"""Past as-of answers kept in the view. Answering a day before some children's latest entries
+judges those children again from their entries (most of a past month's cost); the rows are
+kept with the log position they were judged at, so that the next answer for the same day (the
+next report of that month, `report school --all`, tomorrow's monthly report after a catch-up)
+judges again only the children with entries after that position, as a catch-up does for base
+rows. Voids and late entries are entries too: a child with any of them is judged again."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from ehcp_audit.view.sql_files import sql_text
+
+# An answer judging fewer rows than this is quick to judge again: not kept.
+KEEP_FROM_ROWS = 20_000
+# Days kept at most (each about a million rows at 20,000 children): a year of month ends and
+# the day itself, what a monthly report and an inspection pack ask; the least recently used
+# day goes first.
+KEPT_DAYS = 13
+
+
+def kept_position(con: duckdb.DuckDBPyConnection, as_of: date) -> int | None:
+    """The log position the day's kept rows were judged at; None when the day is not kept."""
+    found = con.execute("SELECT position FROM kept_days WHERE as_of = ?", [as_of]).fetchall()
+    return int(found[0][0]) if found else None
+
+
+def keep(
+    con: duckdb.DuckDBPyConnection, as_of: date, kept: int | None, position: int, rows: str
+) -> None:
+    """Store the day's rows judged again (relation `rows`, ROW_COLUMNS) as judged at
+    `position`: the rows of the children with entries after `kept` are replaced. Call inside a
+    transaction."""
+    used = con.execute("SELECT coalesce(max(used), 0) + 1 FROM kept_days").fetchall()[0][0]
+    if kept is None:
+        for (day,) in con.execute(
+            "SELECT as_of FROM kept_days ORDER BY used DESC OFFSET ?", [KEPT_DAYS - 1]
+        ).fetchall():
+            con.execute("DELETE FROM kept_rows WHERE as_of = ?", [day])
+            con.execute("DELETE FROM kept_days WHERE as_of = ?", [day])
+        con.execute("INSERT INTO kept_days VALUES (?, ?, ?)", [as_of, position, used])
+    else:
+        con.execute(sql_text("kept_forget"), {"as_of": as_of, "kept": kept})
+        con.execute(
+            "UPDATE kept_days SET position = ?, used = ? WHERE as_of = ?", [position, used, as_of]
+        )
+    con.execute(sql_text("kept_insert").format(rows=rows), {"as_of": as_of})
+

@@ -1,0 +1,12 @@
+-- Compliance as of a day: the settled rows and the rows judged again (the relation the caller
+-- puts in the FROM below), sorted per RULES.md.
+SELECT child_id, cycle, due_on, meeting_on, school_urn, measure, deadline, done_on, status
+FROM (
+    SELECT * FROM settled_rows
+    UNION ALL
+    SELECT child_id, CAST(cycle AS INTEGER), CAST(due_on AS DATE), CAST(meeting_on AS DATE),
+           CAST(school_urn AS VARCHAR), measure, CAST(deadline AS DATE), CAST(done_on AS DATE),
+           status
+    FROM ({judged})
+)
+ORDER BY child_id, cycle, measure, deadline NULLS FIRST

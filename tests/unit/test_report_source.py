@@ -1,0 +1,115 @@
+"""What the reports read from the view: one setting's compliance rows (a school report judges
+only its children again) and the log's voided entries (read only for children with a void)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from ehcp_audit.bootstrap import open_app, open_view
+from ehcp_audit.config import Settings
+from ehcp_audit.ingest.importer import import_actions
+from ehcp_audit.rules.effective import voided_by
+from ehcp_audit.samples.generator import DEFAULT_END
+from ehcp_audit.view import compliance_view
+from ehcp_audit.view.report_source import ViewReportData
+from ehcp_audit.view.row_tuples import entries_by_child
+from tests.store_helpers import generated
+
+DAYS = (date(2024, 3, 31), date(2025, 9, 30), DEFAULT_END)
+
+
+@pytest.fixture(scope="module")
+def frames(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[date, str | None], pd.DataFrame]:
+    tmp = tmp_path_factory.mktemp("setting")
+    store = Settings(db=str(tmp / "store.sqlite"))
+    app = open_app(store)
+    assert import_actions(app, generated(tmp, 60, seed=5)).rejected == 0
+    with open_view(store, app) as view:
+        view.catch_up()
+        answers: dict[tuple[date, str | None], pd.DataFrame] = {}
+        for day in DAYS:
+            answers[(day, None)] = view.compliance(day)
+            urns = answers[(day, None)]["school_urn"].dropna().unique()
+            for urn in urns:
+                answers[(day, str(urn))] = view.compliance(day, school_urn=str(urn))
+        answers[(DAYS[1], "past")] = view.compliance(DAYS[1], at_position=view.position() // 2)
+        urn = str(answers[(DAYS[1], None)]["school_urn"].dropna().iloc[0])
+        positions = view.con.execute(
+            "SELECT position FROM entries WHERE action = 'void' ORDER BY position"
+        ).fetchall()
+        assert len(positions) >= 2, "the sample has too few voids for the test"
+        for at in (None, positions[0][0], positions[0][0] - 1):
+            read = ViewReportData(view, at).entries()
+            voided = _voided_in_whole_log(view.entry_rows(at))
+            log = view.entries(at)
+            keys = list(zip(log["child_id"], log["version"], strict=True))
+            reasons = [None if pd.isna(r) else r for r in read["void_reason"]]
+            assert reasons == [voided.get(k) for k in keys], at
+            assert list(read["voided"]) == [k in voided for k in keys], at
+            assert bool(voided) == (at != positions[0][0] - 1), at
+        answers[(DAYS[1], "past-" + urn)] = view.compliance(
+            DAYS[1], at_position=view.position() // 2, school_urn=urn
+        )
+        return answers
+
+
+def _voided_in_whole_log(rows: list[tuple[Any, ...]]) -> dict[tuple[str, int], str | None]:
+    """Every child's voided entries, judged over the whole log (the reference)."""
+    voided: dict[tuple[str, int], str | None] = {}
+    for child_id, entries in entries_by_child(rows):
+        for seq, void in voided_by(entries).items():
+            voided[(child_id, seq)] = void.get("reason")
+    return voided
+
+
+def _rows(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    return frame[keep].reset_index(drop=True)
+
+
+def test_a_settings_rows_are_its_childrens_whole_rows(frames) -> None:
+    moved = 0
+    for (day, urn), scoped in frames.items():
+        if urn is None or urn.startswith("past"):
+            continue
+        full = frames[(day, None)]
+        children = set(scoped["child_id"])
+        # Every row naming the setting is there, and each child's rows are all there.
+        pd.testing.assert_frame_equal(
+            _rows(scoped, scoped["school_urn"] == urn), _rows(full, full["school_urn"] == urn)
+        )
+        pd.testing.assert_frame_equal(
+            scoped.reset_index(drop=True), _rows(full, full["child_id"].isin(children))
+        )
+        assert len(children) < full["child_id"].nunique()
+        moved += int((scoped["school_urn"] != urn).any())
+    assert moved, "no child of the sample moved setting: the test would not see one"
+
+
+def test_a_settings_rows_at_an_earlier_log_position(frames) -> None:
+    key = next(k for k in frames if isinstance(k[1], str) and k[1].startswith("past-"))
+    urn, full = key[1].removeprefix("past-"), frames[(key[0], "past")]
+    scoped = frames[key]
+    pd.testing.assert_frame_equal(
+        _rows(scoped, scoped["school_urn"] == urn), _rows(full, full["school_urn"] == urn)
+    )
+
+
+def test_a_past_answer_judged_partly_in_a_forked_copy_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Settings(db=str(tmp_path / "store.sqlite"))
+    app = open_app(store)
+    assert import_actions(app, generated(tmp_path, 60, seed=5)).rejected == 0
+    with open_view(store, app) as view:
+        view.catch_up()
+        here = [view.compliance(day, known_on) for day in DAYS for known_on in (None, DAYS[1])]
+        monkeypatch.setattr(compliance_view, "FORK_FROM_CHILDREN", 2)
+        split = [view.compliance(day, known_on) for day in DAYS for known_on in (None, DAYS[1])]
+    for one, other in zip(here, split, strict=True):
+        pd.testing.assert_frame_equal(one, other)
+    assert len(here[0]) > 0
