@@ -125,6 +125,23 @@ def action_log(draw: Any, max_children: int = 4) -> list[Row]:
     return rows
 
 
+# One child's plan and a first annual meeting: the smallest store the CLI tests build on.
+PLAN: Row = {
+    "child_id": "A",
+    "action": "plan_issued",
+    "occurred_on": "2023-01-16",
+    "date_of_birth": "2012-05-10",
+    "school_urn": "123456",
+}
+MEETING: Row = {
+    "child_id": "A",
+    "action": "meeting_held",
+    "occurred_on": "2024-01-10",
+    "attendees": "parent_carer;child",
+    "topics": "concerns",
+}
+
+
 def write_csv(path: Any, rows: list[Row]) -> None:
     import csv
 

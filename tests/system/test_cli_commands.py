@@ -9,24 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from ehcp_audit.cli.main import _register, cli
-from tests.strategies import write_csv
+from tests.strategies import MEETING, PLAN, write_csv
 
 _register()
 
-PLAN = {
-    "child_id": "A",
-    "action": "plan_issued",
-    "occurred_on": "2023-01-16",
-    "date_of_birth": "2012-05-10",
-    "school_urn": "123456",
-}
-MEETING = {
-    "child_id": "A",
-    "action": "meeting_held",
-    "occurred_on": "2024-01-10",
-    "attendees": "parent_carer;child",
-    "topics": "concerns",
-}
 
 
 def run(db: Path | str, *args: str) -> tuple[int, str]:
