@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
 
+from ehcp_audit import clock
 from tests import pg
+
+# Every run starts at noon of the real (UTC) day, so a test never straddles midnight between
+# computing "today" and the application reading it (a run that began at 23:55 failed that way).
+clock.shift_to(datetime.combine(datetime.now(UTC).date(), time(12), tzinfo=UTC))
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from uuid import UUID
 
@@ -16,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError, Application, proje
 from eventsourcing.persistence import IntegrityError, MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import Environment, EnvType
 
+from ehcp_audit import clock
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.streams import plan_id
 from ehcp_audit.errors import ConcurrentWriteError, StoreError
@@ -104,7 +104,7 @@ class EhcpAudit(Application[UUID]):
     ) -> None:
         """Record each child's entries (in the given order) and the import log, atomically."""
         aggregates: list[Any] = []
-        now = datetime.now(UTC)
+        now = clock.now()
         for child_id, recordings in by_child.items():
             if not recordings:
                 continue

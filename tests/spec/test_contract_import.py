@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from ehcp_audit import clock
 from tests.contract_helpers import (
     ALL_TOPICS,
     CYCLE_MEASURES,
@@ -26,7 +27,7 @@ from tests.contract_helpers import (
     write_csv,
 )
 
-TODAY = date.today()
+TODAY = clock.today()
 TOMORROW = (TODAY + timedelta(days=1)).isoformat()
 YESTERDAY = (TODAY - timedelta(days=1)).isoformat()
 

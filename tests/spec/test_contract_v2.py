@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ehcp_audit import clock
 from ehcp_audit.application import NewEntry
 from ehcp_audit.bootstrap import open_app, open_view
 from ehcp_audit.cli.main import _register, cli
@@ -24,7 +25,7 @@ from tests.contract_helpers import pick, plan, row, triple, write_csv
 
 _register()
 
-TODAY = date.today()
+TODAY = clock.today()
 YESTERDAY = TODAY - timedelta(days=1)
 
 

@@ -3,18 +3,18 @@ nothing written) unless --allow-empty is given."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from ehcp_audit import clock
 from ehcp_audit.cli.main import _register, cli
 from tests.strategies import MEETING, PLAN, write_csv
 
 _register()
 
-NEXT_YEAR = f"{date.today().year + 1}-01"
+NEXT_YEAR = f"{clock.today().year + 1}-01"
 
 # Each report on a period with nothing recorded in it (the store holds 2023-01 and 2024-01).
 UNCOVERED = {

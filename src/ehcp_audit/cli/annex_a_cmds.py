@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ehcp_audit import clock
 from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY
 from ehcp_audit.cli.wiring import wiring
@@ -40,7 +41,7 @@ def export_annex_a(settings: Settings, as_of: date | None, out: Path, people: Pa
     check_outputs(settings, [("--out", out)], reads=[people] if people else [])
     boot = wiring()
     boot.require_store()
-    day = as_of or date.today()
+    day = as_of or clock.today()
     known = read_people(people) if people is not None else None
     with boot.checked_view()[0] as view:
         result = extract(view, day, known)

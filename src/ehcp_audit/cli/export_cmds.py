@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ehcp_audit import clock
 from ehcp_audit.cli.annex_a_cmds import export_annex_a
 from ehcp_audit.cli.dfe_cmds import export_dfe_measures
 from ehcp_audit.cli.outputs import check_outputs
@@ -72,9 +73,7 @@ def export_group() -> None:
 
 
 @export_group.command("compliance")
-@click.option(
-    "--as-of", "as_of", type=DAY, help="Statuses as of this day (default: today)."
-)
+@click.option("--as-of", "as_of", type=DAY, help="Statuses as of this day (default: today).")
 @click.option(
     "--as-known-on",
     "known_on",
@@ -103,7 +102,7 @@ def export_compliance(
     check_outputs(settings, [("--out", out)])
     boot.require_store()
     finish = _finisher(settings, pseudonymise)
-    day = as_of or date.today()
+    day = as_of or clock.today()
     with boot.checked_view()[0] as view:
         frame = view.compliance(day, known_on)
     write_frame(finish(frame), out, fmt)
@@ -112,9 +111,7 @@ def export_compliance(
 
 @export_group.command("kpis")
 @click.option("--period", type=MONTH, required=True, help="The month, YYYY-MM or MM/YYYY.")
-@click.option(
-    "--as-of", "as_of", type=DAY, help="Statuses as of this day (default: today)."
-)
+@click.option("--as-of", "as_of", type=DAY, help="Statuses as of this day (default: today).")
 @click.option("--by", type=click.Choice(["school", "none"]), default="school", show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
@@ -140,7 +137,7 @@ def export_kpis(
     check_outputs(settings, [("--out", out)])
     boot.require_store()
     finish = _finisher(settings, pseudonymise)
-    day = as_of or date.today()
+    day = as_of or clock.today()
     with boot.checked_view()[0] as view:
         frame = view.compliance(day)
         view.con.register("compliance", frame)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 import click
 
+from ehcp_audit import clock
 from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY
 from ehcp_audit.cli.wiring import wiring
@@ -56,7 +57,7 @@ def reconcile_annex_a(settings: Settings, theirs: Path, as_of: date | None, out:
     check_outputs(settings, [("--out", out)], reads=[theirs])
     boot = wiring()
     boot.require_store()
-    day = as_of or date.today()
+    day = as_of or clock.today()
     listed = read_their_list1(theirs)
     with boot.checked_view()[0] as view:
         ours = annex_a_children(entries_by_child(view.entry_rows()), day)
@@ -65,9 +66,7 @@ def reconcile_annex_a(settings: Settings, theirs: Path, as_of: date | None, out:
 
 
 @reconcile_group.command("sen2")
-@click.argument(
-    "blade_dir", type=click.Path(exists=True, file_okay=False, path_type=Path)
-)
+@click.argument("blade_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(
     "--year",
     type=click.IntRange(2015, 2100),

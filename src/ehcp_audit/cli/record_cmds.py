@@ -8,6 +8,7 @@ from datetime import date
 
 import click
 
+from ehcp_audit import clock
 from ehcp_audit.cli.params import DAY
 from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.config import Settings
@@ -93,9 +94,7 @@ def record_command(
 
 @click.command("void")
 @click.option("--child", "child_id", required=True, help="The LA's case reference.")
-@click.option(
-    "--action", "void_action", required=True, type=_Action()
-)
+@click.option("--action", "void_action", required=True, type=_Action())
 @click.option(
     "--occurred-on",
     "void_occurred_on",
@@ -134,7 +133,7 @@ def void_command(
     values = {
         "child_id": child_id,
         "action": "void",
-        "occurred_on": (found_on or date.today()).isoformat(),
+        "occurred_on": (found_on or clock.today()).isoformat(),
         "void_action": void_action,
         "void_occurred_on": void_occurred_on.isoformat(),
         "reason": reason,

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ehcp_audit import clock
 from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY, MONTH, SAMPLE_FROM
 from ehcp_audit.cli.targets import target_option
@@ -72,7 +73,7 @@ def _check_covered(
 
     if not allow_empty:
         period = Period(label, first.start, last.end)
-        refuse_uncovered(data.entries(), period, as_of, date.today())
+        refuse_uncovered(data.entries(), period, as_of, clock.today())
 
 
 def _echo(paths: list[Path]) -> None:
@@ -103,7 +104,7 @@ def monthly(
     from ehcp_audit.reports.monthly import build_monthly
     from ehcp_audit.reports.worklist_file import worklist_name
 
-    as_of = as_of or default_as_of(month, date.today())
+    as_of = as_of or default_as_of(month, clock.today())
     data = _data(ctx, at_position, out_dir)
     _check_covered(data, month.label, month, month, as_of, allow_empty)
     path = build_monthly(data, month, as_of, out_dir, targets)
@@ -145,7 +146,7 @@ def school(
     if every:
         if chosen:
             raise click.UsageError(f"give either a URN ({chosen}) or --all, not both")
-        as_of = as_of or default_as_of(month, date.today())
+        as_of = as_of or default_as_of(month, clock.today())
         data = _data(ctx, at_position, out_dir)
         _check_covered(data, month.label, month, month, as_of, allow_empty)
         _echo(build_every_school(data, month, as_of, out_dir, targets))
@@ -154,7 +155,7 @@ def school(
         raise click.UsageError(
             "give the setting's URN, e.g. ehcp-audit report school 123456 (or --all)"
         )
-    as_of = as_of or default_as_of(month, date.today())
+    as_of = as_of or default_as_of(month, clock.today())
     data = _data(ctx, at_position, out_dir)
     _check_covered(data, month.label, month, month, as_of, allow_empty)
     if not is_known_urn(data, chosen):
@@ -263,7 +264,7 @@ def inspection(
             param_hint="--from/--to",
         )
     named = (*children, *(c.strip() for c in children_list.split(",") if c.strip()))
-    as_of = as_of or min(last.end, date.today())
+    as_of = as_of or min(last.end, clock.today())
     label = f"the period {first.label} to {last.label}"
     data = _data(ctx, at_position, out_dir, full_check=True)
     _check_covered(data, label, first, last, as_of, allow_empty)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ehcp_audit import clock
 from ehcp_audit.application import EhcpAudit, NewEntry
 from ehcp_audit.domain.import_log import ImportLog
 from ehcp_audit.errors import ConcurrentWriteError
@@ -85,7 +86,7 @@ def import_actions(
         return import_rows(
             app, log, strict=strict, today=today, rejects_path=rejects_path, progress=progress
         )
-    today = today or date.today()
+    today = today or clock.today()
     result, rejected_rows = import_in_parts(app, log, parts, today, progress)
     return _finish(app, log, result, rejected_rows, rejects_path)
 
@@ -101,7 +102,7 @@ def import_rows(
 ) -> ImportResult:
     """Import rows from a file or any other source (the `record` and `void` commands)."""
     result = ImportResult(log.name, log.sha256)
-    rejected_rows = import_children(app, log, result, strict, today or date.today(), progress)
+    rejected_rows = import_children(app, log, result, strict, today or clock.today(), progress)
     return _finish(app, log, result, rejected_rows, rejects_path)
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
+from ehcp_audit import clock
 from ehcp_audit.exports.safe_cells import SafeCsvWriter
 from ehcp_audit.reports.coverage import refuse_nothing_due
 from ehcp_audit.reports.data import ReportData
@@ -141,7 +142,7 @@ def build_due_list(
     """Write reports/due-list-YEAR-TERM/ (index.html, one page per setting, due-list.csv);
     `allow_empty=False` refuses a term in which no review falls due (RefusedError)."""
     period = Term(term, year)
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     names = data.school_names()
     con = compliance_connection(data.compliance(as_of))
     try:

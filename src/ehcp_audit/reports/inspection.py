@@ -9,6 +9,7 @@ from typing import ClassVar
 
 import duckdb
 
+from ehcp_audit import clock
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.errors import RefusedError
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
@@ -195,7 +196,7 @@ def build_inspection(
         raise ValueError(f"--to {last} is before --from {first}")
     if len(month_range(first, last)) > 120:
         raise ValueError("an inspection pack covers at most 10 years")
-    as_of = as_of or min(last.end, date.today())
+    as_of = as_of or min(last.end, clock.today())
     source = SampleFrom.parse(sample_from) if isinstance(sample_from, str) else sample_from
     choice = CaseChoice(sample, seed, children, source, stratify, full_details)
     context = inspection_context(data, first, last, as_of, choice)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar
 
+from ehcp_audit import clock
 from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.current_work import (
     LIST_LIMIT,
@@ -162,7 +163,7 @@ def build_monthly(
     """Write reports/monthly-YYYY-MM.html and its companion worklist-YYYY-MM.xlsx; return the
     report's path."""
     month = Month.parse(month) if isinstance(month, str) else month
-    as_of = as_of or default_as_of(month, date.today())
+    as_of = as_of or default_as_of(month, clock.today())
     context = monthly_context(data, month, as_of, targets)
     write_worklist(out_dir / context.worklist_file, *context.work_items)
     return write_report(context, out_dir / f"monthly-{month}.html")

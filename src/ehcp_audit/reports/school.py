@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import ClassVar, Protocol, TypeVar
 
+from ehcp_audit import clock
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.current_work import WorkList, work_list
@@ -230,7 +231,7 @@ def authority_counts(data: ReportData, month: Month, as_of: date) -> dict[str, C
 def known_urns(data: ReportData) -> set[str]:
     """Every setting URN the data knows: placements in the compliance rows and named schools."""
     urns = set(data.school_names())
-    frame = data.compliance(date.today())
+    frame = data.compliance(clock.today())
     urns.update(str(u) for u in frame["school_urn"].dropna().unique() if str(u))
     return urns
 
@@ -239,7 +240,7 @@ def is_known_urn(data: ReportData, urn: str) -> bool:
     """`urn in known_urns(data)`, judging again only the children ever placed there."""
     if urn in data.school_names():
         return True
-    return bool((data.setting_compliance(date.today(), urn)["school_urn"] == urn).any())
+    return bool((data.setting_compliance(clock.today(), urn)["school_urn"] == urn).any())
 
 
 def build_school(
@@ -252,7 +253,7 @@ def build_school(
 ) -> Path:
     """Write reports/school-URN-YYYY-MM.html and return its path."""
     month = Month.parse(month) if isinstance(month, str) else month
-    as_of = as_of or default_as_of(month, date.today())
+    as_of = as_of or default_as_of(month, clock.today())
     context = school_context(data, urn, month, as_of, targets)
     return write_report(context, school_path(out_dir, urn, month))
 

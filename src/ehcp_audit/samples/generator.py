@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ehcp_audit import clock
 from ehcp_audit.domain.vocabulary import COLUMNS
 from ehcp_audit.exports.safe_cells import SafeCsvWriter
 from ehcp_audit.samples import distributions as dist
@@ -73,7 +74,7 @@ class SampleConfig:
             raise ValueError(f"schools must be between 1 and {MAX_SCHOOLS}")
         if not 1 <= self.years <= 20:
             raise ValueError("years must be between 1 and 20")
-        if self.end > (today or date.today()):
+        if self.end > (today or clock.today()):
             raise ValueError(f"end date {self.end} is after today: the importer would reject it")
         if not 0.0 <= self.bad_rows < 1.0:
             raise ValueError("bad-rows must be a fraction from 0 up to (not including) 1")

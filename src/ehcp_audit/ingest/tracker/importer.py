@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ehcp_audit import clock
 from ehcp_audit.application import EhcpAudit
 from ehcp_audit.exports.safe_cells import SafeCsvWriter
 from ehcp_audit.ingest.importer import ImportResult, RowsDone, import_children
@@ -117,7 +118,7 @@ def import_tracker(
     from ehcp_audit.ingest.parallel import parts_for
     from ehcp_audit.ingest.tracker.parallel import import_tracker_in_parts
 
-    today = today or date.today()
+    today = today or clock.today()
     parts = 1 if dry_run or strict else parts_for(app, path, workers, PARALLEL_FROM_BYTES)
     if parts > 1:
         tally, imported = import_tracker_in_parts(app, path, mapping, sheet, today, parts, progress)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ehcp_audit import clock
 from ehcp_audit.application import EhcpAudit
 from ehcp_audit.domain.entry import Entry
 from ehcp_audit.domain.plan import entry_from_event
@@ -54,7 +55,7 @@ def plan_tracker(
     sheet: str | None = None,
     today: date | None = None,
 ) -> TrackerPlan:
-    today = today or date.today()
+    today = today or clock.today()
     with open_table(path, mapping, sheet) as table:
         plan = TrackerPlan(path.name, sha256_of(path), table.where, table.header.names)
         return plan_rows(app, plan, table.header, table.rows, mapping, today)
