@@ -3,6 +3,7 @@ nothing written) unless --allow-empty is given."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -101,6 +102,18 @@ def test_a_month_after_the_as_of_date_is_refused(store: Path, tmp_path: Path) ->
     out = tmp_path / "reports"
     code, output = run(store, out, "monthly", "--month", "2024-01", "--as-of", "2023-12-31")
     refused(code, output, "begins after the as-of date 31 December 2023", out)
+
+
+@pytest.mark.parametrize("allow", [[], ["--allow-empty"]])
+def test_an_as_of_after_today_is_refused(store: Path, tmp_path: Path, allow: list[str]) -> None:
+    out = tmp_path / "reports"
+    tomorrow = clock.today() + timedelta(days=1)
+    code, output = run(
+        store, out, "monthly", "--month", "2024-01", "--as-of", tomorrow.isoformat(), *allow
+    )
+    assert code == 2, output
+    assert "is after today" in output and "Traceback" not in output
+    assert not out.exists() or not any(out.rglob("*.html"))
 
 
 def test_a_covered_month_is_written(store: Path, tmp_path: Path) -> None:

@@ -69,8 +69,9 @@ def _check_covered(
     data: ReportData, label: str, first: Month, last: Month, as_of: date, allow_empty: bool
 ) -> None:
     """Refuse (exit 2) a report on months the data does not cover, unless --allow-empty."""
-    from ehcp_audit.reports.coverage import Period, refuse_uncovered
+    from ehcp_audit.reports.coverage import Period, refuse_future_as_of, refuse_uncovered
 
+    refuse_future_as_of(as_of, clock.today())
     if not allow_empty:
         period = Period(label, first.start, last.end)
         refuse_uncovered(data.entries(), period, as_of, clock.today())

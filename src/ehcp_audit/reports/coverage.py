@@ -36,6 +36,16 @@ def refuse_empty_store(days: pd.Series) -> None:
         raise RefusedError(f"nothing is recorded in this store yet: no report made ({ALLOW})")
 
 
+def refuse_future_as_of(as_of: date, today: date) -> None:
+    """A report states what is recorded as of a day that has come: as of a later day, steps not yet
+    late would read as overdue. Not waived by --allow-empty (it is a typo, not an empty period)."""
+    if as_of > today:
+        raise RefusedError(
+            f"--as-of {uk_date(as_of)} is after today ({uk_date(today)}): a report can only be "
+            "made as of a day that has come; no report made"
+        )
+
+
 def refuse_nothing_due(rows: int, label: str) -> None:
     """A due list with no review due in its term: a term before the first plan or long after
     the last recorded review."""
