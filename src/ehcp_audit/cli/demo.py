@@ -37,7 +37,9 @@ def run_demo(
     from ehcp_audit.reports.inspection import build_inspection
     from ehcp_audit.reports.monthly import build_monthly
     from ehcp_audit.reports.school import build_school
+    from ehcp_audit.reports.worklist_file import worklist_name
     from ehcp_audit.samples.generator import SampleConfig, write_sample
+    from ehcp_audit.view.periods import Month
 
     config = SampleConfig(children=children, seed=seed)
     sample = workdir / "sample_la.csv"
@@ -55,6 +57,9 @@ def run_demo(
     out = out_dir if out_dir.is_absolute() else workdir / out_dir
     demo = DemoResult(sample)
     demo.reports.append(("Monthly LA report", build_monthly(data, month, as_of, out)))
+    workbook = out / worklist_name(Month.parse(month))
+    if workbook.exists():
+        demo.reports.append(("Work list (spreadsheet)", workbook))
     busiest = (data.compliance(as_of)["school_urn"].dropna().value_counts().index.tolist() or [""])[
         0
     ]
