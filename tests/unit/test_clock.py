@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "ehcp_audit"
 
 
 @pytest.fixture
-def clock_at() -> Iterator[object]:
+def clock_at() -> Iterator[Callable[[datetime], None]]:
     before = clock.now()
 
     def move(moment: datetime) -> None:
@@ -36,13 +36,15 @@ def test_no_module_but_the_clock_reads_the_system_clock() -> None:
     assert offenders == []
 
 
-def test_today_is_the_utc_date_of_now(clock_at) -> None:  # type: ignore[no-untyped-def]
+def test_today_is_the_utc_date_of_now(clock_at: Callable[[datetime], None]) -> None:
     clock_at(datetime(2031, 3, 4, 23, 59, 59, tzinfo=UTC))
     assert clock.today() == date(2031, 3, 4)
     assert clock.now() - datetime(2031, 3, 4, 23, 59, 59, tzinfo=UTC) < timedelta(seconds=5)
 
 
-def test_import_judges_the_future_and_dates_entries_by_the_clock(tmp_path: Path, clock_at) -> None:  # type: ignore[no-untyped-def]
+def test_import_judges_the_future_and_dates_entries_by_the_clock(
+    tmp_path: Path, clock_at: Callable[[datetime], None]
+) -> None:
     st = Store(tmp_path)
     day = date(2031, 6, 1)
     clock_at(datetime.combine(day, time(12), tzinfo=UTC))
