@@ -126,6 +126,13 @@ def test_an_unknown_name_is_checked_against_the_dummy_hash(db: str) -> None:
     assert spy.checked == [spy.dummy_hash, spy.dummy_hash]
 
 
+def test_a_longer_name_is_not_its_first_64_characters(accounts: Accounts) -> None:
+    accounts.add("a" * 64, "la", PASSWORD)
+    with pytest.raises(AccountError, match=WRONG):
+        accounts.sign_in("a" * 65, PASSWORD)
+    assert accounts.sign_in("A" * 64, PASSWORD).name == "a" * 64
+
+
 def _fail(accounts: Accounts, name: str, times: int) -> None:
     for _ in range(times):
         with pytest.raises(AccountError, match=WRONG):
