@@ -17,6 +17,8 @@ from ehcp_audit.config import Settings
 from ehcp_audit.errors import RefusedError, StoreError
 
 if TYPE_CHECKING:
+    from ehcp_audit.accounts import Accounts
+    from ehcp_audit.accounts.passwords import Passwords
     from ehcp_audit.reports.data import ReportData
     from ehcp_audit.store.check import Verified
     from ehcp_audit.view.compliance_view import ComplianceView
@@ -54,6 +56,21 @@ def require_store(settings: Settings) -> None:
         raise RefusedError(f"no store at {settings.db}; `ehcp-audit import` creates one")
 
 
+def open_accounts(settings: Settings, passwords: Passwords | None = None) -> Accounts:
+    """The users and sign-ins, in the store's own database (the store is created if absent).
+    `passwords`: the hasher (a test passes cheap Argon2 parameters)."""
+    from ehcp_audit.accounts import Accounts
+    from ehcp_audit.accounts.database import AccountsDb
+
+    app = open_store(settings)
+    try:
+        datastore = app.recorder.datastore  # type: ignore[attr-defined]
+        return Accounts(AccountsDb(datastore, settings.is_postgres, app.close), passwords)
+    except BaseException:
+        app.close()
+        raise
+
+
 def compliance_view(settings: Settings, app: EhcpAudit) -> ComplianceView:
     from ehcp_audit.view.compliance_view import ComplianceView
 
@@ -73,6 +90,7 @@ class Bootstrap:
     app_factory: Callable[[Settings], EhcpAudit] = open_store
     view_factory: Callable[[Settings, EhcpAudit], ComplianceView] = compliance_view
     report_data_factory: Callable[[Bootstrap, int | None, bool], ReportData] = view_report_data
+    accounts_factory: Callable[[Settings], Accounts] = open_accounts
 
     def open_app(self) -> EhcpAudit:
         return self.app_factory(self.settings)
@@ -82,6 +100,9 @@ class Bootstrap:
 
     def require_store(self) -> None:
         require_store(self.settings)
+
+    def open_accounts(self) -> Accounts:
+        return self.accounts_factory(self.settings)
 
     def checked_view(
         self, at_position: int | None = None, full: bool = False

@@ -14,6 +14,7 @@ from ehcp_audit.cli import (
     report_cmds,
     samples_cmds,
     tracker_cmds,
+    users_cmds,
 )
 
 _MODULES = (
@@ -26,6 +27,7 @@ _MODULES = (
     demo_cmd,
     integrity_cmds,
     reconcile_cmds,
+    users_cmds,
 )
 
 

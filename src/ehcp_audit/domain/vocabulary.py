@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 ACTIONS: Final = (
@@ -24,6 +25,9 @@ ACTIONS: Final = (
     "void",
 )
 ACTION_SET: Final = frozenset(ACTIONS)
+
+# A school's URN: six digits, the first not 0 (100000-999999).
+URN: Final = re.compile(r"[1-9][0-9]{5}")
 
 # Required extra columns per action (RULES.md section 1, bold columns).
 REQUIRED: Final[dict[str, tuple[str, ...]]] = {

@@ -19,11 +19,11 @@ from ehcp_audit.domain.vocabulary import (
     REVIEW_TYPES,
     ROLES,
     TOPICS,
+    URN,
     VIEW_ROLES,
 )
 
 CHILD_ID = re.compile(r"[A-Za-z0-9_/-]{1,32}")
-URN = re.compile(r"[1-9][0-9]{5}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 # Contract v2: no date before this is a date (0001-01-01 is another system's null).

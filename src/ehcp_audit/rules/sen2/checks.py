@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
 from ehcp_audit.domain.entry import Entry
+from ehcp_audit.domain.vocabulary import URN
 from ehcp_audit.rules.calendar import add_months
 from ehcp_audit.rules.cycles import PlanHistory, is_annual
 
@@ -15,7 +15,6 @@ if TYPE_CHECKING:  # annotations only: sen2 imports this module
     from ehcp_audit.rules.sen2.census import ActivePlan, CeasedPlan
 
 CHECK_COLUMNS: Final = ("child_id", "part", "check", "item", "found", "action")
-URN: Final = re.compile(r"[1-9][0-9]{5}")
 
 
 @dataclass(frozen=True, slots=True)

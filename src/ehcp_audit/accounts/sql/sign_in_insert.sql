@@ -1,0 +1,1 @@
+INSERT INTO ehcp_sign_ins (name, at, outcome, source) VALUES (?, ?, ?, ?)

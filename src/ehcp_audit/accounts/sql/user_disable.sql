@@ -1,0 +1,1 @@
+UPDATE ehcp_users SET active = ?, changed_at = ? WHERE name = ?

@@ -1,0 +1,1 @@
+UPDATE ehcp_users SET password_hash = ?, changed_at = ? WHERE name = ?
