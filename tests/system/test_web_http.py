@@ -1,0 +1,285 @@
+"""The web application over HTTP (Starlette's TestClient): who may see and do what on every route,
+CSRF, sign-in lockout, headers, error pages, and a web write equal to the same row imported."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette prefers httpx2 for its test client
+    from starlette.testclient import TestClient
+
+from ehcp_audit import clock
+from ehcp_audit.bootstrap import Bootstrap
+from ehcp_audit.exports.pseudonyms import pseudonym
+from ehcp_audit.ingest.importer import import_actions
+from ehcp_audit.web.app import create_app
+from tests.store_helpers import write_rows
+from tests.web_helpers import (
+    ALPHA,
+    BETA,
+    HEADER,
+    PASSWORD,
+    WebStore,
+    csrf_of,
+    make_store,
+    meeting_row,
+)
+
+KEY = "k" * 32
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> WebStore:
+    return make_store(tmp_path_factory.mktemp("web"))
+
+
+def client_for(store: WebStore) -> TestClient:
+    from dataclasses import replace
+
+    settings = replace(store.settings, pseudonym_key=KEY)
+    return TestClient(create_app(settings), raise_server_exceptions=False)
+
+
+def signed_in(store: WebStore, user: str | None) -> TestClient:
+    client = client_for(store)
+    if user is not None:
+        token = csrf_of(client.get("/login").text)
+        answer = client.post(
+            "/login",
+            data={"username": user, "password": PASSWORD, "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303, answer.text
+    return client
+
+
+def token(client: TestClient, path: str = "/login") -> str:
+    return csrf_of(client.get(path).text)
+
+
+def position(store: WebStore) -> int:
+    return Bootstrap(store.settings).open_app().log_position()
+
+
+GETS = ["/", "/work", "/schools", f"/schools/{ALPHA}", f"/schools/{BETA}",
+        "/children/LA-0001", "/children/LA-0002", "/children/LA-0003"]
+# Expected status of each GET, by user (the viewer is asked for pseudonyms instead of ids).
+EXPECTED_GETS = {
+    None: [303] * 8,
+    "quality": [200] * 8,
+    "inspector": [200] * 8,
+    "senco": [303, 200, 200, 200, 404, 200, 404, 404],
+}
+
+
+def viewer_path(path: str) -> str:
+    if path.startswith("/children/"):
+        return "/children/" + pseudonym(path.rsplit("/", 1)[1], KEY.encode())
+    return path
+
+
+@pytest.mark.parametrize("user", list(EXPECTED_GETS))
+def test_every_page_by_role(store: WebStore, user: str | None) -> None:
+    client = signed_in(store, user)
+    got = []
+    for path in GETS:
+        answer = client.get(viewer_path(path) if user == "inspector" else path,
+                            follow_redirects=False)
+        got.append(answer.status_code)
+    assert got == EXPECTED_GETS[user]
+
+
+def test_anonymous_goes_to_sign_in_and_back(store: WebStore) -> None:
+    client = signed_in(store, None)
+    answer = client.get("/work?status=overdue", follow_redirects=False)
+    assert answer.headers["location"] == "/login?next=%2Fwork%3Fstatus%3Doverdue"
+
+
+def test_viewer_sees_pseudonyms_not_ids(store: WebStore) -> None:
+    page = signed_in(store, "inspector").get("/work").text
+    assert "LA-0001" not in page
+    assert pseudonym("LA-0001", KEY.encode()) in page
+    assert signed_in(store, "inspector").get("/children/LA-0001").status_code == 404
+
+
+def test_school_lists_hold_only_its_children(store: WebStore) -> None:
+    client = signed_in(store, "senco")
+    for path in ("/work", f"/work?school={BETA}", f"/schools/{ALPHA}", "/schools"):
+        page = client.get(path).text
+        assert "LA-0001" in page or path == "/schools"
+        assert "LA-0002" not in page and "LA-0003" not in page
+        assert BETA not in page.replace(f"school={BETA}", "")
+
+
+def _record(client: TestClient, child: str, row: dict[str, str], csrf: str | None) -> int:
+    data: dict[str, object] = {k: v for k, v in row.items() if k not in ("child_id",)}
+    for column in ("attendees", "topics"):
+        if column in row:
+            data[column] = row[column].split(";")
+    if csrf is not None:
+        data["csrf_token"] = csrf
+    answer = client.post(f"/children/{child}/record", data=data, follow_redirects=False)
+    return answer.status_code
+
+
+WRITES = [
+    ("LA-0001", "meeting_held"),  # a setting's own step, for its own child
+    ("LA-0002", "meeting_held"),  # another setting's child
+    ("LA-0001", "decision_issued"),  # the local authority's step
+]
+EXPECTED_WRITES = {
+    "quality": [303, 303, 303],
+    "inspector": [403, 403, 403],
+    "senco": [303, 403, 403],
+}
+
+
+@pytest.mark.parametrize("user", list(EXPECTED_WRITES))
+def test_every_write_by_role(tmp_path: Path, user: str) -> None:
+    store = make_store(tmp_path)
+    client = signed_in(store, user)
+    csrf = token(client, "/schools")
+    got = []
+    for child, action in WRITES:
+        row = meeting_row(child) if action == "meeting_held" else {
+            "action": "decision_issued", "occurred_on": meeting_row()["occurred_on"],
+            "decision": "maintain",
+        }
+        before = position(store)
+        status = _record(client, child, {**row, "action": action}, csrf)
+        got.append(status)
+        if status == 403:
+            assert position(store) == before, "a refused write recorded something"
+    assert got == EXPECTED_WRITES[user]
+
+
+def test_void_by_a_school_of_its_own_step_only(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    client = signed_in(store, "senco")
+    csrf = token(client, "/schools")
+    assert _record(client, "LA-0001", meeting_row(), csrf) == 303
+    void = {"csrf_token": csrf, "reason": "wrong child"}
+    plan_entry = "plan_issued|" + meeting_row()["occurred_on"]
+    refused = client.post("/children/LA-0001/void", data={**void, "entry": plan_entry},
+                          follow_redirects=False)
+    assert refused.status_code == 403
+    meeting = "meeting_held|" + meeting_row()["occurred_on"]
+    done = client.post("/children/LA-0001/void", data={**void, "entry": meeting},
+                       follow_redirects=False)
+    assert done.status_code == 303
+    page = client.get(done.headers["location"]).text
+    assert "voided: wrong child" in page
+
+
+@pytest.mark.parametrize("csrf", [None, "not-the-token"])
+def test_a_form_without_its_token_is_refused_and_records_nothing(
+    store: WebStore, csrf: str | None
+) -> None:
+    client = signed_in(store, "quality")
+    before = position(store)
+    assert _record(client, "LA-0001", meeting_row(), csrf) == 403
+    assert position(store) == before
+    login = client.post("/login", data={"username": "quality", "password": PASSWORD})
+    assert login.status_code == 403
+
+
+def test_sign_out_is_a_form_and_ends_the_session(store: WebStore) -> None:
+    client = signed_in(store, "quality")
+    assert client.get("/logout").status_code == 405
+    csrf = token(client, "/schools")
+    out = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_lockout_after_repeated_failures(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    client = client_for(store)
+    csrf = token(client)
+    for attempt in range(1, 6):
+        wrong = client.post("/login", data={"username": "quality", "password": "nope" * 4,
+                                            "csrf_token": csrf})
+        assert wrong.status_code == (429 if attempt == 5 else 400)
+        assert "Wrong user name or password." in wrong.text or attempt == 5
+    right = client.post("/login", data={"username": "quality", "password": PASSWORD,
+                                        "csrf_token": csrf}, follow_redirects=False)
+    assert right.status_code == 429
+    assert "Too many failed sign-ins" in right.text
+    assert PASSWORD not in right.text
+
+
+def test_session_cookie_and_security_headers(store: WebStore) -> None:
+    client = client_for(store)
+    answer = client.get("/login")
+    cookie = answer.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
+    csp = answer.headers["content-security-policy"]
+    assert "script-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["referrer-policy"] == "no-referrer"
+    secure = TestClient(create_app(store.settings), base_url="https://testserver")
+    assert "Secure" in secure.get("/login").headers["set-cookie"]
+
+
+def test_a_forged_cookie_is_not_a_session(store: WebStore) -> None:
+    client = client_for(store)
+    client.cookies.set("ehcp_session", "eyJ1c2VyIjoicXVhbGl0eSJ9.forged.sig")
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_errors_show_an_id_never_a_traceback(store: WebStore, monkeypatch: pytest.MonkeyPatch,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    from ehcp_audit.web import questions
+
+    client = signed_in(store, "quality")
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(questions, "work_page", broken)
+    answer = client.get("/work")
+    assert answer.status_code == 500
+    assert "secret internals" not in answer.text and "Traceback" not in answer.text
+    error_id = answer.text.split("error id <code>")[1].split("<")[0]
+    assert error_id in caplog.text
+    missing = client.get("/no/such/page")
+    assert missing.status_code == 404 and "Page not found" in missing.text
+
+
+def test_a_web_write_is_the_event_an_import_makes(tmp_path: Path) -> None:
+    web_store = make_store(tmp_path / "web")
+    csv_store = make_store(tmp_path / "csv", users=False)
+    client = signed_in(web_store, "quality")
+    assert _record(client, "LA-0001", meeting_row(), token(client, "/schools")) == 303
+    log = write_rows(tmp_path / "one.csv", HEADER, [meeting_row()])
+    assert import_actions(Bootstrap(csv_store.settings).open_app(), log).imported == 1
+
+    def last_event(store: WebStore) -> dict[str, object]:
+        timeline = Bootstrap(store.settings).open_app().timeline("LA-0001")
+        return timeline[-1]
+
+    from_web, from_csv = last_event(web_store), last_event(csv_store)
+    assert from_web["recorded_by"] == "quality"
+    assert str(from_web["recorded_at"]).startswith(clock.today().isoformat())
+    assert str(from_web["source"]).startswith("web form")
+    provenance = ("recorded_by", "recorded_at", "imported_at", "source", "source_row")
+    assert {k: v for k, v in from_web.items() if k not in provenance} == {
+        k: v for k, v in from_csv.items() if k not in provenance
+    }
+
+
+def test_a_rejected_form_shows_the_import_message_beside_the_field(store: WebStore) -> None:
+    client = signed_in(store, "quality")
+    csrf = token(client, "/schools")
+    row = {**meeting_row(), "topics": ""}
+    data = {"action": "meeting_held", "occurred_on": row["occurred_on"],
+            "attendees": ["parent_carer"], "csrf_token": csrf}
+    answer = client.post("/children/LA-0001/record", data=data)
+    assert answer.status_code == 400
+    assert 'id="err-record-topics"' in answer.text
