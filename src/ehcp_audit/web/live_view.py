@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,20 +39,14 @@ class Reading:
     view: ComplianceView
     today: date
     position: int
-    _placed: bool = field(default=False, init=False)
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
         return self.view.con
 
-    def placements(self) -> None:
-        """Fill `web_placements` (where each child is placed today), once per request."""
-        if not self._placed:
-            self.con.execute(web_sql("placements"), {"today": self.today})
-            self._placed = True
-
-    def records(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        cursor = self.con.execute(web_sql(name), params or None)
+    def records(self, name: str, /, sql: str = "", **params: Any) -> list[dict[str, Any]]:
+        """The rows of `web/sql/<name>.sql` (or of `sql` where given) as dicts."""
+        cursor = self.con.execute(sql or web_sql(name), params or None)
         columns = [d[0] for d in cursor.description or ()]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
@@ -64,6 +58,10 @@ class LiveView:
         self._app: EhcpAudit | None = None
         self._kept: ComplianceView | None = None
         self._open_rows: tuple[tuple[int, date], list[tuple[Any, ...]]] | None = None
+        # The log's chain is checked (from the view's remembered point) whenever the log has
+        # moved since the last check; a report checks it again when it is made.
+        self._checked_at = -1
+        self._kept_tables: dict[str, tuple[tuple[int, date], Any]] = {}
 
     @property
     def app(self) -> EhcpAudit:
@@ -77,7 +75,9 @@ class LiveView:
             view = self._kept or self.boot.open_view(self.app)
             try:
                 view.catch_up()
-                view.check_chain()
+                if view.position() != self._checked_at:
+                    view.check_chain()
+                    self._checked_at = view.position()
                 yield self._prepared(view)
             finally:
                 if self.boot.settings.analytics_path == Path(":memory:"):
@@ -99,8 +99,33 @@ class LiveView:
         finally:
             con.unregister("web_open_arrow")
         con.execute(web_sql("current_rows"))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE web_names AS {web_sql('school_names')}")
+        con.execute(web_sql("items"))
+        key = (view.position(), today)
+        self._register(con, "web_names", key, lambda: con.sql(web_sql("school_names")))
+        self._register(
+            con,
+            "web_placements",
+            key,
+            lambda: con.sql(web_sql("placements"), params={"today": today}),
+        )
+        self._register(
+            con,
+            "web_open_items",
+            key,
+            lambda: con.sql("SELECT * FROM web_all_items WHERE status IN ('overdue', 'pending')"),
+        )
         return Reading(view, today, view.position())
+
+    def _register(
+        self, con: duckdb.DuckDBPyConnection, name: str, key: tuple[int, date], query: Any
+    ) -> None:
+        """A small table every page may read (settings' names, where each child is placed),
+        computed once per log position and day and handed to each request's connection."""
+        kept = self._kept_tables.get(name)
+        if kept is None or kept[0] != key:
+            kept = (key, query().to_arrow_table())
+            self._kept_tables[name] = kept
+        con.register(name, kept[1])
 
     def _rows_ahead(self, view: ComplianceView, today: date) -> list[tuple[Any, ...]]:
         """Rows of the children with an entry dated after today, judged as of today (their

@@ -17,8 +17,9 @@ from ehcp_audit.reports.rate_format import change_text
 from ehcp_audit.reports.steps import LOCAL_AUTHORITY, SETTING, STEPS, Step
 from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.periods import Month
-from ehcp_audit.web.filters import PAGE_SIZE, Filters, Paging
+from ehcp_audit.web.filters import OPEN, PAGE_SIZE, Filters, Paging
 from ehcp_audit.web.live_view import Reading
+from ehcp_audit.web.sql_files import web_sql
 
 DUE_SOON_DAYS = 28
 # Last month as it stood at its month end is judged again from the entries (seconds on a large
@@ -47,9 +48,10 @@ class WorkPage:
 
 
 def work_page(reading: Reading, filters: Filters, child_id: str | None = None) -> WorkPage:
-    reading.placements()
+    source = "web_open_items" if set(filters.statuses) <= set(OPEN) else "web_all_items"
     found = reading.records(
         "work_items",
+        sql=web_sql("work_items").format(items=source),
         school_urn=filters.school or None,
         child_id=child_id,
         measures=filters.measures,
@@ -85,7 +87,6 @@ def school_names(reading: Reading) -> dict[str, str]:
 
 
 def placed_at(reading: Reading, child_id: str) -> str | None:
-    reading.placements()
     row = reading.con.execute(
         "SELECT school_urn FROM web_placements WHERE child_id = ?", [child_id]
     ).fetchone()
@@ -108,7 +109,6 @@ class SchoolLine:
 def schools_page(
     reading: Reading, text: str, page: int, only: str | None
 ) -> tuple[tuple[SchoolLine, ...], Paging]:
-    reading.placements()
     found = reading.records(
         "schools",
         text=text.strip().lower(),

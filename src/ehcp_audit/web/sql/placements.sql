@@ -2,7 +2,6 @@
 -- dated on or before the day, voided ones left out. A void removes the earliest recorded entry of
 -- its action and date that no other void removed (rules/effective.py): the first k such entries,
 -- k being the number of voids naming them.
-CREATE OR REPLACE TEMP TABLE web_placements AS
 WITH placed AS (
     SELECT child_id, action, occurred_on, version,
            json_extract_string(details, '$.school_urn') AS school_urn,

@@ -1,17 +1,10 @@
 -- One page of settings: children placed there today and their current reviews' overdue steps,
--- filtered by URN or name ($text, case-insensitive).
-WITH held AS (
-    SELECT child_id, max(cycle) AS latest_held
-    FROM compliance
-    WHERE meeting_on IS NOT NULL
-    GROUP BY child_id
-), overdue AS (
+-- filtered by URN or name ($text, lower case), most overdue first.
+WITH overdue AS (
     SELECT p.school_urn, count(*) AS overdue
-    FROM compliance AS c
+    FROM web_open_items AS i
     JOIN web_placements AS p USING (child_id)
-    LEFT JOIN held AS h USING (child_id)
-    WHERE c.status = 'overdue'
-      AND NOT coalesce(c.measure <> 'phase_transfer_deadline' AND c.cycle < h.latest_held, false)
+    WHERE i.status = 'overdue' AND NOT i.closed
     GROUP BY 1
 ), settings AS (
     SELECT school_urn, count(*) AS children FROM web_placements GROUP BY 1
