@@ -22,6 +22,7 @@ from ehcp_audit.web.live_view import Reading
 from ehcp_audit.web.sql_files import web_sql
 
 DUE_SOON_DAYS = 28
+BUSIEST_SHOWN = 5
 # Last month as it stood at its month end is judged again from the entries (seconds on a large
 # authority): kept this long, then judged again if the log has moved.
 COMPARISON_FRESH_SECONDS = 600.0
@@ -147,6 +148,7 @@ class Dashboard:
     figures: tuple[Figure, ...]
     owners: tuple[OwnerLine, ...]
     due_until: date
+    busiest: tuple[SchoolLine, ...]  # the settings with most overdue steps
 
 
 class Comparisons:
@@ -199,7 +201,8 @@ def dashboard(reading: Reading, comparisons: Comparisons) -> Dashboard:
         )
         for owner in (SETTING, LOCAL_AUTHORITY)
     )
-    return Dashboard(month, label, figures, owners, until)
+    busiest = schools_page(reading, "", 1, None)[0][:BUSIEST_SHOWN]
+    return Dashboard(month, label, figures, owners, until, busiest)
 
 
 def child_entries(reading: Reading, child_id: str) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from ehcp_audit import clock
 from ehcp_audit.domain.vocabulary import ACTIONS, ADULTHOOD_TOPIC, CORE_TOPICS, DECISIONS, ROLES
 from ehcp_audit.exports.pseudonyms import pseudonym
+from ehcp_audit.reports.steps import STEPS
 from ehcp_audit.rules.effective import voided_by
 from ehcp_audit.view.row_tuples import entries_by_child
 from ehcp_audit.view.sql_files import sql_text
@@ -63,6 +64,9 @@ def _read(reading: Reading, child_id: str) -> ChildPage:
             {"due_on": due_on, "meeting_on": meeting_on, "school_urn": urn, "measure": measure,
              "deadline": deadline, "done_on": done_on, "status": status}
         )
+    order = {measure: n for n, measure in enumerate(STEPS)}
+    for rows in cycles.values():
+        rows.sort(key=lambda r: order.get(r["measure"], len(order)))
     timeline = questions.child_entries(reading, child_id)
     voided: dict[int, Any] = {}
     for _, entries in entries_by_child(tuple(e[k] for k in RULE_FIELDS) for e in timeline):
