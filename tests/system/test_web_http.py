@@ -4,6 +4,7 @@ CSRF, sign-in lockout, headers, error pages, and a web write equal to the same r
 from __future__ import annotations
 
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -66,13 +67,13 @@ def position(store: WebStore) -> int:
 
 
 GETS = ["/", "/work", "/schools", f"/schools/{ALPHA}", f"/schools/{BETA}",
-        "/children/LA-0001", "/children/LA-0002", "/children/LA-0003"]
+        "/children/LA-0001", "/children/LA-0002", "/children/LA-0003", "/imports", "/reports"]
 # Expected status of each GET, by user (the viewer is asked for pseudonyms instead of ids).
 EXPECTED_GETS = {
-    None: [303] * 8,
-    "quality": [200] * 8,
-    "inspector": [200] * 8,
-    "senco": [303, 200, 200, 200, 404, 200, 404, 404],
+    None: [303] * 10,
+    "quality": [200] * 10,
+    "inspector": [200] * 8 + [403, 403],
+    "senco": [303, 200, 200, 200, 404, 200, 404, 404, 403, 403],
 }
 
 
@@ -283,3 +284,48 @@ def test_a_rejected_form_shows_the_import_message_beside_the_field(store: WebSto
     answer = client.post("/children/LA-0001/record", data=data)
     assert answer.status_code == 400
     assert 'id="err-record-topics"' in answer.text
+
+
+def test_an_upload_is_checked_then_imported_with_its_rejects(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    client = signed_in(store, "quality")
+    csrf = token(client, "/imports")
+    bad = {"child_id": "LA-0002", "action": "meeting_held", "occurred_on": "2024-13-40"}
+    log = write_rows(tmp_path / "upload.csv", HEADER, [meeting_row(), bad])
+    before = position(store)
+    with log.open("rb") as handle:
+        checked = client.post(
+            "/imports",
+            data={"csrf_token": csrf, "kind": "actions"},
+            files={"file": ("upload.csv", handle, "text/csv")},
+        )
+    assert checked.status_code == 200, checked.text
+    assert "would import 1, 0 duplicates skipped, 1 rejected" in checked.text
+    assert "row 2: occurred_on:" in checked.text
+    assert position(store) == before, "a dry run recorded something"
+    upload = checked.text.split('name="upload" value="')[1].split('"')[0]
+    rejects = client.get(f"/imports/{upload}/rejects.csv")
+    assert rejects.status_code == 200 and "2024-13-40" in rejects.text
+    done = client.post("/imports/confirm", data={"csrf_token": csrf, "upload": upload})
+    assert "1 imported, 0 duplicates skipped, 1 rejected" in done.text
+    assert position(store) > before
+    child = client.get("/children/LA-0001").text
+    assert "meeting_held" in child
+    assert signed_in(store, "senco").get(f"/imports/{upload}/rejects.csv").status_code == 403
+
+
+def test_a_report_is_made_and_downloaded(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    client = signed_in(store, "quality")
+    csrf = token(client, "/reports")
+    month = (clock.today() - timedelta(days=30)).strftime("%Y-%m")  # the placement's month
+    made = client.post("/reports", data={"csrf_token": csrf, "kind": "monthly", "month": month})
+    assert made.status_code == 200, made.text
+    name = f"monthly-{month}.html"
+    assert f"/reports/files/{name}" in made.text
+    report = client.get(f"/reports/files/{name}")
+    assert report.status_code == 200 and "LA-0001" in report.text
+    assert client.get("/reports/files/..%2Fstore.sqlite").status_code == 404
+    refused = client.post("/reports", data={"csrf_token": csrf, "kind": "school",
+                                            "month": month, "urn": "999999"})
+    assert refused.status_code == 400 and "no setting" in refused.text

@@ -20,7 +20,7 @@ from ehcp_audit.bootstrap import Bootstrap
 from ehcp_audit.config import Settings
 from ehcp_audit.web.errors import HANDLERS
 from ehcp_audit.web.headers import SecurityHeaders
-from ehcp_audit.web.pages import auth, children, lists
+from ehcp_audit.web.pages import auth, children, imports, lists, reports
 from ehcp_audit.web.session import SessionMiddleware
 
 SESSION_KEY_ENV = "EHCP_AUDIT_SESSION_KEY"
@@ -65,6 +65,8 @@ def create_app(
             *auth.ROUTES,
             *lists.ROUTES,
             *children.ROUTES,
+            *imports.ROUTES,
+            *reports.ROUTES,
             Route("/static/report.css", report_css, methods=["GET"]),
             Mount("/static", static),
         ],
