@@ -18,6 +18,7 @@ from ehcp_audit.errors import RefusedError, StoreError
 
 if TYPE_CHECKING:
     from ehcp_audit.accounts import Accounts
+    from ehcp_audit.accounts.passwords import Passwords
     from ehcp_audit.reports.data import ReportData
     from ehcp_audit.store.check import Verified
     from ehcp_audit.view.compliance_view import ComplianceView
@@ -55,15 +56,16 @@ def require_store(settings: Settings) -> None:
         raise RefusedError(f"no store at {settings.db}; `ehcp-audit import` creates one")
 
 
-def open_accounts(settings: Settings) -> Accounts:
-    """The users and sign-ins, in the store's own database (the store is created if absent)."""
+def open_accounts(settings: Settings, passwords: Passwords | None = None) -> Accounts:
+    """The users and sign-ins, in the store's own database (the store is created if absent).
+    `passwords`: the hasher (a test passes cheap Argon2 parameters)."""
     from ehcp_audit.accounts import Accounts
     from ehcp_audit.accounts.database import AccountsDb
 
     app = open_store(settings)
     try:
         datastore = app.recorder.datastore  # type: ignore[attr-defined]
-        return Accounts(AccountsDb(datastore, settings.is_postgres, app.close))
+        return Accounts(AccountsDb(datastore, settings.is_postgres, app.close), passwords)
     except BaseException:
         app.close()
         raise

@@ -79,14 +79,15 @@ class Accounts:
         return user
 
     def sign_in(self, name: str, password: str, source: str = "") -> User:
-        name = normal_name(name)[:64]
+        full = normal_name(name)
+        name = full[:64]  # what is recorded: a hostile name cannot fill the table
         now = clock.now()
         attempts = self._attempts(name, now)
         until = lockout.locked_until(attempts, now)
         if until is not None:
             self._record(name, lockout.REFUSED_LOCKED, source, now)
             raise LockedOut(until)
-        row = self._row(name) if NAME.fullmatch(name) else None
+        row = self._row(full) if NAME.fullmatch(full) else None
         if row is None:
             self._passwords.verify_dummy(password)
             outcome = "unknown user"

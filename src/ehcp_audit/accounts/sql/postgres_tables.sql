@@ -1,5 +1,7 @@
 -- Users and sign-in attempts, beside the events in the store's own database (not in the log).
 -- Times are UTC, ISO 8601 with microseconds, so text order is time order.
+-- Two processes opening a new database at once would race on CREATE TABLE: one waits.
+SELECT pg_advisory_xact_lock(7307199730066613618);  -- "ehcpuser"
 CREATE TABLE IF NOT EXISTS ehcp_users (
     name text PRIMARY KEY,
     role text NOT NULL CHECK (role IN ('la', 'school', 'viewer')),
