@@ -216,6 +216,8 @@ PAGES = {
     "school-user-child": ("senco", "/children/LA-0001"),
     "viewer-work": ("inspector", "/work"),
     "not-found": ("quality", "/children/NOBODY"),
+    "imports": ("quality", "/imports"),
+    "reports": ("quality", "/reports"),
 }
 
 
