@@ -31,8 +31,8 @@ class WebStore:
 
 
 def action_rows() -> list[dict[str, str]]:
-    """LA-0001 at ALPHA and LA-0002 at BETA, each with its review due five days ago and no
-    meeting recorded (overdue); LA-0003 issued at ALPHA, moved to BETA a month ago."""
+    """LA-0001 and LA/0004 at ALPHA and LA-0002 at BETA, each with its review due five days ago
+    and no meeting recorded (overdue); LA-0003 issued at ALPHA, moved to BETA a month ago."""
     today = clock.today()
     issued = add_months(today, -12) - timedelta(days=5)
     born = add_months(today, -12 * 10).isoformat()
@@ -47,6 +47,7 @@ def action_rows() -> list[dict[str, str]]:
         plan("LA-0001", ALPHA, "Alpha Primary"),
         plan("LA-0002", BETA, XSS_SCHOOL),
         plan("LA-0003", ALPHA, "Alpha Primary"),
+        plan("LA/0004", ALPHA, "Alpha Primary"),  # a case reference may hold a slash
         {
             "child_id": "LA-0003", "action": "placement_changed",
             "occurred_on": (today - timedelta(days=30)).isoformat(), "school_urn": BETA,

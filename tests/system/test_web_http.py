@@ -329,3 +329,12 @@ def test_a_report_is_made_and_downloaded(tmp_path: Path) -> None:
     refused = client.post("/reports", data={"csrf_token": csrf, "kind": "school",
                                             "month": month, "urn": "999999"})
     assert refused.status_code == 400 and "no setting" in refused.text
+
+
+def test_a_case_reference_with_a_slash_has_its_page_and_forms(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    client = signed_in(store, "senco")
+    page = client.get("/children/LA/0004")
+    assert page.status_code == 200 and 'action="/children/LA/0004/record"' in page.text
+    assert _record(client, "LA/0004", meeting_row("LA/0004"), csrf_of(page.text)) == 303
+    assert "meeting_held" in client.get("/children/LA/0004").text

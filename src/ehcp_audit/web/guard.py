@@ -5,10 +5,12 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from ehcp_audit.accounts import User
 from ehcp_audit.web.roles import Access
 from ehcp_audit.web.session import new_token
 from ehcp_audit.web.state import Web
@@ -36,12 +38,17 @@ def csrf_token(request: Request) -> str:
     return str(current["csrf"])
 
 
-def signed_in(request: Request) -> Access:
+async def signed_in(request: Request) -> Access:
+    """The signed-in user's access (read again from the accounts on every request)."""
     name = session(request).get("user")
     if not isinstance(name, str):
         raise SignInNeeded
-    with web(request).accounts() as accounts:
-        user = accounts.get(name)
+
+    def read() -> User | None:
+        with web(request).accounts() as accounts:
+            return accounts.get(name)
+
+    user = await run_in_threadpool(read)
     if user is None or not user.active:
         session(request).clear()
         raise SignInNeeded

@@ -94,6 +94,16 @@ def placed_at(reading: Reading, child_id: str) -> str | None:
     return str(row[0]) if row and row[0] else None
 
 
+def known_setting(reading: Reading, urn: str) -> bool:
+    """A setting named in a placement, or where a child is placed today."""
+    found = reading.con.execute(
+        "SELECT 1 FROM web_names WHERE urn = $urn "
+        "UNION ALL SELECT 1 FROM web_placements WHERE school_urn = $urn LIMIT 1",
+        {"urn": urn},
+    )
+    return found.fetchone() is not None
+
+
 def known_child(reading: Reading, child_id: str) -> bool:
     found = reading.con.execute("SELECT 1 FROM plans WHERE child_id = ? LIMIT 1", [child_id])
     return found.fetchone() is not None

@@ -115,12 +115,12 @@ async def _show(
 
 
 async def child(request: Request) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     return await _show(request, access, request.path_params["child_id"])
 
 
 async def _write(request: Request, kind: str) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     posted = await form(request)
     require(access.writes)
     label = request.path_params["child_id"]
@@ -160,7 +160,7 @@ async def void_entry(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/children/{child_id:str}", child, methods=["GET"]),
-    Route("/children/{child_id:str}/record", record_action, methods=["POST"]),
-    Route("/children/{child_id:str}/void", void_entry, methods=["POST"]),
+    Route("/children/{child_id:path}", child, methods=["GET"]),
+    Route("/children/{child_id:path}/record", record_action, methods=["POST"]),
+    Route("/children/{child_id:path}/void", void_entry, methods=["POST"]),
 ]

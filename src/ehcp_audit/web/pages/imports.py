@@ -90,13 +90,13 @@ def _run(request: Request, folder: Path, kind: str, confirm: bool) -> Summary:
 
 
 async def imports(request: Request) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     require(access.runs_imports_and_reports)
     return page(request, "imports.html", access=access, summary=None, error="")
 
 
 async def upload(request: Request) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     posted = await form(request)
     require(access.runs_imports_and_reports)
     kind = "tracker" if posted.get("kind") == "tracker" else "actions"
@@ -120,7 +120,7 @@ async def upload(request: Request) -> Response:
 
 
 async def confirm(request: Request) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     posted = await form(request)
     require(access.runs_imports_and_reports)
     folder = _folder(request, str(posted.get("upload", "")))
@@ -136,7 +136,7 @@ async def confirm(request: Request) -> Response:
 
 
 async def rejects(request: Request) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     require(access.runs_imports_and_reports)
     path = _folder(request, request.path_params["upload"]) / "rejects.csv"
     if not path.is_file():

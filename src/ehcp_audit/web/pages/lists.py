@@ -23,7 +23,7 @@ def _choices() -> dict[str, Any]:
 
 
 async def dashboard(request: Request) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     if access.school_urn is not None:
         return RedirectResponse(f"/schools/{access.school_urn}", status_code=303)
     state = web(request)
@@ -44,7 +44,7 @@ def _scoped(access: Access, filters: Filters) -> Filters:
 
 
 async def work(request: Request) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     filters = _scoped(access, Filters.parse(request.query_params))
     state = web(request)
 
@@ -60,7 +60,7 @@ async def work(request: Request) -> Response:
 
 
 async def schools(request: Request) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     text = request.query_params.get("q", "")[:100]
     number = Filters.parse(request.query_params).page
     state = web(request)
@@ -74,7 +74,7 @@ async def schools(request: Request) -> Response:
 
 
 async def school(request: Request) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     urn = request.path_params["urn"]
     if not access.sees_school(urn):
         raise not_found()
@@ -82,13 +82,16 @@ async def school(request: Request) -> Response:
     filters = replace(filters, school=urn)
     state = web(request)
 
-    def read() -> tuple[questions.WorkPage, dict[str, str]]:
+    def read() -> tuple[questions.WorkPage, dict[str, str]] | None:
         with state.live.reading() as reading:
+            if not questions.known_setting(reading, urn):
+                return None
             return questions.work_page(reading, filters), questions.school_names(reading)
 
-    found, names = await run_in_threadpool(read)
-    if found.paging.total == 0 and urn not in names and not filters.status:
+    answer = await run_in_threadpool(read)
+    if answer is None:
         raise not_found()
+    found, names = answer
     return page(
         request, "school.html", access=access, urn=urn, name=names.get(urn, ""),
         filters=filters, found=found, names=names, **_choices(),

@@ -81,7 +81,7 @@ def _make(request: Request, posted: FormData) -> list[Path]:
 
 
 async def reports(request: Request) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     require(access.runs_imports_and_reports)
     return page(
         request, "reports.html", access=access, files=_files(request), made=[], error="",
@@ -90,7 +90,7 @@ async def reports(request: Request) -> Response:
 
 
 async def make(request: Request) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     posted = await form(request)
     require(access.runs_imports_and_reports)
     made: list[str] = []
@@ -106,7 +106,7 @@ async def make(request: Request) -> Response:
 
 
 async def download(request: Request) -> Response:
-    access = signed_in(request)
+    access = await signed_in(request)
     require(access.runs_imports_and_reports)
     name = request.path_params["name"]
     if name not in _files(request):
