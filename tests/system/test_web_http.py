@@ -3,6 +3,7 @@ CSRF, sign-in lockout, headers, error pages, and a web write equal to the same r
 
 from __future__ import annotations
 
+import time
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -338,3 +339,41 @@ def test_a_case_reference_with_a_slash_has_its_page_and_forms(tmp_path: Path) ->
     assert page.status_code == 200 and 'action="/children/LA/0004/record"' in page.text
     assert _record(client, "LA/0004", meeting_row("LA/0004"), csrf_of(page.text)) == 303
     assert "meeting_held" in client.get("/children/LA/0004").text
+
+
+def test_commands_run_beside_a_running_server(tmp_path: Path) -> None:
+    """The server holds the view's file only during a request: a command that needs the view
+    runs while the server is up, and a page asked while a command holds the view waits for it
+    and then shows what the command's import recorded."""
+    from tests.store_helpers import run_process, spawn
+
+    store = make_store(tmp_path)
+    client = signed_in(store, "quality")
+    assert client.get("/work").status_code == 200
+    done = run_process(
+        store.settings.db, "project", cwd=tmp_path, timeout=120, EHCP_AUDIT_VIEW_WAIT="10"
+    )
+    assert done.returncode == 0, done.stderr
+    log = write_rows(tmp_path / "late.csv", HEADER, [meeting_row("LA-0002")])
+    holding = "import time\n" + (
+        "from ehcp_audit.view import compliance_view as cv\n"
+        "_open = cv.ComplianceView.__init__\n"
+        "def slow(self, *a, **k):\n"
+        "    _open(self, *a, **k)\n"
+        "    print('holding', flush=True)\n"
+        "    time.sleep(2)\n"
+        "cv.ComplianceView.__init__ = slow\n"
+    )
+    assert import_actions(Bootstrap(store.settings).open_app(), log).imported == 1
+    command = spawn(store.settings.db, "project", prelude=holding, cwd=tmp_path)
+    try:
+        assert command.stdout is not None
+        assert command.stdout.readline().strip() == "holding"
+        started = time.monotonic()
+        page = client.get("/children/LA-0002")
+        waited = time.monotonic() - started
+    finally:
+        command.wait(timeout=120)
+    assert command.returncode == 0, command.stderr.read() if command.stderr else ""
+    assert page.status_code == 200 and "meeting_held" in page.text
+    assert waited > 0.5, "the page did not wait for the command holding the view"
