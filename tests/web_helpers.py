@@ -66,9 +66,10 @@ def meeting_row(child: str = "LA-0001") -> dict[str, str]:
     }
 
 
-def make_store(folder: Path, users: bool = True) -> WebStore:
+def make_store(folder: Path, users: bool = True, db: str = "") -> WebStore:
+    """The store in `folder` (or at `db`, e.g. a PostgreSQL URL), with the users."""
     folder.mkdir(parents=True, exist_ok=True)
-    settings = Settings(db=str(folder / "store.sqlite"))
+    settings = Settings(db=db or str(folder / "store.sqlite"))
     log = write_rows(folder / "actions.csv", HEADER, action_rows())
     app = Bootstrap(settings).open_app()
     result = import_actions(app, log)

@@ -377,3 +377,18 @@ def test_commands_run_beside_a_running_server(tmp_path: Path) -> None:
     assert command.returncode == 0, command.stderr.read() if command.stderr else ""
     assert page.status_code == 200 and "meeting_held" in page.text
     assert waited > 0.5, "the page did not wait for the command holding the view"
+
+
+def test_a_meeting_recorded_on_either_store_shows_met(
+    tmp_path: Path, store_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a PostgreSQL store's view lives in the working directory
+    store = make_store(tmp_path, db=store_db)
+    client = signed_in(store, "senco")
+    page = client.get("/children/LA-0001")
+    assert "overdue" in page.text.split("Review meeting held by the due date")[1][:300]
+    assert _record(client, "LA-0001", meeting_row(), csrf_of(page.text)) == 303
+    page = client.get("/children/LA-0001")
+    review_1 = page.text.split("Review 1,")[1].split("</table>")[0]
+    row = review_1.split("Review meeting held by the due date")[1][:300]
+    assert "tag--met" in row

@@ -37,6 +37,15 @@ class Web:
                 self._accounts = self.accounts_factory()
             yield self._accounts
 
+    def warm_up(self) -> None:
+        """Judge last month's figures before the first dashboard asks (seconds on a large
+        authority)."""
+        from ehcp_audit import clock
+        from ehcp_audit.view.periods import Month
+
+        with self.live.reading() as reading:
+            self.comparisons.of(reading, Month.of(clock.today()).shift(-1))
+
     def close(self) -> None:
         if self._accounts is not None:
             self._accounts.close()
