@@ -392,3 +392,22 @@ def test_a_meeting_recorded_on_either_store_shows_met(
     review_1 = page.text.split("Review 1,")[1].split("</table>")[0]
     row = review_1.split("Review meeting held by the due date")[1][:300]
     assert "tag--met" in row
+
+
+def test_a_child_with_an_entry_dated_ahead_keeps_its_rows(tmp_path: Path) -> None:
+    """The view's stored rows answer a day on or after a child's last entry; a child with an
+    entry dated after the server's today (recorded where the day had already begun: an import
+    whose day of import was later) is judged as of today instead: still listed, still overdue."""
+    store = make_store(tmp_path)
+    ahead = (clock.today() + timedelta(days=3)).isoformat()
+    booking = {"child_id": "LA-0001", "action": "review_scheduled", "occurred_on": ahead,
+               "meeting_on": ahead}
+    log = write_rows(tmp_path / "ahead.csv", [*HEADER, "meeting_on"], [booking])
+    app = Bootstrap(store.settings).open_app()
+    later = clock.today() + timedelta(days=3)
+    assert import_actions(app, log, today=later).imported == 1
+    client = signed_in(store, "quality")
+    page = client.get("/children/LA-0001").text
+    row = page.split("Review meeting held by the due date")[1][:300]
+    assert "tag--overdue" in row
+    assert "LA-0001" in client.get("/work?status=overdue").text
