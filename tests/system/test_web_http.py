@@ -169,6 +169,11 @@ def test_void_by_a_school_of_its_own_step_only(tmp_path: Path) -> None:
     refused = client.post("/children/LA-0001/void", data={**void, "entry": plan_entry},
                           follow_redirects=False)
     assert refused.status_code == 403
+    through_record = {**void, "action": "void", "occurred_on": meeting_row()["occurred_on"],
+                      "void_action": "plan_issued", "void_occurred_on": plan_entry[12:]}
+    sideways = client.post("/children/LA-0001/record", data=through_record,
+                           follow_redirects=False)
+    assert sideways.status_code == 403
     meeting = "meeting_held|" + meeting_row()["occurred_on"]
     done = client.post("/children/LA-0001/void", data={**void, "entry": meeting},
                        follow_redirects=False)

@@ -57,10 +57,12 @@ class Access:
         """Imports write for any child; reports and files name every child in clear."""
         return self.user.role == "la"
 
-    def may_record(self, action: str) -> bool:
+    def may_record(self, action: str, void_action: str = "") -> bool:
+        """An entry of `action` (a void: of the action it voids)."""
         if self.user.role == "la":
             return True
-        return self.user.role == "school" and action in SCHOOL_ACTIONS
+        owned = void_action if action == "void" else action
+        return self.user.role == "school" and owned in SCHOOL_ACTIONS
 
     def sees_school(self, urn: str) -> bool:
         return self.school_urn is None or self.school_urn == urn

@@ -11,7 +11,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ehcp_audit import clock
-from ehcp_audit.domain.vocabulary import ACTIONS, ADULTHOOD_TOPIC, CORE_TOPICS, DECISIONS, ROLES
+from ehcp_audit.domain.vocabulary import (
+    ACTION_SET,
+    ACTIONS,
+    ADULTHOOD_TOPIC,
+    CORE_TOPICS,
+    DECISIONS,
+    ROLES,
+)
 from ehcp_audit.exports.pseudonyms import pseudonym
 from ehcp_audit.reports.steps import STEPS
 from ehcp_audit.rules.effective import voided_by
@@ -141,9 +148,9 @@ async def _write(request: Request, kind: str) -> Response:
             void_action=str(posted.get("entry", "|")).partition("|")[0],
             void_occurred_on=str(posted.get("entry", "|")).partition("|")[2],
         )
-        require(access.may_record(values["void_action"]) or not values["void_action"])
-    else:
-        require(access.may_record(values["action"]) or values["action"] not in RECORDABLE)
+    # An action outside the vocabulary goes on to the import's own message.
+    action = values["action"]
+    require(action not in ACTION_SET or access.may_record(action, values.get("void_action", "")))
     outcome = await run_in_threadpool(record, state.live.app, values, kind)
     if outcome.errors:
         return await _show(request, access, label, 400, outcome, values, kind)
