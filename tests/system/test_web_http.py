@@ -416,3 +416,27 @@ def test_a_child_with_an_entry_dated_ahead_keeps_its_rows(tmp_path: Path) -> Non
     row = page.split("Review meeting held by the due date")[1][:300]
     assert "tag--overdue" in row
     assert "LA-0001" in client.get("/work?status=overdue").text
+
+
+def test_a_tracker_upload_with_its_mapping(tmp_path: Path) -> None:
+    from tests.store_helpers import run
+
+    store = make_store(tmp_path)
+    tracker = tmp_path / "tracker.xlsx"
+    made = run(store.settings.db, "samples", "generate", "--children", "10", "--schools", "2",
+               "--out", tmp_path / "sample.csv", "--tracker", tracker)
+    assert made.exit_code == 0, made.output
+    client = signed_in(store, "quality")
+    csrf = token(client, "/imports")
+    before = position(store)
+    with tracker.open("rb") as sheet, tracker.with_suffix(".toml").open("rb") as mapping:
+        checked = client.post(
+            "/imports",
+            data={"csrf_token": csrf, "kind": "tracker"},
+            files={"file": ("tracker.xlsx", sheet), "mapping": ("tracker.toml", mapping)},
+        )
+    assert checked.status_code == 200, checked.text
+    assert "would record" in checked.text and position(store) == before
+    upload = checked.text.split('name="upload" value="')[1].split('"')[0]
+    done = client.post("/imports/confirm", data={"csrf_token": csrf, "upload": upload})
+    assert ": recorded " in done.text and position(store) > before

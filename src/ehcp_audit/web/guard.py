@@ -57,7 +57,7 @@ async def signed_in(request: Request) -> Access:
 
 async def form(request: Request) -> FormData:
     """The posted form, if it carries this session's CSRF token; else 403 and nothing done."""
-    posted = await request.form(max_files=1, max_fields=200)
+    posted = await request.form(max_files=2, max_fields=200)
     sent = posted.get("csrf_token")
     expected = session(request).get("csrf")
     if not isinstance(sent, str) or not isinstance(expected, str):
