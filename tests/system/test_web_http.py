@@ -440,3 +440,39 @@ def test_a_tracker_upload_with_its_mapping(tmp_path: Path) -> None:
     upload = checked.text.split('name="upload" value="')[1].split('"')[0]
     done = client.post("/imports/confirm", data={"csrf_token": csrf, "upload": upload})
     assert ": recorded " in done.text and position(store) > before
+
+
+def test_the_work_list_filters_and_pages(store: WebStore) -> None:
+    client = signed_in(store, "quality")
+    everything = client.get("/work?status=overdue").text
+    assert "LA-0001" in everything and "LA-0002" in everything
+    setting = client.get(f"/work?status=overdue&school={BETA}").text
+    assert "LA-0002" in setting and "LA-0001" not in setting
+    def listed(path: str) -> str:
+        page = client.get(path).text
+        return page.split("<tbody>")[1] if "<tbody>" in page else ""
+
+    the_la = listed("/work?status=overdue&owner=la")
+    assert "Review decided within 12 months" in the_la
+    assert "Review meeting held by the due date" not in the_la
+    one = listed("/work?status=overdue&measure=review_on_time")
+    assert one.count("Review meeting held by the due date") >= 2 and "Invitations sent" not in one
+    early = (clock.today() - timedelta(days=400)).isoformat()
+    assert "Nothing matches these filters." in client.get(f"/work?until={early}").text
+    assert "Page 1 of" not in everything  # fewer than a page: no pager
+    assert "Nothing matches" in client.get("/work?status=overdue&page=2").text
+
+
+def test_a_long_list_is_paged_in_order(store: WebStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ehcp_audit.web import filters, questions
+
+    monkeypatch.setattr(filters, "PAGE_SIZE", 2)
+    monkeypatch.setattr(questions, "PAGE_SIZE", 2)
+    client = signed_in(store, "quality")
+    first = client.get("/work?status=overdue").text
+    assert "Showing 1–2 of" in first and "Page 1 of" in first
+    assert 'href="/work?status=overdue&amp;page=2">Next page' in first
+    second = client.get("/work?status=overdue&page=2").text
+    assert "Showing 3–4 of" in second and "Previous page" in second
+    rows = [page.split("<tbody>")[1].split("</tbody>")[0] for page in (first, second)]
+    assert rows[0] != rows[1]

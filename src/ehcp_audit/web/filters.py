@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Final
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ class Filters:
     owner: str = ""  # "setting" or "la"
     measure: str = ""
     status: str = ""  # "" = still open (overdue or pending)
+    until: date | None = None  # deadlines on or before this day only
     page: int = 1
 
     @classmethod
@@ -32,11 +34,16 @@ class Filters:
         measure = query.get("measure", "")
         status = query.get("status", "")
         page = query.get("page", "1")
+        try:
+            until: date | None = date.fromisoformat(query.get("until", ""))
+        except ValueError:
+            until = None
         return cls(
             school=school if school.isdigit() and len(school) <= 8 else "",
             owner=owner if owner in OWNERS else "",
             measure=measure if measure in MEASURES else "",
             status=status if status in STATUSES else "",
+            until=until,
             page=max(1, int(page)) if page.isdigit() and len(page) < 7 else 1,
         )
 

@@ -57,6 +57,7 @@ def work_page(reading: Reading, filters: Filters, child_id: str | None = None) -
         child_id=child_id,
         measures=filters.measures,
         statuses=filters.statuses,
+        until=filters.until,
         limit=PAGE_SIZE,
         offset=filters.offset,
     )
