@@ -41,8 +41,23 @@ def build(work: Path, children: int) -> Path:
         return store
     log = work / "actions.csv"
     subprocess.run(
-        [*CLI, "samples", "generate", "--children", str(children), "--schools", "400",
-         "--years", "3", "--seed", "1", "--end", "2026-10-31", "--out", str(log)],
+        [
+            *CLI,
+            "samples",
+            "generate",
+            "--children",
+            str(children),
+            "--schools",
+            "400",
+            "--years",
+            "3",
+            "--seed",
+            "1",
+            "--end",
+            "2026-10-31",
+            "--out",
+            str(log),
+        ],
         check=True,
     )
     cli(store, "import", "actions", str(log))

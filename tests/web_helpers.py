@@ -19,8 +19,14 @@ PASSWORD = "a-long-test-password-1"
 ALPHA, BETA = "100001", "100002"
 XSS_SCHOOL = '<script>alert("school")</script> Academy'
 HEADER = [
-    "child_id", "action", "occurred_on", "date_of_birth", "school_urn", "school_name",
-    "attendees", "topics",
+    "child_id",
+    "action",
+    "occurred_on",
+    "date_of_birth",
+    "school_urn",
+    "school_name",
+    "attendees",
+    "topics",
 ]
 
 
@@ -39,8 +45,12 @@ def action_rows() -> list[dict[str, str]]:
 
     def plan(child: str, urn: str, name: str) -> dict[str, str]:
         return {
-            "child_id": child, "action": "plan_issued", "occurred_on": issued.isoformat(),
-            "date_of_birth": born, "school_urn": urn, "school_name": name,
+            "child_id": child,
+            "action": "plan_issued",
+            "occurred_on": issued.isoformat(),
+            "date_of_birth": born,
+            "school_urn": urn,
+            "school_name": name,
         }
 
     return [
@@ -49,8 +59,10 @@ def action_rows() -> list[dict[str, str]]:
         plan("LA-0003", ALPHA, "Alpha Primary"),
         plan("LA/0004", ALPHA, "Alpha Primary"),  # a case reference may hold a slash
         {
-            "child_id": "LA-0003", "action": "placement_changed",
-            "occurred_on": (today - timedelta(days=30)).isoformat(), "school_urn": BETA,
+            "child_id": "LA-0003",
+            "action": "placement_changed",
+            "occurred_on": (today - timedelta(days=30)).isoformat(),
+            "school_urn": BETA,
         },
     ]
 

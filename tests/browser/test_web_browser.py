@@ -20,7 +20,7 @@ from tests.web_helpers import ALPHA, BETA, PASSWORD, XSS_SCHOOL, WebStore, make_
 
 pytestmark = pytest.mark.browser
 
-XSS_REASON = '<img src=x onerror="document.title=\'pwned\'"> wrong child'
+XSS_REASON = "<img src=x onerror=\"document.title='pwned'\"> wrong child"
 
 
 @dataclass(frozen=True)
@@ -153,8 +153,12 @@ def test_school_user_sees_only_its_setting(browser: Any, server: Server) -> None
         token = page.locator("input[name=csrf_token]").first.get_attribute("value")
         forged = page.request.post(
             server.url + "/children/LA-0001/record",
-            form={"csrf_token": token, "action": "decision_issued",
-                  "occurred_on": meeting_row()["occurred_on"], "decision": "maintain"},
+            form={
+                "csrf_token": token,
+                "action": "decision_issued",
+                "occurred_on": meeting_row()["occurred_on"],
+                "decision": "maintain",
+            },
             max_redirects=0,
         )
         assert forged.status == 403
@@ -240,5 +244,3 @@ def test_page_is_accessible_and_fits_a_phone(browser: Any, server: Server, name:
             page.screenshot(path=str(ARTIFACTS / f"web-{name}-{width}.png"), full_page=True)
         finally:
             page.close()
-
-

@@ -67,8 +67,18 @@ def position(store: WebStore) -> int:
     return Bootstrap(store.settings).open_app().log_position()
 
 
-GETS = ["/", "/work", "/schools", f"/schools/{ALPHA}", f"/schools/{BETA}",
-        "/children/LA-0001", "/children/LA-0002", "/children/LA-0003", "/imports", "/reports"]
+GETS = [
+    "/",
+    "/work",
+    "/schools",
+    f"/schools/{ALPHA}",
+    f"/schools/{BETA}",
+    "/children/LA-0001",
+    "/children/LA-0002",
+    "/children/LA-0003",
+    "/imports",
+    "/reports",
+]
 # Expected status of each GET, by user (the viewer is asked for pseudonyms instead of ids).
 EXPECTED_GETS = {
     None: [303] * 10,
@@ -89,8 +99,9 @@ def test_every_page_by_role(store: WebStore, user: str | None) -> None:
     client = signed_in(store, user)
     got = []
     for path in GETS:
-        answer = client.get(viewer_path(path) if user == "inspector" else path,
-                            follow_redirects=False)
+        answer = client.get(
+            viewer_path(path) if user == "inspector" else path, follow_redirects=False
+        )
         got.append(answer.status_code)
     assert got == EXPECTED_GETS[user]
 
@@ -147,10 +158,15 @@ def test_every_write_by_role(tmp_path: Path, user: str) -> None:
     csrf = token(client, "/schools")
     got = []
     for child, action in WRITES:
-        row = meeting_row(child) if action == "meeting_held" else {
-            "action": "decision_issued", "occurred_on": meeting_row()["occurred_on"],
-            "decision": "maintain",
-        }
+        row = (
+            meeting_row(child)
+            if action == "meeting_held"
+            else {
+                "action": "decision_issued",
+                "occurred_on": meeting_row()["occurred_on"],
+                "decision": "maintain",
+            }
+        )
         before = position(store)
         status = _record(client, child, {**row, "action": action}, csrf)
         got.append(status)
@@ -166,17 +182,23 @@ def test_void_by_a_school_of_its_own_step_only(tmp_path: Path) -> None:
     assert _record(client, "LA-0001", meeting_row(), csrf) == 303
     void = {"csrf_token": csrf, "reason": "wrong child"}
     plan_entry = "plan_issued|" + meeting_row()["occurred_on"]
-    refused = client.post("/children/LA-0001/void", data={**void, "entry": plan_entry},
-                          follow_redirects=False)
+    refused = client.post(
+        "/children/LA-0001/void", data={**void, "entry": plan_entry}, follow_redirects=False
+    )
     assert refused.status_code == 403
-    through_record = {**void, "action": "void", "occurred_on": meeting_row()["occurred_on"],
-                      "void_action": "plan_issued", "void_occurred_on": plan_entry[12:]}
-    sideways = client.post("/children/LA-0001/record", data=through_record,
-                           follow_redirects=False)
+    through_record = {
+        **void,
+        "action": "void",
+        "occurred_on": meeting_row()["occurred_on"],
+        "void_action": "plan_issued",
+        "void_occurred_on": plan_entry[12:],
+    }
+    sideways = client.post("/children/LA-0001/record", data=through_record, follow_redirects=False)
     assert sideways.status_code == 403
     meeting = "meeting_held|" + meeting_row()["occurred_on"]
-    done = client.post("/children/LA-0001/void", data={**void, "entry": meeting},
-                       follow_redirects=False)
+    done = client.post(
+        "/children/LA-0001/void", data={**void, "entry": meeting}, follow_redirects=False
+    )
     assert done.status_code == 303
     page = client.get(done.headers["location"]).text
     assert "voided: wrong child" in page
@@ -208,12 +230,16 @@ def test_lockout_after_repeated_failures(tmp_path: Path) -> None:
     client = client_for(store)
     csrf = token(client)
     for attempt in range(1, 6):
-        wrong = client.post("/login", data={"username": "quality", "password": "nope" * 4,
-                                            "csrf_token": csrf})
+        wrong = client.post(
+            "/login", data={"username": "quality", "password": "nope" * 4, "csrf_token": csrf}
+        )
         assert wrong.status_code == (429 if attempt == 5 else 400)
         assert "Wrong user name or password." in wrong.text or attempt == 5
-    right = client.post("/login", data={"username": "quality", "password": PASSWORD,
-                                        "csrf_token": csrf}, follow_redirects=False)
+    right = client.post(
+        "/login",
+        data={"username": "quality", "password": PASSWORD, "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert right.status_code == 429
     assert "Too many failed sign-ins" in right.text
     assert PASSWORD not in right.text
@@ -240,8 +266,9 @@ def test_a_forged_cookie_is_not_a_session(store: WebStore) -> None:
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_errors_show_an_id_never_a_traceback(store: WebStore, monkeypatch: pytest.MonkeyPatch,
-                                             caplog: pytest.LogCaptureFixture) -> None:
+def test_errors_show_an_id_never_a_traceback(
+    store: WebStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     from ehcp_audit.web import questions
 
     client = signed_in(store, "quality")
@@ -285,8 +312,12 @@ def test_a_rejected_form_shows_the_import_message_beside_the_field(store: WebSto
     client = signed_in(store, "quality")
     csrf = token(client, "/schools")
     row = {**meeting_row(), "topics": ""}
-    data = {"action": "meeting_held", "occurred_on": row["occurred_on"],
-            "attendees": ["parent_carer"], "csrf_token": csrf}
+    data = {
+        "action": "meeting_held",
+        "occurred_on": row["occurred_on"],
+        "attendees": ["parent_carer"],
+        "csrf_token": csrf,
+    }
     answer = client.post("/children/LA-0001/record", data=data)
     assert answer.status_code == 400
     assert 'id="err-record-topics"' in answer.text
@@ -332,8 +363,9 @@ def test_a_report_is_made_and_downloaded(tmp_path: Path) -> None:
     report = client.get(f"/reports/files/{name}")
     assert report.status_code == 200 and "LA-0001" in report.text
     assert client.get("/reports/files/..%2Fstore.sqlite").status_code == 404
-    refused = client.post("/reports", data={"csrf_token": csrf, "kind": "school",
-                                            "month": month, "urn": "999999"})
+    refused = client.post(
+        "/reports", data={"csrf_token": csrf, "kind": "school", "month": month, "urn": "999999"}
+    )
     assert refused.status_code == 400 and "no setting" in refused.text
 
 
@@ -405,8 +437,12 @@ def test_a_child_with_an_entry_dated_ahead_keeps_its_rows(tmp_path: Path) -> Non
     whose day of import was later) is judged as of today instead: still listed, still overdue."""
     store = make_store(tmp_path)
     ahead = (clock.today() + timedelta(days=3)).isoformat()
-    booking = {"child_id": "LA-0001", "action": "review_scheduled", "occurred_on": ahead,
-               "meeting_on": ahead}
+    booking = {
+        "child_id": "LA-0001",
+        "action": "review_scheduled",
+        "occurred_on": ahead,
+        "meeting_on": ahead,
+    }
     log = write_rows(tmp_path / "ahead.csv", [*HEADER, "meeting_on"], [booking])
     app = Bootstrap(store.settings).open_app()
     later = clock.today() + timedelta(days=3)
@@ -423,8 +459,19 @@ def test_a_tracker_upload_with_its_mapping(tmp_path: Path) -> None:
 
     store = make_store(tmp_path)
     tracker = tmp_path / "tracker.xlsx"
-    made = run(store.settings.db, "samples", "generate", "--children", "10", "--schools", "2",
-               "--out", tmp_path / "sample.csv", "--tracker", tracker)
+    made = run(
+        store.settings.db,
+        "samples",
+        "generate",
+        "--children",
+        "10",
+        "--schools",
+        "2",
+        "--out",
+        tmp_path / "sample.csv",
+        "--tracker",
+        tracker,
+    )
     assert made.exit_code == 0, made.output
     client = signed_in(store, "quality")
     csrf = token(client, "/imports")
@@ -448,6 +495,7 @@ def test_the_work_list_filters_and_pages(store: WebStore) -> None:
     assert "LA-0001" in everything and "LA-0002" in everything
     setting = client.get(f"/work?status=overdue&school={BETA}").text
     assert "LA-0002" in setting and "LA-0001" not in setting
+
     def listed(path: str) -> str:
         page = client.get(path).text
         return page.split("<tbody>")[1] if "<tbody>" in page else ""

@@ -21,9 +21,7 @@ log = logging.getLogger("ehcp_audit.web")
 TITLES = {403: "You cannot do this", 404: "Page not found", 405: "Not allowed"}
 
 
-def _page(
-    request: Request, status: int, title: str, message: str, error_id: str = ""
-) -> Response:
+def _page(request: Request, status: int, title: str, message: str, error_id: str = "") -> Response:
     from ehcp_audit.web.render import page
 
     try:

@@ -10,7 +10,7 @@ in memory (a cipher-keyed store) has no file to share: it is opened once and kep
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -88,8 +88,9 @@ class LiveView:
     def _prepared(self, view: ComplianceView) -> Reading:
         today = clock.today()
         con = view.con
-        con.execute("CREATE OR REPLACE TEMP TABLE web_today AS "
-            "SELECT $d::DATE AS as_of", {"d": today})
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE web_today AS SELECT $d::DATE AS as_of", {"d": today}
+        )
         table = arrow_table(self._rows_ahead(view, today), arrow_schema(ROW_COLUMNS))
         con.register("web_open_arrow", table)
         try:
@@ -108,19 +109,19 @@ class LiveView:
             key,
             lambda: con.sql(web_sql("placements"), params={"today": today}),
         )
-        self._register(
-            con,
-            "web_open_items",
-            key,
-            lambda: con.sql("SELECT * FROM web_all_items WHERE status IN ('overdue', 'pending')"),
-        )
+        self._register(con, "web_open_items", key, lambda: con.sql(web_sql("open_items")))
         return Reading(view, today, view.position())
 
     def _register(
-        self, con: duckdb.DuckDBPyConnection, name: str, key: tuple[int, date], query: Any
+        self,
+        con: duckdb.DuckDBPyConnection,
+        name: str,
+        key: tuple[int, date],
+        query: Callable[[], duckdb.DuckDBPyRelation],
     ) -> None:
-        """A small table every page may read (settings' names, where each child is placed),
-        computed once per log position and day and handed to each request's connection."""
+        """A table every page may read (settings' names, where each child is placed, the open
+        steps), computed once per log position and day and handed to each request's
+        connection (Arrow: no copy)."""
         kept = self._kept_tables.get(name)
         if kept is None or kept[0] != key:
             kept = (key, query().to_arrow_table())

@@ -176,8 +176,7 @@ class Comparisons:
         with self._lock:
             kept = self._kept.get(month)
             fresh = kept is not None and (
-                kept[1] == reading.position
-                or time.monotonic() - kept[0] < COMPARISON_FRESH_SECONDS
+                kept[1] == reading.position or time.monotonic() - kept[0] < COMPARISON_FRESH_SECONDS
             )
             if kept is not None and fresh:
                 return kept[2], kept[3]

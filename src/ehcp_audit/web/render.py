@@ -22,12 +22,12 @@ def web_environment() -> Environment:
     return env
 
 
-def page(
-    request: Request, template: str, status_code: int = 200, **values: Any
-) -> HTMLResponse:
+def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     from ehcp_audit.web.guard import csrf_token
 
-    html = web_environment().get_template(template).render(
-        request=request, csrf_token=csrf_token(request), **values
+    html = (
+        web_environment()
+        .get_template(template)
+        .render(request=request, csrf_token=csrf_token(request), **values)
     )
     return HTMLResponse(html, status_code=status_code)

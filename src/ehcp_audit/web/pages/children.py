@@ -34,7 +34,13 @@ from ehcp_audit.web.writes import Outcome, form_values, record
 RECORDABLE = tuple(a for a in ACTIONS if a != "void")
 # The rule inputs of an entry (projector.ENTRY_FIELDS), as child_entries.sql names them.
 RULE_FIELDS = (
-    "child_id", "version", "action", "occurred_on", "details", "recorded_by", "recorded_at",
+    "child_id",
+    "version",
+    "action",
+    "occurred_on",
+    "details",
+    "recorded_by",
+    "recorded_at",
     "known_on",
 )
 
@@ -68,8 +74,15 @@ def _read(reading: Reading, child_id: str) -> ChildPage:
     found = reading.con.execute(sql_text("child_compliance"), {"child_id": child_id})
     for cycle, due_on, meeting_on, urn, measure, deadline, done_on, status in found.fetchall():
         cycles.setdefault(int(cycle), []).append(
-            {"due_on": due_on, "meeting_on": meeting_on, "school_urn": urn, "measure": measure,
-             "deadline": deadline, "done_on": done_on, "status": status}
+            {
+                "due_on": due_on,
+                "meeting_on": meeting_on,
+                "school_urn": urn,
+                "measure": measure,
+                "deadline": deadline,
+                "done_on": done_on,
+                "status": status,
+            }
         )
     order = {measure: n for n, measure in enumerate(STEPS)}
     for rows in cycles.values():
@@ -115,9 +128,17 @@ async def _show(
     if child is None:
         raise not_found()
     return page(
-        request, "child.html", status, access=access, child=child, label=label,
-        outcome=outcome, values=values or {}, form_name=form_name,
-        done=request.query_params.get("done", ""), **_choices(access),
+        request,
+        "child.html",
+        status,
+        access=access,
+        child=child,
+        label=label,
+        outcome=outcome,
+        values=values or {},
+        form_name=form_name,
+        done=request.query_params.get("done", ""),
+        **_choices(access),
     )
 
 

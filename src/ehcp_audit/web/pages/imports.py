@@ -72,20 +72,27 @@ def _run(request: Request, folder: Path, kind: str, confirm: bool) -> Summary:
     if kind == "tracker":
         mapping = load_mapping(folder / "mapping.toml")
         tracked = import_tracker(app, data, mapping, dry_run=not confirm, rejects_path=rejects)
-        lines = tuple(
-            f"row {c.fact.row_number}: {c.fact.problem}" for c in tracked.rejected
-        )
+        lines = tuple(f"row {c.fact.row_number}: {c.fact.problem}" for c in tracked.rejected)
         text = tracked.summary()
     else:
         done = (import_actions if confirm else check_actions)(app, data, rejects_path=rejects)
         lines = tuple(f"row {r.row}: {r.error}" for r in done.rejections)
-        text = done.summary() if confirm else (
-            f"{done.file_name}: {done.rows} rows: would import {done.imported}, "
-            f"{done.duplicates} duplicates skipped, {done.rejected} rejected"
+        text = (
+            done.summary()
+            if confirm
+            else (
+                f"{done.file_name}: {done.rows} rows: would import {done.imported}, "
+                f"{done.duplicates} duplicates skipped, {done.rejected} rejected"
+            )
         )
     return Summary(
-        folder.name, kind, text, lines[:SHOWN_REJECTIONS],
-        max(0, len(lines) - SHOWN_REJECTIONS), rejects.exists(), confirm,
+        folder.name,
+        kind,
+        text,
+        lines[:SHOWN_REJECTIONS],
+        max(0, len(lines) - SHOWN_REJECTIONS),
+        rejects.exists(),
+        confirm,
     )
 
 

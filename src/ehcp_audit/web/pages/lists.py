@@ -54,7 +54,12 @@ async def work(request: Request) -> Response:
 
     found, names = await run_in_threadpool(read)
     return page(
-        request, "work.html", access=access, filters=filters, found=found, names=names,
+        request,
+        "work.html",
+        access=access,
+        filters=filters,
+        found=found,
+        names=names,
         **_choices(),
     )
 
@@ -93,8 +98,15 @@ async def school(request: Request) -> Response:
         raise not_found()
     found, names = answer
     return page(
-        request, "school.html", access=access, urn=urn, name=names.get(urn, ""),
-        filters=filters, found=found, names=names, **_choices(),
+        request,
+        "school.html",
+        access=access,
+        urn=urn,
+        name=names.get(urn, ""),
+        filters=filters,
+        found=found,
+        names=names,
+        **_choices(),
     )
 
 

@@ -84,8 +84,14 @@ async def reports(request: Request) -> Response:
     access = await signed_in(request)
     require(access.runs_imports_and_reports)
     return page(
-        request, "reports.html", access=access, files=_files(request), made=[], error="",
-        month=str(Month.of(clock.today())), year=clock.today().year,
+        request,
+        "reports.html",
+        access=access,
+        files=_files(request),
+        made=[],
+        error="",
+        month=str(Month.of(clock.today())),
+        year=clock.today().year,
     )
 
 
@@ -100,8 +106,15 @@ async def make(request: Request) -> Response:
     except EhcpAuditError as exc:
         error, status = str(exc), 400
     return page(
-        request, "reports.html", status, access=access, files=_files(request), made=made,
-        error=error, month=str(Month.of(clock.today())), year=clock.today().year,
+        request,
+        "reports.html",
+        status,
+        access=access,
+        files=_files(request),
+        made=made,
+        error=error,
+        month=str(Month.of(clock.today())),
+        year=clock.today().year,
     )
 
 
@@ -119,5 +132,3 @@ ROUTES = [
     Route("/reports", make, methods=["POST"]),
     Route("/reports/files/{name:str}", download, methods=["GET"]),
 ]
-
-
