@@ -117,6 +117,9 @@ def test_viewer_sees_pseudonyms_not_ids(store: WebStore) -> None:
     assert "LA-0001" not in page
     assert pseudonym("LA-0001", KEY.encode()) in page
     assert signed_in(store, "inspector").get("/children/LA-0001").status_code == 404
+    child = signed_in(store, "inspector").get(viewer_path("/children/LA-0001"))
+    assert child.status_code == 200 and "LA-0001" not in child.text
+    assert "Record the next action" not in child.text
 
 
 def test_school_lists_hold_only_its_children(store: WebStore) -> None:
