@@ -3,6 +3,7 @@ CSRF, sign-in lockout, headers, error pages, and a web write equal to the same r
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
 from datetime import timedelta
@@ -527,3 +528,11 @@ def test_a_long_list_is_paged_in_order(store: WebStore, monkeypatch: pytest.Monk
     assert "Showing 3–4 of" in second and "Previous page" in second
     rows = [page.split("<tbody>")[1].split("</tbody>")[0] for page in (first, second)]
     assert rows[0] != rows[1]
+
+
+def test_the_record_form_offers_the_most_urgent_step_the_user_owns(store: WebStore) -> None:
+    selected = re.compile(r'<option value="([a-z_]+)" selected>')
+    for user in ("quality", "senco"):
+        page = signed_in(store, user).get("/children/LA-0001").text
+        # Nothing was done: the invitations (4 weeks before the due date) are the oldest step.
+        assert selected.findall(page.split('id="action"')[1])[:1] == ["invitations_sent"], user

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, Final
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -45,6 +46,25 @@ RULE_FIELDS = (
 )
 
 
+# The action that meets each measure's step: the record form offers the most urgent open one.
+MEETS: Final = {
+    "review_on_time": "meeting_held",
+    "review_decided_12_months": "decision_issued",
+    "invitations_4_weeks": "invitations_sent",
+    "invitations_2_weeks": "invitations_sent",
+    "ehcp_copy_with_invitation": "invitations_sent",
+    "reports_2_weeks": "report_received",
+    "views_2_weeks": "views_received",
+    "papers_circulated_2_weeks": "papers_circulated",
+    "paperwork_2_weeks": "paperwork_submitted",
+    "decision_4_weeks": "decision_issued",
+    "decision_2_weeks_after_paperwork": "decision_issued",
+    "amendments_4_weeks": "amendments_proposed",
+    "final_plan_8_weeks": "final_plan_issued",
+    "phase_transfer_deadline": "final_plan_issued",
+}
+
+
 @dataclass(frozen=True)
 class ChildPage:
     child_id: str
@@ -52,6 +72,22 @@ class ChildPage:
     school_name: str
     cycles: dict[int, list[dict[str, Any]]]
     timeline: list[dict[str, Any]]
+
+    def next_action(self, access: Access) -> str:
+        """The action meeting this user's most urgent open step (overdue first, then the
+        earliest deadline), or "" when none is open."""
+        open_steps = [
+            r
+            for rows in self.cycles.values()
+            for r in rows
+            if r["status"] in ("overdue", "pending")
+            and access.may_record(MEETS.get(r["measure"], ""))
+            and r["measure"] in MEETS
+        ]
+        if not open_steps:
+            return ""
+        first = min(open_steps, key=lambda r: (r["status"] != "overdue", r["deadline"] or date.max))
+        return MEETS[first["measure"]]
 
 
 def _child_id(reading: Reading, access: Access, label: str) -> str | None:
