@@ -13,6 +13,7 @@ from ehcp_audit.cli import (
     record_cmds,
     report_cmds,
     samples_cmds,
+    serve_cmd,
     tracker_cmds,
     users_cmds,
 )
@@ -23,6 +24,7 @@ _MODULES = (
     export_cmds,
     record_cmds,
     samples_cmds,
+    serve_cmd,
     report_cmds,
     demo_cmd,
     integrity_cmds,

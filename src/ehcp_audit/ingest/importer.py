@@ -106,6 +106,27 @@ def import_rows(
     return _finish(app, log, result, rejected_rows, rejects_path)
 
 
+def check_actions(
+    app: EhcpAudit, path: Path, *, today: date | None = None, rejects_path: Path | None = None
+) -> ImportResult:
+    """What `import_actions` would record, reject and skip as a duplicate, recording nothing
+    (the web's dry run before an upload is confirmed)."""
+    log = open_action_log(path)
+    result = ImportResult(log.name, log.sha256)
+    by_child, problems = _parse(log, today or clock.today(), result)
+    rejected_rows: dict[int, tuple[str, str]] = dict(problems)
+    children = list(by_child)
+    for start in range(0, len(children), CHILDREN_PER_BATCH):
+        batch = children[start : start + CHILDREN_PER_BATCH]
+        accepted, _, duplicates = _judge(app, batch, by_child, rejected_rows)
+        result.imported += sum(len(rows) for rows in accepted.values())
+        result.duplicates += duplicates
+    result.rejections = _rejections(log, rejected_rows)
+    if rejects_path is not None and result.rejections:
+        write_rejects(rejects_path, log.header, result.rejections)
+    return result
+
+
 def import_children(
     app: EhcpAudit,
     log: RowSource,

@@ -1,0 +1,1 @@
+"""The web application: `ehcp-audit serve` (app.create_app)."""
