@@ -37,8 +37,9 @@ def demo_command(
     result = run_demo(settings, Path.cwd(), children=children, seed=seed, out_dir=out, echo=_say)
     click.echo("")
     click.echo("Reports written (open them in a web browser):")
+    width = max(len(label) for label, _ in result.reports)
     for label, path in result.reports:
-        click.echo(f"  {label:22} {path}")
+        click.echo(f"  {label:{width}}  {path}")
     if serve:
         _serve(settings, port)
 
