@@ -67,6 +67,7 @@ class Context:
     end: int
     seed: int
     caseworkers: int
+    month_load: dict[int, float]  # by year * 12 + month - 1 (dist.month_loads)
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,9 +424,14 @@ class _ChildSim:
         if rng.random() >= dist.P_DECISION:
             return
         base = paperwork or meeting + between(rng, 5, 20)
-        slow = dist.AUGUST_SLOWDOWN if to_date(base).month == 8 else 1.0
+        month = to_date(base)
+        slow = self.ctx.month_load.get(month.year * 12 + month.month - 1, 1.0)
+        if month.month == 8:
+            slow *= dist.AUGUST_SLOWDOWN
+        # A setting slow with its paperwork sends it incomplete: the authority waits on it too.
+        slow = min(dist.DECISION_SLOW_MAX, slow * school.lateness**dist.DECISION_SCHOOL_POWER)
         delay = 1 + rng.expovariate(1.0 / (dist.DECISION_MEAN_DAYS * slow))
-        if rng.random() < dist.P_BACKLOG:
+        if rng.random() < dist.P_BACKLOG * min(slow, 2.0):
             delay += rng.expovariate(1.0 / dist.BACKLOG_MEAN_DAYS)
         decided = working_day(base + int(delay))
         if transfer is not None:
