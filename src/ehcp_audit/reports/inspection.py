@@ -15,6 +15,7 @@ from ehcp_audit.errors import RefusedError
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.england import DfeFigure, dfe_figure
 from ehcp_audit.reports.figures import Counts, by_measure, monthly_series
 from ehcp_audit.reports.headline import MeasureFigure, trends
 from ehcp_audit.reports.method import HEADLINE_RATE, RULES, SOURCES, STATUS_RULES, MeasureRule
@@ -33,6 +34,7 @@ class YearFigure:
     year: str
     counts: Counts
     benchmark: Benchmark | None
+    dfe: DfeFigure  # the same year on DfE's definition (`export dfe-measures`)
 
 
 @dataclass(frozen=True)
@@ -58,22 +60,31 @@ class InspectionContext:
 BENCHMARK_MEASURE = "decision_4_weeks"
 
 
-def year_figures(series: list[tuple[Month, Counts]]) -> tuple[YearFigure, ...]:
-    """The benchmark measure per calendar year, summed over the months of the range in that year."""
+def year_figures(
+    series: list[tuple[Month, Counts]], data: ReportData, as_of: date
+) -> tuple[YearFigure, ...]:
+    """The benchmark measure per calendar year, summed over the months of the range in that
+    year, and beside it the year on DfE's definition (whole years of the range only)."""
     years: dict[int, list[tuple[Month, Counts]]] = {}
     for month, counts in series:
         years.setdefault(month.year, []).append((month, counts))
-    benchmarks = national_benchmarks()
+    benchmark = national_benchmarks().get(BENCHMARK_MEASURE)
+    variable = benchmark.dfe_variable if benchmark else BENCHMARK_MEASURE
     figures = []
     for year, months in years.items():
         total = sum((c for _, c in months), Counts())
         label = str(year)
+        dfe = DfeFigure(variable, year, missing=f"the pack covers part of {year}")
         if len(months) < 12:
             label += f" ({months[0][0].start:%B} to {months[-1][0].start:%B} only)"
-        benchmark = benchmarks.get(BENCHMARK_MEASURE)
+        else:
+            dfe = dfe_figure(data, variable, year, as_of)
         figures.append(
             YearFigure(
-                label, total, benchmark if benchmark and str(year) == benchmark.period else None
+                label,
+                total,
+                benchmark if benchmark and str(year) == benchmark.period else None,
+                dfe,
             )
         )
     return tuple(figures)
@@ -165,7 +176,7 @@ def inspection_context(
             period_figures=tuple(
                 MeasureFigure(m, STEPS[m].title, STEPS[m].owner, totals[m]) for m in MEASURES
             ),
-            years=year_figures(series),
+            years=year_figures(series, data, as_of),
             sample_note=_sample_note(choice, len(population), len(sampled)),
             full_details=choice.full_details,
             cases=tuple(case_timeline(con, c, c not in named, options) for c in chosen),
