@@ -19,6 +19,7 @@ from ehcp_audit.reports.england import DfeFigure, dfe_figure
 from ehcp_audit.reports.figures import Counts, by_measure, monthly_series
 from ehcp_audit.reports.headline import MeasureFigure, trends
 from ehcp_audit.reports.method import HEADLINE_RATE, RULES, SOURCES, STATUS_RULES, MeasureRule
+from ehcp_audit.reports.named_returns import NamedReturn, TheirList, named_returns
 from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import Provenance, load_log, provenance
 from ehcp_audit.reports.sampling import ALL, SampleFrom, candidates, draw
@@ -55,6 +56,7 @@ class InspectionContext:
     sample_note: str
     full_details: bool  # dates of birth shown (else age and year group)
     cases: tuple[CaseTimeline, ...]
+    returns: dict[str, NamedReturn]  # each named child's Annex A row and reconciliation
 
 
 BENCHMARK_MEASURE = "decision_4_weeks"
@@ -100,6 +102,7 @@ class CaseChoice:
     sample_from: SampleFrom = ALL
     stratify: bool = True
     full_details: bool = False
+    their_list: TheirList | None = None  # the authority's own Annex A List 1
 
     def command(self) -> list[str]:
         words = ["--sample", str(self.sample), "--seed", str(self.seed)]
@@ -109,6 +112,8 @@ class CaseChoice:
             words.append("--no-stratify")
         for child in self.children:  # one option each: a case reference may hold a comma
             words += ["--child", child]
+        if self.their_list is not None:
+            words += ["--their-list", str(self.their_list.path)]
         return [*words, "--full-details"] if self.full_details else words
 
 
@@ -180,6 +185,7 @@ def inspection_context(
             sample_note=_sample_note(choice, len(population), len(sampled)),
             full_details=choice.full_details,
             cases=tuple(case_timeline(con, c, c not in named, options) for c in chosen),
+            returns=named_returns(data.entries(), named, as_of, choice.their_list),
         )
     finally:
         con.close()
@@ -198,6 +204,7 @@ def build_inspection(
     sample_from: SampleFrom | str = "all",
     stratify: bool = True,
     full_details: bool = False,
+    their_list: TheirList | None = None,
 ) -> Path:
     """Write reports/inspection-FROM-to-TO.html and return its path. A named child with no
     entries, or a `school:URN` the data does not hold, is refused (RefusedError, exit 2)."""
@@ -209,6 +216,6 @@ def build_inspection(
         raise ValueError("an inspection pack covers at most 10 years")
     as_of = as_of or min(last.end, clock.today())
     source = SampleFrom.parse(sample_from) if isinstance(sample_from, str) else sample_from
-    choice = CaseChoice(sample, seed, children, source, stratify, full_details)
+    choice = CaseChoice(sample, seed, children, source, stratify, full_details, their_list)
     context = inspection_context(data, first, last, as_of, choice)
     return write_report(context, out_dir / f"inspection-{first}-to-{last}.html")
