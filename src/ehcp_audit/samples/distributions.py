@@ -55,8 +55,12 @@ while under 5)
 - Paperwork 95%: meeting + 1 + Exp(mean 8 f). Decision 97%: after the
   paperwork, 1 + Exp(mean 18 m f) days, where m is the authority's load that
   month (`month_loads`: lognormal(0, 0.45), centred) and x1.5 in August, m f at
-  most 3; plus Exp(mean 35) backlog in 25% x m (at most 50%). Calibrated so
-  that `export dfe-measures` gives about England's 44.4% within 4 weeks.
+  most 3; plus Exp(mean 35) backlog in 25% x m (at most 50%); at most 120 days.
+  Calibrated so that `export dfe-measures` gives about England's 44.4% within
+  4 weeks. The next review is booked `BOOKING_AFTER_END_DAYS` after the last
+  one ended, when that still leaves time to invite.
+- Leaving education: from Year 12, `P_LEAVE_EDUCATION_PER_YEAR` (12%) a year,
+  the plan ends at the end of the school year (no cease decision at review).
 - Decision: cease 0.2% up to Year 11, 1% Years 12-13, 3% Years 14-15, 6%
   older; amend 57%; else maintain (England: about 61% amend, 38% maintain, 1%
   cease among recorded decisions).
@@ -115,6 +119,9 @@ NEW_YEAR_GROUPS: Final = (
 )
 P_SPECIAL: Final = 0.38
 MOVE_OUT_PER_YEAR: Final = 0.02
+# Most plans end outside an annual review (DfE: about 1% of review decisions cease a plan): from
+# Year 12 the young person leaves education or training at the end of a school year.
+P_LEAVE_EDUCATION_PER_YEAR: Final = 0.12
 MOVE_PER_YEAR: Final = 0.06
 CASEWORKER_LOAD: Final = 90
 
@@ -142,6 +149,7 @@ P_BOOKED: Final = 0.92
 P_POSTPONED_PER_LATENESS: Final = 0.18  # times f, at most 0.5
 P_BROUGHT_FORWARD: Final = 0.04
 BOOKING_LEAD_DAYS: Final = (28, 150)  # about 1 row in 120 is a booking ahead, as in real logs
+BOOKING_AFTER_END_DAYS: Final = (20, 60)  # the next review is booked after the last one ended
 P_INVITED_AGAIN_AFTER_REBOOKING: Final = 0.5
 P_INVITATIONS: Final = 0.96
 EHCP_COPY: Final = Weighted(("yes", 0.82), ("no", 0.14), ("not_recorded", 0.04))
@@ -215,6 +223,7 @@ P_DECISION: Final = 0.97
 DECISION_MEAN_DAYS: Final = 18.0
 AUGUST_SLOWDOWN: Final = 1.5
 DECISION_SCHOOL_POWER: Final = 1.0  # the decision's delay times f to this power
+DECISION_MAX_DAYS: Final = 120  # after the paperwork: the review ends before the next one starts
 DECISION_SLOW_MAX: Final = 3.0  # month, August and school together: a decision is not months late
 P_BACKLOG: Final = 0.25
 BACKLOG_MEAN_DAYS: Final = 35.0
