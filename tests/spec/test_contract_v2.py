@@ -198,11 +198,12 @@ def _day(text: str) -> date:
 
 def _open_bookings(path: Path) -> dict[str, date]:
     """Per child, the meeting_on of its latest booking when that is after every meeting held
-    (so the booking is the open cycle's R)."""
+    and the plan has not ceased (so the booking is the open cycle's R)."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if r["action"] != "void"]
     booked: dict[str, tuple[date, date]] = {}
     held: dict[str, date] = {}
+    ceased = {r["child_id"] for r in rows if r["action"] == "plan_ceased"}
     for r in rows:
         on = _day(r["occurred_on"])
         if r["action"] == "review_scheduled" and on >= booked.get(r["child_id"], (on, on))[0]:
@@ -212,7 +213,7 @@ def _open_bookings(path: Path) -> dict[str, date]:
     return {
         child: meeting_on
         for child, (on, meeting_on) in booked.items()
-        if child not in held or held[child] < on
+        if (child not in held or held[child] < on) and child not in ceased
     }
 
 

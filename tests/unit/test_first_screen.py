@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from ehcp_audit.reports.benchmarks import national_benchmarks
 from ehcp_audit.reports.charts import BOTTOM, HEIGHT, TOP
+from ehcp_audit.reports.england import DfeFigure
 from ehcp_audit.reports.figures import Counts
 from ehcp_audit.reports.headline import Comparison, MeasureFigure
 from ehcp_audit.reports.monthly import build_monthly, monthly_context
@@ -29,11 +30,18 @@ MARCH = Month(2025, 3)
 AS_OF = date(2025, 3, 31)
 
 
-def figure(measure: str, now: Counts, before: Counts) -> MeasureFigure:
+# The authority's 2024 on DfE's definition, as `export dfe-measures` would give it.
+DFE_2024 = DfeFigure("decision_4_weeks", 2024, 107, 219, "48.9%")
+
+
+def figure(
+    measure: str, now: Counts, before: Counts, dfe: DfeFigure | None = DFE_2024
+) -> MeasureFigure:
     step = STEPS[measure]
     benchmark = national_benchmarks().get(measure)
     previous = Comparison("February 2025", before, change_text(now, before))
-    return MeasureFigure(measure, step.title, step.owner, now, previous, None, benchmark)
+    dfe = dfe if benchmark else None
+    return MeasureFigure(measure, step.title, step.owner, now, previous, None, benchmark, dfe)
 
 
 @pytest.mark.parametrize(
@@ -81,8 +89,9 @@ def test_monthly_summary_sentences() -> None:
         "up 17.7 points on February 2025; 66.7% (2 of 3, few cases) of reviews were decided "
         "within 12 months (the statutory measure), not compared with February 2025 "
         "(no rate or too few cases).",
-        "50.0% (6 of 12) of decisions were issued within 4 weeks of the meeting, "
-        "against 44.4% across England in 2024.",
+        "On DfE's measure for 2024, 48.9% (107 of 219) of annual reviews completed in the year "
+        "were decided within 4 weeks of the meeting, against 44.4% across England (median "
+        "authority 41.1%).",
         "On 31 March 2025, 17 steps were overdue: 12 owed by settings and 5 by the local "
         "authority.",
         "Lowest share of steps done on time in March 2025, among settings with 10 or more steps "
@@ -128,8 +137,8 @@ def test_summary_from_the_fake_authority() -> None:
         "In March 2025, 42.9% (3 of 7, few cases) of annual review meetings were held by their "
         "due date, not compared with February 2025 (no rate or too few cases); nothing was due "
         "for “Review decided within 12 months (statutory)”.",
-        "75.0% (3 of 4, few cases) of decisions were issued within 4 weeks of the meeting, "
-        "against 44.4% across England in 2024.",
+        "On DfE's measure for 2024, 44.4% across England (median authority 41.1%); no figure "
+        "for this authority (no review was completed in 2024).",
         f"On 31 March 2025, {owners.total()} steps were overdue: {owners['setting']} owed by "
         f"settings and {owners['local authority']} by the local authority.",
         "No setting had 10 or more steps due in March 2025, so none is named as the lowest.",

@@ -920,7 +920,10 @@ def _generated_equivalence(
 
     lost = {h.child_id for h in histories if sample_tracker.unshown(h, days)}
     log, tracker = compliance(by_log, end), compliance(by_tracker, end)
-    assert len(log) == len(tracker)
+    # A review whose meeting no month's row showed (the row moved on to the next booking first)
+    # is missing from the trackers whole: only a child that lost a step may have fewer rows.
+    rows = log.groupby("child_id").size().sub(tracker.groupby("child_id").size(), fill_value=0)
+    assert set(rows[rows != 0].index) <= lost, rows[rows != 0]
 
     def comparable(frame: pd.DataFrame) -> pd.DataFrame:
         keep = ~frame["measure"].isin(NOT_CARRIED) & ~frame["child_id"].isin(lost)

@@ -235,6 +235,12 @@ def due_list(
     is_flag=True,
     help="Show dates of birth (by default: age and year group only).",
 )
+@click.option(
+    "--their-list",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The authority's own Annex A List 1 (.xlsx): each named child's differences from the "
+    "log are shown beside the case (as `reconcile annex-a` finds them).",
+)
 @_common
 @click.pass_context
 def inspection(
@@ -248,13 +254,17 @@ def inspection(
     children_list: str,
     children: tuple[str, ...],
     full_details: bool,
+    their_list: Path | None,
     as_of: date | None,
     out_dir: Path,
     at_position: int | None,
     allow_empty: bool,
 ) -> None:
-    """The inspection pack: trends, method, provenance and case timelines."""
+    """The inspection pack: trends, method, provenance and case timelines; each named child's
+    Annex A List 1 row, and its differences from --their-list."""
+    from ehcp_audit.exports.reconcile.their_list1 import read_their_list1
     from ehcp_audit.reports.inspection import build_inspection
+    from ehcp_audit.reports.named_returns import TheirList
 
     if last < first:
         raise click.BadParameter(f"{last} is before --from {first}", param_hint="--to")
@@ -267,6 +277,9 @@ def inspection(
     named = (*children, *(c.strip() for c in children_list.split(",") if c.strip()))
     as_of = as_of or min(last.end, clock.today())
     label = f"the period {first.label} to {last.label}"
+    theirs = None
+    if their_list is not None:
+        theirs = TheirList(their_list, read_their_list1(their_list))
     data = _data(ctx, at_position, out_dir, full_check=True)
     _check_covered(data, label, first, last, as_of, allow_empty)
     path = build_inspection(
@@ -281,6 +294,7 @@ def inspection(
         sample_from=sample_from,
         stratify=stratify,
         full_details=full_details,
+        their_list=theirs,
     )
     _echo([path])
 

@@ -10,6 +10,8 @@ from importlib import resources
 @dataclass(frozen=True)
 class Benchmark:
     measure: str
+    dfe_variable: str  # DfE's variable name ("" if the figure is not one of DfE's measures)
+    dfe_definition: str
     period: str
     area: str
     statistic: str
@@ -32,6 +34,8 @@ def national_benchmarks() -> dict[str, Benchmark]:
     return {
         item["measure"]: Benchmark(
             measure=item["measure"],
+            dfe_variable=item.get("dfe_variable", ""),
+            dfe_definition=item.get("dfe_definition", ""),
             period=item["period"],
             area=item["area"],
             statistic=item["statistic"],

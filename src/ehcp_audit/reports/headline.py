@@ -14,6 +14,7 @@ from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart, trend_chart
 from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.england import DfeFigure, dfe_figures
 from ehcp_audit.reports.figures import Counts, by_measure, counts_by_school, monthly_series
 from ehcp_audit.reports.rate_format import change_text
 from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
@@ -37,6 +38,7 @@ class MeasureFigure:
     previous: Comparison | None = None
     last_year: Comparison | None = None
     benchmark: Benchmark | None = None
+    dfe: DfeFigure | None = None  # the authority on the benchmark's DfE definition and year
 
 
 def comparison_as_of(month: Month, as_of: date) -> date:
@@ -80,11 +82,13 @@ def measure_figures(
     school_urn: str | None = None,
     with_benchmarks: bool = True,
 ) -> tuple[MeasureFigure, ...]:
+    benchmarks = national_benchmarks() if with_benchmarks else {}
     return figures_from(
         by_measure(con, month.start, month.end, school_urn),
         _comparison(data, month.shift(-1), as_of, school_urn),
         _comparison(data, month.shift(-12), as_of, school_urn),
-        national_benchmarks() if with_benchmarks else {},
+        benchmarks,
+        dfe_figures(data, benchmarks, as_of) if school_urn is None else {},
     )
 
 
@@ -93,8 +97,10 @@ def figures_from(
     previous: tuple[str, Mapping[str, Counts]],
     last_year: tuple[str, Mapping[str, Counts]],
     benchmarks: Mapping[str, Benchmark],
+    dfe: Mapping[str, DfeFigure] | None = None,
 ) -> tuple[MeasureFigure, ...]:
     """Each measure's figure from its counts (every measure present) and the comparisons'."""
+    dfe = dfe or {}
     (prev_label, before), (year_label, year_ago) = previous, last_year
     return tuple(
         MeasureFigure(
@@ -109,6 +115,7 @@ def figures_from(
                 year_label, year_ago[measure], change_text(current[measure], year_ago[measure])
             ),
             benchmark=benchmarks.get(measure),
+            dfe=dfe.get(measure),
         )
         for measure in MEASURES
     )

@@ -15,9 +15,11 @@ from ehcp_audit.errors import RefusedError
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.england import DfeFigure, dfe_figure
 from ehcp_audit.reports.figures import Counts, by_measure, monthly_series
 from ehcp_audit.reports.headline import MeasureFigure, trends
 from ehcp_audit.reports.method import HEADLINE_RATE, RULES, SOURCES, STATUS_RULES, MeasureRule
+from ehcp_audit.reports.named_returns import NamedReturn, TheirList, named_returns
 from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import Provenance, load_log, provenance
 from ehcp_audit.reports.sampling import ALL, SampleFrom, candidates, draw
@@ -33,6 +35,7 @@ class YearFigure:
     year: str
     counts: Counts
     benchmark: Benchmark | None
+    dfe: DfeFigure  # the same year on DfE's definition (`export dfe-measures`)
 
 
 @dataclass(frozen=True)
@@ -53,27 +56,37 @@ class InspectionContext:
     sample_note: str
     full_details: bool  # dates of birth shown (else age and year group)
     cases: tuple[CaseTimeline, ...]
+    returns: dict[str, NamedReturn]  # each named child's Annex A row and reconciliation
 
 
 BENCHMARK_MEASURE = "decision_4_weeks"
 
 
-def year_figures(series: list[tuple[Month, Counts]]) -> tuple[YearFigure, ...]:
-    """The benchmark measure per calendar year, summed over the months of the range in that year."""
+def year_figures(
+    series: list[tuple[Month, Counts]], data: ReportData, as_of: date
+) -> tuple[YearFigure, ...]:
+    """The benchmark measure per calendar year, summed over the months of the range in that
+    year, and beside it the year on DfE's definition (whole years of the range only)."""
     years: dict[int, list[tuple[Month, Counts]]] = {}
     for month, counts in series:
         years.setdefault(month.year, []).append((month, counts))
-    benchmarks = national_benchmarks()
+    benchmark = national_benchmarks().get(BENCHMARK_MEASURE)
+    variable = benchmark.dfe_variable if benchmark else BENCHMARK_MEASURE
     figures = []
     for year, months in years.items():
         total = sum((c for _, c in months), Counts())
         label = str(year)
+        dfe = DfeFigure(variable, year, missing=f"the pack covers part of {year}")
         if len(months) < 12:
             label += f" ({months[0][0].start:%B} to {months[-1][0].start:%B} only)"
-        benchmark = benchmarks.get(BENCHMARK_MEASURE)
+        else:
+            dfe = dfe_figure(data, variable, year, as_of)
         figures.append(
             YearFigure(
-                label, total, benchmark if benchmark and str(year) == benchmark.period else None
+                label,
+                total,
+                benchmark if benchmark and str(year) == benchmark.period else None,
+                dfe,
             )
         )
     return tuple(figures)
@@ -89,6 +102,7 @@ class CaseChoice:
     sample_from: SampleFrom = ALL
     stratify: bool = True
     full_details: bool = False
+    their_list: TheirList | None = None  # the authority's own Annex A List 1
 
     def command(self) -> list[str]:
         words = ["--sample", str(self.sample), "--seed", str(self.seed)]
@@ -98,6 +112,8 @@ class CaseChoice:
             words.append("--no-stratify")
         for child in self.children:  # one option each: a case reference may hold a comma
             words += ["--child", child]
+        if self.their_list is not None:
+            words += ["--their-list", str(self.their_list.path)]
         return [*words, "--full-details"] if self.full_details else words
 
 
@@ -165,10 +181,11 @@ def inspection_context(
             period_figures=tuple(
                 MeasureFigure(m, STEPS[m].title, STEPS[m].owner, totals[m]) for m in MEASURES
             ),
-            years=year_figures(series),
+            years=year_figures(series, data, as_of),
             sample_note=_sample_note(choice, len(population), len(sampled)),
             full_details=choice.full_details,
             cases=tuple(case_timeline(con, c, c not in named, options) for c in chosen),
+            returns=named_returns(data.entries(), named, as_of, choice.their_list),
         )
     finally:
         con.close()
@@ -187,6 +204,7 @@ def build_inspection(
     sample_from: SampleFrom | str = "all",
     stratify: bool = True,
     full_details: bool = False,
+    their_list: TheirList | None = None,
 ) -> Path:
     """Write reports/inspection-FROM-to-TO.html and return its path. A named child with no
     entries, or a `school:URN` the data does not hold, is refused (RefusedError, exit 2)."""
@@ -198,6 +216,6 @@ def build_inspection(
         raise ValueError("an inspection pack covers at most 10 years")
     as_of = as_of or min(last.end, clock.today())
     source = SampleFrom.parse(sample_from) if isinstance(sample_from, str) else sample_from
-    choice = CaseChoice(sample, seed, children, source, stratify, full_details)
+    choice = CaseChoice(sample, seed, children, source, stratify, full_details, their_list)
     context = inspection_context(data, first, last, as_of, choice)
     return write_report(context, out_dir / f"inspection-{first}-to-{last}.html")

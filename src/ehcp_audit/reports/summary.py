@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from ehcp_audit.reports.benchmarks import Benchmark
 from ehcp_audit.reports.current_work import current_items
+from ehcp_audit.reports.england import DfeFigure
 from ehcp_audit.reports.figures import Counts
 from ehcp_audit.reports.headline import MeasureFigure
 from ehcp_audit.reports.rate_format import points_difference, points_size
@@ -77,14 +79,29 @@ def _rates_sentence(by_measure: Mapping[str, MeasureFigure], month: Month) -> st
     return f"In {month.label}, {shares[0]}; {shares[1]}."
 
 
+_DFE_SHARE = {
+    "decision_4_weeks": "of annual reviews completed in the year were decided within 4 weeks of "
+    "the meeting",
+}
+
+
 def _england_sentence(figures: Sequence[MeasureFigure]) -> str | None:
-    compared = [
-        f"{_rate(f.counts)} {_SHARE_OF.get(f.measure, 'for “' + f.title + '”')}, "
-        f"against {f.benchmark.percent} across England in {f.benchmark.period}"
-        for f in figures
-        if f.benchmark is not None and f.counts.denominator
-    ]
-    return "; ".join(compared) + "." if compared else None
+    """England beside the authority on DfE's definition and year, never beside the month's
+    step rate (a different measure)."""
+    compared = [_dfe_text(f.benchmark, f.dfe) for f in figures if f.benchmark and f.dfe]
+    return " ".join(compared) or None
+
+
+def _dfe_text(benchmark: Benchmark, dfe: DfeFigure) -> str:
+    england = f"{benchmark.percent} across England (median authority {benchmark.median_percent})"
+    if dfe.missing:
+        return (
+            f"On DfE's measure for {dfe.year}, {england}; no figure for this authority "
+            f"({dfe.missing})."
+        )
+    share = _DFE_SHARE.get(dfe.variable, f"for {dfe.variable}")
+    figure = f"{dfe.percent} ({dfe.counts_text})"
+    return f"On DfE's measure for {dfe.year}, {figure} {share}, against {england}."
 
 
 def _authority_sentence(la: Mapping[str, Counts]) -> str:

@@ -53,10 +53,17 @@ while under 5)
   core topics 72% / f^0.3; preparing for adulthood 85% from Year 9).
 - Interim meeting in 8% of cycles.
 - Paperwork 95%: meeting + 1 + Exp(mean 8 f). Decision 97%: after the
-  paperwork, 1 + Exp(mean 9) days (x1.5 in August), plus Exp(mean 35) backlog
-  in 12%.
-- Decision: cease 3% up to Year 11, 8% Years 12-13, 18% Years 14-15, 28%
-  older; amend 42%; else maintain.
+  paperwork, 1 + Exp(mean 18 m f) days, where m is the authority's load that
+  month (`month_loads`: lognormal(0, 0.45), centred) and x1.5 in August, m f at
+  most 3; plus Exp(mean 35) backlog in 25% x m (at most 50%); at most 120 days.
+  Calibrated so that `export dfe-measures` gives about England's 44.4% within
+  4 weeks. The next review is booked `BOOKING_AFTER_END_DAYS` after the last
+  one ended, when that still leaves time to invite.
+- Leaving education: from Year 12, `P_LEAVE_EDUCATION_PER_YEAR` (12%) a year,
+  the plan ends at the end of the school year (no cease decision at review).
+- Decision: cease 0.2% up to Year 11, 1% Years 12-13, 3% Years 14-15, 6%
+  older; amend 57%; else maintain (England: about 61% amend, 38% maintain, 1%
+  cease among recorded decisions).
 - Amend: amendments with the decision 55%, else 1 + Exp(mean 14) later, never
   4%; final plan 95%, amendments + 15 + Exp(mean 28).
 - Appeals: 15% of cease decisions (upheld 35%: plan kept; dismissed 40%,
@@ -71,6 +78,7 @@ while under 5)
 
 from __future__ import annotations
 
+import math
 import random
 from bisect import bisect
 from itertools import accumulate
@@ -111,6 +119,9 @@ NEW_YEAR_GROUPS: Final = (
 )
 P_SPECIAL: Final = 0.38
 MOVE_OUT_PER_YEAR: Final = 0.02
+# Most plans end outside an annual review (DfE: about 1% of review decisions cease a plan): from
+# Year 12 the young person leaves education or training at the end of a school year.
+P_LEAVE_EDUCATION_PER_YEAR: Final = 0.12
 MOVE_PER_YEAR: Final = 0.06
 CASEWORKER_LOAD: Final = 90
 
@@ -138,6 +149,7 @@ P_BOOKED: Final = 0.92
 P_POSTPONED_PER_LATENESS: Final = 0.18  # times f, at most 0.5
 P_BROUGHT_FORWARD: Final = 0.04
 BOOKING_LEAD_DAYS: Final = (28, 150)  # about 1 row in 120 is a booking ahead, as in real logs
+BOOKING_AFTER_END_DAYS: Final = (20, 60)  # the next review is booked after the last one ended
 P_INVITED_AGAIN_AFTER_REBOOKING: Final = 0.5
 P_INVITATIONS: Final = 0.96
 EHCP_COPY: Final = Weighted(("yes", 0.82), ("no", 0.14), ("not_recorded", 0.04))
@@ -208,11 +220,15 @@ P_INTERIM: Final = 0.08
 P_PAPERWORK: Final = 0.95
 PAPERWORK_MEAN_DAYS: Final = 8.0  # times f
 P_DECISION: Final = 0.97
-DECISION_MEAN_DAYS: Final = 9.0
+DECISION_MEAN_DAYS: Final = 18.0
 AUGUST_SLOWDOWN: Final = 1.5
-P_BACKLOG: Final = 0.12
+DECISION_SCHOOL_POWER: Final = 1.0  # the decision's delay times f to this power
+DECISION_MAX_DAYS: Final = 120  # after the paperwork: the review ends before the next one starts
+DECISION_SLOW_MAX: Final = 3.0  # month, August and school together: a decision is not months late
+P_BACKLOG: Final = 0.25
 BACKLOG_MEAN_DAYS: Final = 35.0
-P_AMEND: Final = 0.42
+MONTH_LOAD_SIGMA: Final = 0.45  # the authority's casework load, month by month
+P_AMEND: Final = 0.57
 P_TRANSFER_AMEND: Final = 0.92
 P_AMENDMENTS: Final = 0.96
 P_AMENDMENTS_WITH_DECISION: Final = 0.55
@@ -303,14 +319,24 @@ def cease_appeal_outcome(rng: random.Random) -> tuple[str, bool]:
     return CEASE_APPEAL_OUTCOMES[-1][0], CEASE_APPEAL_OUTCOMES[-1][2]
 
 
+def month_loads(rng: random.Random, first: int, last: int) -> dict[int, float]:
+    """The authority's decision load for each month `first`..`last` (year * 12 + month - 1):
+    a decision's delay after the paperwork is multiplied by it. Drawn once per run, so a busy
+    month is busy for every child. Centred (geometric mean 1), so that the seed moves the months
+    about the authority's figure rather than the figure itself."""
+    logs = [rng.gauss(0.0, MONTH_LOAD_SIGMA) for _ in range(first, last + 1)]
+    centre = sum(logs) / len(logs)
+    return {first + i: math.exp(x - centre) for i, x in enumerate(logs)}
+
+
 def cease_probability(year_group: int) -> float:
     if year_group <= 11:
-        return 0.03
+        return 0.002
     if year_group <= 13:
-        return 0.08
+        return 0.01
     if year_group <= 15:
-        return 0.18
-    return 0.28
+        return 0.03
+    return 0.06
 
 
 def cease_reason(rng: random.Random, year_group: int) -> str:

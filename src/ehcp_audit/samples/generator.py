@@ -138,21 +138,30 @@ def _quoted(values: list[str]) -> str:
     return buffer.getvalue()
 
 
+def _month(day: int) -> int:
+    d = date.fromordinal(day)
+    return d.year * 12 + d.month - 1
+
+
 class SampleGenerator:
     def __init__(self, config: SampleConfig, today: date | None = None) -> None:
         config.check(today)
         self.config = config
         end = config.end.toordinal()
+        start = add_months(end, -12 * config.years)
         self.schools: tuple[School, ...] = tuple(
             make_schools(random.Random(f"{config.seed}:schools"), config.schools)
         )
         self.context = Context(
             schools=self.schools,
             picker=SchoolPicker(list(self.schools)),
-            start=add_months(end, -12 * config.years),
+            start=start,
             end=end,
             seed=config.seed,
             caseworkers=max(3, config.children // dist.CASEWORKER_LOAD),
+            month_load=dist.month_loads(
+                random.Random(f"{config.seed}:months"), _month(start) - 24, _month(end) + 24
+            ),
         )
         self.bad: list[BadRow] = []
 

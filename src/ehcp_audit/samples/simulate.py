@@ -67,6 +67,7 @@ class Context:
     end: int
     seed: int
     caseworkers: int
+    month_load: dict[int, float]  # by year * 12 + month - 1 (dist.month_loads)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ class _ChildSim:
         self.cease_on = NEVER
         self.cease_reason = ""
         self.mistakes: list[tuple[SampleEntry, SampleEntry]] = []
+        self.concluded = 0  # the day the last review ended (its decision, or its final plan)
         self.add(
             "plan_issued",
             plan_on,
@@ -163,6 +165,11 @@ class _ChildSim:
             working_day(ordinal(age_25_year + 1, 7, 20)),
             "reached the end of the academic year in which the young person turned 25",
         )
+        for group in range(12, 21):  # post-16: the young person leaves education or training
+            if rng.random() < dist.P_LEAVE_EDUCATION_PER_YEAR:
+                ends = working_day(ordinal(self.cohort + 5 + group, 7, 20))
+                self.cease(ends, "left education or training")
+                break
         out_after = rng.expovariate(dist.MOVE_OUT_PER_YEAR / 365.0)
         self.cease(
             working_day(self.plan_on + 1 + int(out_after)), "moved to another local authority"
@@ -279,7 +286,12 @@ class _ChildSim:
         if planned <= anchor + 30:
             planned = meeting
         lead = between(rng, *dist.BOOKING_LEAD_DAYS)
-        booked = self._clamp(working_day(planned - lead), anchor, meeting)
+        booked = working_day(planned - lead)
+        if self.concluded:
+            # The next review is booked once the last one has ended, still in time to invite.
+            after = working_day(self.concluded + 1 + between(rng, *dist.BOOKING_AFTER_END_DAYS))
+            booked = max(booked, min(after, planned - dist.BOOKING_LEAD_DAYS[0] - 7))
+        booked = self._clamp(booked, anchor, meeting)
         rebooked = 0
         if planned != meeting:
             low, high = booked + 1, min(planned, meeting) - 2
@@ -413,6 +425,7 @@ class _ChildSim:
     ) -> None:
         rng = self.rng
         paperwork = 0
+        self.concluded = 0
         if rng.random() < dist.P_PAPERWORK:
             paperwork = school_day(
                 meeting
@@ -423,11 +436,16 @@ class _ChildSim:
         if rng.random() >= dist.P_DECISION:
             return
         base = paperwork or meeting + between(rng, 5, 20)
-        slow = dist.AUGUST_SLOWDOWN if to_date(base).month == 8 else 1.0
+        month = to_date(base)
+        slow = self.ctx.month_load.get(month.year * 12 + month.month - 1, 1.0)
+        if month.month == 8:
+            slow *= dist.AUGUST_SLOWDOWN
+        # A setting slow with its paperwork sends it incomplete: the authority waits on it too.
+        slow = min(dist.DECISION_SLOW_MAX, slow * school.lateness**dist.DECISION_SCHOOL_POWER)
         delay = 1 + rng.expovariate(1.0 / (dist.DECISION_MEAN_DAYS * slow))
-        if rng.random() < dist.P_BACKLOG:
+        if rng.random() < dist.P_BACKLOG * min(slow, 2.0):
             delay += rng.expovariate(1.0 / dist.BACKLOG_MEAN_DAYS)
-        decided = working_day(base + int(delay))
+        decided = working_day(base + int(min(delay, dist.DECISION_MAX_DAYS)))
         if transfer is not None:
             decision = "amend" if rng.random() < dist.P_TRANSFER_AMEND else "maintain"
         else:
@@ -435,6 +453,7 @@ class _ChildSim:
             decision = "cease" if x < cease else "amend" if x < cease + dist.P_AMEND else "maintain"
         self.add("decision_issued", decided, None, decision=decision)
         review.decision, review.decision_on = decision, decided
+        self.concluded = decided
         if decision == "amend":
             self._amend(review, decided, transfer)
         elif decision == "cease":
@@ -474,6 +493,7 @@ class _ChildSim:
             return
         self.add("final_plan_issued", final, None)
         review.final_plan_on = final
+        self.concluded = final
         if rng.random() < dist.P_APPEAL_AMEND:
             lodged = working_day(final + between(rng, 10, 60))
             self._appeal(lodged, rng.choice(dist.AMEND_APPEAL_OUTCOMES))

@@ -64,7 +64,8 @@ def _cell(value: Value) -> str:
     return value or ""
 
 
-def _entries(result: Reconciliation, found: Difference) -> str:
+def entries_text(result: Reconciliation, found: Difference) -> str:
+    """The log entries behind our value, each with its position and the file row it came from."""
     described = []
     for entry in found.entries:
         position, source, line = result.positions.get((entry.child_id, entry.seq), (0, None, None))
@@ -84,7 +85,7 @@ def write_differences(result: Reconciliation, out: Path) -> None:
         for found in result.differences:
             writer.writerow((
                 found.child_id, found.kind, found.item, _cell(found.theirs), _cell(found.ours),
-                _entries(result, found),
+                entries_text(result, found),
             ))  # fmt: skip
 
 
