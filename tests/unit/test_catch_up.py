@@ -45,7 +45,11 @@ def store(log: Path, tmp_path: Path) -> Settings:
     assert import_actions(open_app(settings), log, today=TODAY).rejected == 0
     with open_view(settings) as view:
         view.rebuild()
-        query = "SELECT child_id FROM children ORDER BY 1"
+        # Children whose plan is still in force (a ceased plan takes no new steps).
+        query = (
+            "SELECT child_id FROM children WHERE child_id NOT IN "
+            "(SELECT child_id FROM entries WHERE action = 'plan_ceased') ORDER BY 1"
+        )
         children = [r[0] for r in view.con.execute(query).fetchall()]
     new = tmp_path / "new.csv"
     rows = [f"{c},review_scheduled,2026-10-20,2026-11-20" for c in children[:5]]
