@@ -19,7 +19,7 @@ from ehcp_audit.reports.current_work import (
     closed_summary,
     work_list,
 )
-from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.data import ReportData, compliance_rows
 from ehcp_audit.reports.figures import Counts, by_school
 from ehcp_audit.reports.headline import MeasureFigure, key_figures, measure_figures, trends
 from ehcp_audit.reports.output import write_report
@@ -115,7 +115,7 @@ def monthly_context(
     data: ReportData, month: Month, as_of: date, targets: Mapping[str, Decimal] | None = None
 ) -> MonthlyContext:
     names = data.school_names()
-    con = compliance_connection(data.compliance(as_of))
+    con = compliance_connection(compliance_rows(data, as_of))
     try:
         load_log(con, data)
         figures = measure_figures(con, data, month, as_of)
