@@ -71,3 +71,11 @@ def test_a_sheet_too_large_for_xlsx_is_refused_not_cut(tmp_path: Path) -> None:
     frame = pd.DataFrame({"n": range(1_048_576)})
     with pytest.raises(ValueError, match="more than XLSX can hold"):
         write_plain_xlsx(tmp_path / "big.xlsx", {"big": frame})
+
+
+def test_a_workbook_that_cannot_be_written_raises_the_os_error(tmp_path: Path) -> None:
+    """As openpyxl does, so that the command's error handler names the file and the reason
+    (xlsxwriter wraps it in an exception of its own)."""
+    (tmp_path / "taken.xlsx").mkdir()
+    with pytest.raises(IsADirectoryError, match=r"taken\.xlsx"):
+        write_plain_xlsx(tmp_path / "taken.xlsx", SHEETS)

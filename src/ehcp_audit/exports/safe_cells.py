@@ -92,8 +92,24 @@ def write_plain_xlsx(out: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
     for name, frame in sheets.items():
         if len(frame) + 1 > XLSX_MAX_ROWS:
             raise ValueError(f"sheet {name!r} has {len(frame):,} rows: more than XLSX can hold")
-    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    with xlsxwriter.Workbook(str(out), options) as book:
+    try:
+        _write_sheets(xlsxwriter.Workbook(str(out), _XLSXWRITER_OPTIONS), sheets)
+    except xlsxwriter.exceptions.FileCreateError as exc:
+        # The OSError it wraps (a folder in the way, no permission, a full disk), as openpyxl
+        # raises it: the command's error handler names the file and the reason.
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+        raise (cause or OSError(str(exc))) from None
+
+
+_XLSXWRITER_OPTIONS: Final = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+}
+
+
+def _write_sheets(workbook: Any, sheets: Mapping[str, pd.DataFrame]) -> None:
+    with workbook as book:
         formats = {
             "header": book.add_format({"bold": True, "border": 1, "align": "center"}),
             "quoted": book.add_format({"quote_prefix": True}),
