@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from openpyxl import load_workbook
 
 from ehcp_audit.cli.main import _register, cli
 from ehcp_audit.domain.vocabulary import MEASURES
+from ehcp_audit.reports.current_work import LIST_LIMIT
 from tests.unit.test_reports import COUNTS, Figures
 
 _register()
@@ -146,11 +148,17 @@ def test_monthly_and_school_reports_equal_export_kpis(
     for fig in trend:
         assert shown(fig) == may.get(("", fig["data-measure"]), ZERO), fig
 
-    # The missed list names exactly the compliance rows counted as missed in the month.
-    listed = Counter(
+    # The missed list (the workbook's; the page shows at most 50 of it) names exactly the
+    # compliance rows counted as missed in the month.
+    page = Counter(
         re.findall(r'<tr data-missed-measure="([a-z0-9_]+)" data-child="([^"]+)"',
                    Path(path).read_text("utf-8"))
     )  # fmt: skip
+    book = load_workbook(Path(path).parent / f"worklist-{MONTH}.xlsx", read_only=True)
+    filed = list(book["Missed in month"].iter_rows(min_row=2, values_only=True))
+    book.close()
+    listed = Counter((str(r[4]), str(r[0])) for r in filed)
+    assert sum(page.values()) == min(LIST_LIMIT, len(filed)) and not page - listed
     in_month = Counter(
         (r["measure"], r["child_id"])
         for r in compliance

@@ -113,3 +113,41 @@ def test_a_past_answer_judged_partly_in_a_forked_copy_is_the_same(
     for one, other in zip(here, split, strict=True):
         pd.testing.assert_frame_equal(one, other)
     assert len(here[0]) > 0
+
+
+def _plain(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+    """Rows as Python values, a missing one as None, a day as a Timestamp (Arrow gives dates,
+    a DataFrame from DuckDB timestamps)."""
+
+    def cell(value: object) -> object:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+            return None
+        if isinstance(value, date) and not isinstance(value, pd.Timestamp):
+            return pd.Timestamp(value)
+        return value.item() if hasattr(value, "item") else value
+
+    return [tuple(cell(v) for v in row) for row in frame.itertuples(index=False)]
+
+
+def test_the_arrow_answers_hold_the_dataframes_rows(tmp_path: Path) -> None:
+    """compliance_table and entry_rows (what the reports load) equal compliance and entries."""
+    store = Settings(db=str(tmp_path / "store.sqlite"))
+    app = open_app(store)
+    assert import_actions(app, generated(tmp_path, 60, seed=5)).rejected == 0
+    with open_view(store, app) as view:
+        view.catch_up()
+        urn = str(view.compliance(DAYS[1])["school_urn"].dropna().iloc[0])
+        for day in DAYS:
+            for options in ({}, {"known_on": DAYS[1]}, {"school_urn": urn}):
+                frame = view.compliance(day, **options)
+                table = view.compliance_table(day, **options)
+                assert table.column_names == list(frame.columns)
+                assert _plain(table.to_pandas()) == _plain(frame)
+        voids = view.con.execute("SELECT min(position) FROM entries WHERE action = 'void'")
+        first_void = voids.fetchall()[0][0]
+        for at in (None, first_void, first_void - 1):
+            data = ViewReportData(view, at)
+            rows = data.entry_rows().to_pandas()
+            assert any(rows["voided"]) == (at != first_void - 1)
+            assert list(rows.columns) == list(data.entries().columns)
+            assert _plain(rows) == _plain(data.entries())

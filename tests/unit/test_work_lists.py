@@ -162,3 +162,74 @@ def test_the_school_report_shows_no_names_and_has_no_names_option(school: str) -
     assert NO_NAMES in school
     school_command = report.commands["school"]
     assert "--names" not in {o for p in school_command.params for o in p.opts}
+
+
+class CrowdedMonth(FakeReportData):
+    """The fake authority plus 60 reviews held in March 2025 with no step done before them
+    (several missed steps each), and 60 held in late January recorded 45 days late (in March):
+    longer lists than a page shows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        held = [date(2025, 3, 1 + n % 28) for n in range(60)]
+        late = [date(2025, 1, 16 + n % 16) for n in range(60)]
+        self.cycles += [
+            Cycle(f"X-{n:03d}", 1, "100001", day, meeting_on=day) for n, day in enumerate(held)
+        ]
+        self.cycles += [
+            Cycle(f"L-{n:03d}", 1, "100002", day, meeting_on=day, late_recorded=True)
+            for n, day in enumerate(late)
+        ]
+        self._entries = self._build_entries()
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, CrowdedMonth]:
+    data = CrowdedMonth()
+    out = tmp_path_factory.mktemp("crowded")
+    page = build_monthly(data, "2025-03", AS_OF, out).read_text("utf-8")
+    return page, out / "worklist-2025-03.xlsx", data
+
+
+def test_missed_steps_past_50_are_counted_on_the_page_and_listed_in_the_file(
+    crowded: tuple[str, Path, CrowdedMonth],
+) -> None:
+    page, book, data = crowded
+    rows = data.compliance(AS_OF)
+    period = rows["deadline"].fillna(rows["done_on"]).fillna(rows["meeting_on"])
+    in_month = rows[(rows["status"] == "missed") & period.between(date(2025, 3, 1), AS_OF)]
+    filed = sheet(book, "Missed in month")
+    assert len(in_month) > LIST_LIMIT
+    assert sorted((str(r["child_id"]), r["cycle"], r["measure"]) for r in filed) == sorted(
+        zip(in_month["child_id"], in_month["cycle"], in_month["measure"], strict=True)
+    )
+    section = between(page, "missed", "due-soon")
+    assert f"Missed in March 2025 ({len(in_month):,})" in section
+    shown = set(re.findall(r'<tr data-missed-measure="([a-z0-9_]+)" data-child="([^"]+)"', section))
+    assert len(shown) == LIST_LIMIT
+    assert f'data-more="{len(in_month) - LIST_LIMIT}"' in section
+    # The 50 that fell due latest: none left out fell due after one shown.
+    when = {
+        (r["measure"], r["child_id"]): str(r["deadline"] or r["done_on"] or r["meeting_on"])
+        for r in filed
+    }
+    shown_on = [d for key, d in when.items() if key in shown]
+    left_out = [d for key, d in when.items() if key not in shown]
+    assert min(shown_on) >= max(left_out)
+
+
+def test_data_quality_lists_past_50_are_cut_and_filed_in_full(
+    crowded: tuple[str, Path, CrowdedMonth],
+) -> None:
+    page, book, _ = crowded
+    late = sheet(book, "Late entries")
+    assert len(late) > LIST_LIMIT
+    section = between(page, "late", "voids")
+    assert f"after they happened ({len(late):,})" in section
+    assert section.count("<tr><td class=") == LIST_LIMIT
+    assert f'data-more="{len(late) - LIST_LIMIT}"' in section
+    lags = [int(str(r["lag_days"])) for r in late]
+    assert lags == sorted(lags, reverse=True)  # the most late first, as on the page
+    assert {"Voids", "Rejected rows", "Meetings not recorded"} <= set(
+        load_workbook(book, read_only=True).sheetnames
+    )

@@ -15,7 +15,7 @@ from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY, MONTH, SAMPLE_FROM
 from ehcp_audit.cli.targets import target_option
 from ehcp_audit.cli.wiring import wiring
-from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.data import ReportData, entry_rows
 from ehcp_audit.reports.sampling import SampleFrom
 from ehcp_audit.view.periods import TERMS, Month, default_as_of, month_range
 
@@ -74,7 +74,7 @@ def _check_covered(
     refuse_future_as_of(as_of, clock.today())
     if not allow_empty:
         period = Period(label, first.start, last.end)
-        refuse_uncovered(data.entries(), period, as_of, clock.today())
+        refuse_uncovered(entry_rows(data), period, as_of, clock.today())
 
 
 def _echo(paths: list[Path]) -> None:
@@ -192,7 +192,7 @@ def due_list(
 
     data = _data(ctx, at_position, out_dir)
     if not allow_empty:
-        refuse_empty_store(recorded_days(data.entries()))
+        refuse_empty_store(recorded_days(entry_rows(data)))
     _echo(build_due_list(data, term, year, as_of, out_dir, allow_empty=allow_empty))
 
 

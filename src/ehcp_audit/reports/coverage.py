@@ -10,6 +10,7 @@ from datetime import date
 import pandas as pd
 
 from ehcp_audit.errors import RefusedError
+from ehcp_audit.reports.data import Rows
 from ehcp_audit.reports.render import uk_date
 
 ALLOW = "give --allow-empty to write it anyway"
@@ -24,9 +25,11 @@ class Period:
     end: date
 
 
-def recorded_days(entries: pd.DataFrame) -> pd.Series:
+def recorded_days(entries: Rows) -> pd.Series:
     """The business dates of the entries that stand. A void counts (the month's report shows the
     correction); an entry it cancelled does not."""
+    if not isinstance(entries, pd.DataFrame):
+        entries = entries.select(["occurred_on", "voided"]).to_pandas()
     effective = entries[~entries["voided"].astype(bool)]
     return pd.Series(effective["occurred_on"], dtype=object)
 
@@ -55,7 +58,7 @@ def refuse_nothing_due(rows: int, label: str) -> None:
         )
 
 
-def refuse_uncovered(entries: pd.DataFrame, period: Period, as_of: date, today: date) -> None:
+def refuse_uncovered(entries: Rows, period: Period, as_of: date, today: date) -> None:
     """Raise RefusedError, naming the reason in one line, where the data cannot support a report
     on `period` as of `as_of`."""
     days = recorded_days(entries)

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from ehcp_audit import clock
 from ehcp_audit.exports.safe_cells import SafeCsvWriter
 from ehcp_audit.reports.coverage import refuse_nothing_due
-from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.data import ReportData, compliance_rows
 from ehcp_audit.reports.filenames import safe_name
 from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import Provenance, load_log, provenance
@@ -144,7 +144,7 @@ def build_due_list(
     period = Term(term, year)
     as_of = as_of or clock.today()
     names = data.school_names()
-    con = compliance_connection(data.compliance(as_of))
+    con = compliance_connection(compliance_rows(data, as_of))
     try:
         load_log(con, data)
         rows = records(

@@ -13,8 +13,12 @@ import duckdb
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart, trend_chart
+<<<<<<< HEAD
 from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.england import DfeFigure, dfe_figures
+=======
+from ehcp_audit.reports.data import ReportData, compliance_rows
+>>>>>>> r18-speed
 from ehcp_audit.reports.figures import Counts, by_measure, counts_by_school, monthly_series
 from ehcp_audit.reports.rate_format import change_text
 from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
@@ -50,8 +54,7 @@ def _comparison(
     data: ReportData, month: Month, as_of: date, school_urn: str | None
 ) -> tuple[str, dict[str, Counts]]:
     at = comparison_as_of(month, as_of)
-    rows = data.compliance(at) if school_urn is None else data.setting_compliance(at, school_urn)
-    con = compliance_connection(rows)
+    con = compliance_connection(compliance_rows(data, at, school_urn))
     try:
         return comparison_label(month, at), by_measure(con, month.start, month.end, school_urn)
     finally:
@@ -67,7 +70,7 @@ def comparison_by_school(
 ) -> tuple[str, dict[str, dict[tuple[str, str], Counts]]]:
     """_comparison for every setting at once: its label, and counts_by_school."""
     at = comparison_as_of(month, as_of)
-    con = compliance_connection(data.compliance(at))
+    con = compliance_connection(compliance_rows(data, at))
     try:
         return comparison_label(month, at), counts_by_school(con, month.start, month.end)
     finally:

@@ -14,7 +14,7 @@ from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.errors import RefusedError
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart
-from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.data import ReportData, compliance_rows
 from ehcp_audit.reports.england import DfeFigure, dfe_figure
 from ehcp_audit.reports.figures import Counts, by_measure, monthly_series
 from ehcp_audit.reports.headline import MeasureFigure, trends
@@ -152,7 +152,7 @@ def _sample_note(choice: CaseChoice, eligible: int, drawn: int) -> str:
 def inspection_context(
     data: ReportData, first: Month, last: Month, as_of: date, choice: CaseChoice
 ) -> InspectionContext:
-    con = compliance_connection(data.compliance(as_of))
+    con = compliance_connection(compliance_rows(data, as_of))
     try:
         load_log(con, data)
         _check_request(con, data, choice)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ehcp_audit import clock
+from ehcp_audit.reports.capped import Capped, latest
 from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.current_work import (
     LIST_LIMIT,
@@ -18,12 +19,12 @@ from ehcp_audit.reports.current_work import (
     closed_summary,
     work_list,
 )
-from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.data import ReportData, compliance_rows
 from ehcp_audit.reports.figures import Counts, by_school
 from ehcp_audit.reports.headline import MeasureFigure, key_figures, measure_figures, trends
 from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import Provenance, load_log, provenance
-from ehcp_audit.reports.quality import DataQuality, data_quality
+from ehcp_audit.reports.quality import DataQuality, QualityLists, capped_quality, data_quality
 from ehcp_audit.reports.steps import STEPS
 from ehcp_audit.reports.summary import monthly_summary, overdue_by_owner
 from ehcp_audit.reports.targets import target_arguments
@@ -67,15 +68,17 @@ class MonthlyContext:
     school_measures: tuple[tuple[str, str], ...]
     schools: tuple[SchoolRow, ...]
     overdue: WorkList
-    missed: tuple[MissedItem, ...]
+    missed: Capped[MissedItem]
     due_soon: WorkList
     due_until: date
     closed: ClosedSummary
     list_limit: int
     worklist_file: str
-    quality: DataQuality
-    # Every overdue and due-soon item, for the companion workbook (the page shows `overdue` etc.).
+    quality: QualityLists
+    # Every item of the lists the page cuts short, for the companion workbook.
     work_items: tuple[tuple[Item, ...], tuple[Item, ...]]
+    missed_items: tuple[MissedItem, ...]
+    quality_items: DataQuality
 
 
 DUE_SOON_DAYS = 28
@@ -112,7 +115,7 @@ def monthly_context(
     data: ReportData, month: Month, as_of: date, targets: Mapping[str, Decimal] | None = None
 ) -> MonthlyContext:
     names = data.school_names()
-    con = compliance_connection(data.compliance(as_of))
+    con = compliance_connection(compliance_rows(data, as_of))
     try:
         load_log(con, data)
         figures = measure_figures(con, data, month, as_of)
@@ -125,6 +128,8 @@ def monthly_context(
         schools = school_rows(table, names)
         overdue = tuple(overdue_items(con, as_of, names))
         due_soon = tuple(due_soon_items(con, as_of, due_until, names))
+        missed = tuple(missed_items(con, month.start, month.end, names))
+        quality = data_quality(con, month.start, month.end)
         command = ["monthly", "--month", str(month), "--as-of", as_of.isoformat()]
         return MonthlyContext(
             title=f"EHCP annual reviews, {month.label}: local authority report",
@@ -140,17 +145,24 @@ def monthly_context(
             school_measures=tuple((m, STEPS[m].title) for m in SCHOOL_MEASURES),
             schools=schools,
             overdue=work_list(overdue, LIST_LIMIT),
-            missed=tuple(missed_items(con, month.start, month.end, names)),
+            missed=latest(missed, LIST_LIMIT, _missed_on),
             due_soon=work_list(due_soon, LIST_LIMIT),
             due_until=due_until,
             closed=closed_summary(overdue),
             list_limit=LIST_LIMIT,
             worklist_file=worklist_name(month),
-            quality=data_quality(con, month.start, month.end),
+            quality=capped_quality(quality, LIST_LIMIT),
             work_items=(overdue, due_soon),
+            missed_items=missed,
+            quality_items=quality,
         )
     finally:
         con.close()
+
+
+def _missed_on(item: MissedItem) -> date:
+    """The day that puts a missed step in its month (missed_items.sql)."""
+    return item.deadline or item.done_on or item.meeting_on or date.min
 
 
 def build_monthly(
@@ -165,5 +177,10 @@ def build_monthly(
     month = Month.parse(month) if isinstance(month, str) else month
     as_of = as_of or default_as_of(month, clock.today())
     context = monthly_context(data, month, as_of, targets)
-    write_worklist(out_dir / context.worklist_file, *context.work_items)
+    write_worklist(
+        out_dir / context.worklist_file,
+        *context.work_items,
+        context.missed_items,
+        context.quality_items,
+    )
     return write_report(context, out_dir / f"monthly-{month}.html")

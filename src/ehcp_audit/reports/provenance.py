@@ -8,7 +8,7 @@ from datetime import date
 
 import duckdb
 
-from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.data import ReportData, entry_rows
 from ehcp_audit.view.frames import register_entries, register_rejected
 from ehcp_audit.view.queries import records
 
@@ -42,7 +42,7 @@ class Provenance:
 
 def load_log(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
     """Put the entry log and the rejected rows beside the compliance rows."""
-    register_entries(con, data.entries())
+    register_entries(con, entry_rows(data))
     register_rejected(con, data.rejected_rows())
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import duckdb
 
+from ehcp_audit.reports.capped import Capped, first, latest
 from ehcp_audit.reports.steps import action_words
 from ehcp_audit.view.queries import records
 
@@ -112,4 +113,32 @@ def data_quality(con: duckdb.DuckDBPyConnection, start: date, end: date) -> Data
             UnrecordedMeeting(r["child_id"], r["occurred_on"], _missing(r), _text(r["source"]))
             for r in records(con, "unrecorded_meetings", **period)
         ),
+    )
+
+
+@dataclass(frozen=True)
+class QualityLists:
+    """The checks' lists as a page shows them: the most late entries, the most recent of the
+    rest; every row is in the companion workbook."""
+
+    start: date
+    end: date
+    late_after_days: int
+    late_entries: Capped[LateEntry]
+    voids: Capped[VoidEntry]
+    rejected: Capped[RejectedRow]
+    unrecorded_meetings: Capped[UnrecordedMeeting]
+
+
+def capped_quality(quality: DataQuality, limit: int) -> QualityLists:
+    """Lists of at most `limit` rows each: late entries most late first (their order), voids,
+    rejected rows and meetings the most recent (the lists come oldest first)."""
+    return QualityLists(
+        start=quality.start,
+        end=quality.end,
+        late_after_days=quality.late_after_days,
+        late_entries=first(quality.late_entries, limit),
+        voids=latest(quality.voids, limit, lambda v: v.found_on),
+        rejected=latest(quality.rejected, limit, lambda r: r.imported_at),
+        unrecorded_meetings=latest(quality.unrecorded_meetings, limit, lambda m: m.meeting_on),
     )

@@ -14,7 +14,7 @@ from ehcp_audit import clock
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.current_work import WorkList, work_list
-from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.data import ReportData, compliance_rows
 from ehcp_audit.reports.figures import Counts, by_measure, counts_by_school, series_from
 from ehcp_audit.reports.filenames import safe_name
 from ehcp_audit.reports.headline import (
@@ -125,8 +125,7 @@ def school_work(
     of the children ever placed there."""
     targets = targets or {}
     names = data.school_names()
-    rows = data.compliance(as_of) if only is None else data.setting_compliance(as_of, only)
-    con = compliance_connection(rows)
+    con = compliance_connection(compliance_rows(data, as_of, only))
     try:
         load_log(con, data)
         due_until = as_of + timedelta(days=DUE_SOON_DAYS)
@@ -160,7 +159,7 @@ def _one_comparison(
     data: ReportData, month: Month, as_of: date, urn: str
 ) -> tuple[str, dict[str, dict[tuple[str, str], Counts]]]:
     at = comparison_as_of(month, as_of)
-    con = compliance_connection(data.setting_compliance(at, urn))
+    con = compliance_connection(compliance_rows(data, at, urn))
     try:
         return comparison_label(month, at), counts_by_school(con, month.start, month.end, urn)
     finally:
@@ -221,7 +220,7 @@ def school_context(
 
 def authority_counts(data: ReportData, month: Month, as_of: date) -> dict[str, Counts]:
     """The whole authority's counts per measure for the month (the summary compares with it)."""
-    con = compliance_connection(data.compliance(as_of))
+    con = compliance_connection(compliance_rows(data, as_of))
     try:
         return by_measure(con, month.start, month.end)
     finally:

@@ -96,6 +96,7 @@ class MissedItem:
     step: str
     deadline: date | None
     done_on: date | None
+    meeting_on: date | None
     days_late: int | None  # None: never done, or a step judged without a deadline
     what_happened: str
     owner: str
@@ -151,6 +152,7 @@ def missed_items(
             MissedItem(
                 **common,
                 done_on=row["done_on"],
+                meeting_on=row["meeting_on"],
                 days_late=row["days_late"],
                 what_happened=what_happened(row),
             )

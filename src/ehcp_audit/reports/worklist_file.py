@@ -1,15 +1,25 @@
 """The monthly report's companion workbook (worklist-YYYY-MM.xlsx): every current overdue and
-due-soon step, and every step of a closed review, which the report only counts or lists in part."""
+due-soon step, every step of a closed review, every missed step of the month and every row of
+the data-quality checks, which the report only counts or lists in part."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from ehcp_audit.exports.safe_cells import write_xlsx
-from ehcp_audit.reports.worklist import Item
+from ehcp_audit.exports.safe_cells import write_plain_xlsx
+from ehcp_audit.reports.quality import (
+    DataQuality,
+    LateEntry,
+    RejectedRow,
+    UnrecordedMeeting,
+    VoidEntry,
+)
+from ehcp_audit.reports.worklist import Item, MissedItem
 from ehcp_audit.view.periods import Month
 
 _COLUMNS = (
@@ -56,18 +66,35 @@ def _closed_counts(closed: Sequence[Item]) -> pd.DataFrame:
     return counts.sort_values(["steps", "school_urn", "measure"], ascending=[False, True, True])
 
 
+def _rows(items: Sequence[Any], kind: type) -> pd.DataFrame:
+    """One row per item of dataclass `kind`, its fields as columns (`owner` as `owed_by`)."""
+    names = [f.name for f in dataclasses.fields(kind)]
+    rows = [dataclasses.astuple(i) for i in items]
+    return pd.DataFrame(rows, columns=["owed_by" if n == "owner" else n for n in names])
+
+
 def write_worklist(
-    path: Path, overdue: Sequence[Item], due_soon: Sequence[Item]
+    path: Path,
+    overdue: Sequence[Item],
+    due_soon: Sequence[Item],
+    missed: Sequence[MissedItem],
+    quality: DataQuality,
 ) -> Path:
     """Sheets: current overdue steps, current steps due soon (both most urgent first), closed
-    reviews' steps never done, and their counts by setting and step."""
+    reviews' steps never done, their counts by setting and step, the month's missed steps and
+    the data-quality checks' rows, each in the report's order."""
     closed = [i for i in overdue if i.closed]
     sheets = {
         "Overdue (current)": _frame([i for i in overdue if not i.closed], "days_late"),
         "Due soon (current)": _frame([i for i in due_soon if not i.closed], "days_left"),
         "Closed without step": _frame(closed, "days_late"),
         "Closed by setting": _closed_counts(closed),
+        "Missed in month": _rows(missed, MissedItem),
+        "Late entries": _rows(quality.late_entries, LateEntry),
+        "Voids": _rows(quality.voids, VoidEntry),
+        "Rejected rows": _rows(quality.rejected, RejectedRow),
+        "Meetings not recorded": _rows(quality.unrecorded_meetings, UnrecordedMeeting),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_xlsx(path, sheets)
+    write_plain_xlsx(path, sheets)
     return path

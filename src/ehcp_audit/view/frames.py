@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
 import pandas as pd
 
 from ehcp_audit.view.queries import execute
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 COMPLIANCE_COLUMNS = (
     "child_id",
@@ -36,25 +41,34 @@ REJECTED_COLUMNS = ("imported_at", "source", "row", "error")
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, columns: tuple[str, ...], name: str
+    con: duckdb.DuckDBPyConnection,
+    frame: pd.DataFrame | pa.Table,
+    columns: tuple[str, ...],
+    name: str,
 ) -> None:
-    missing = [c for c in columns if c not in frame.columns]
+    """`frame` (a DataFrame, or an Arrow table: no Python object per cell) as the typed
+    relation `name`."""
+    given = frame.columns if isinstance(frame, pd.DataFrame) else frame.column_names
+    missing = [c for c in columns if c not in given]
     if missing:
         raise ValueError(f"{name} rows lack the columns {', '.join(missing)}")
     view = f"{name}_input"
-    con.register(view, frame.loc[:, list(columns)])
+    chosen = (
+        frame.loc[:, list(columns)] if isinstance(frame, pd.DataFrame) else frame.select(columns)
+    )
+    con.register(view, chosen)
     try:
         execute(con, f"{name}_relation")
     finally:
         con.unregister(view)
 
 
-def register_compliance(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+def register_compliance(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame | pa.Table) -> None:
     """Create (or replace) the typed `compliance` relation from ReportData.compliance rows."""
     _load(con, frame, COMPLIANCE_COLUMNS, "compliance")
 
 
-def register_entries(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+def register_entries(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame | pa.Table) -> None:
     _load(con, frame, ENTRY_COLUMNS, "entries")
 
 
@@ -62,7 +76,7 @@ def register_rejected(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> No
     _load(con, frame, REJECTED_COLUMNS, "rejected")
 
 
-def compliance_connection(frame: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+def compliance_connection(frame: pd.DataFrame | pa.Table) -> duckdb.DuckDBPyConnection:
     """A fresh in-memory connection holding one as-of date's compliance rows."""
     con = duckdb.connect(":memory:")
     register_compliance(con, frame)

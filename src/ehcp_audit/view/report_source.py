@@ -7,10 +7,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import pyarrow as pa
 
 from ehcp_audit.rules.effective import voided_by
 from ehcp_audit.view.compliance_view import ComplianceView
 from ehcp_audit.view.row_tuples import entries_by_child
+from ehcp_audit.view.sql_files import sql_text
 
 if TYPE_CHECKING:
     from ehcp_audit.store.check import Verified
@@ -26,7 +28,9 @@ class ViewReportData:
         self.checked = checked
         self._compliance: dict[date, pd.DataFrame] = {}
         self._setting: dict[tuple[date, str], pd.DataFrame] = {}
+        self._tables: dict[tuple[date, str | None], pa.Table] = {}
         self._entries: pd.DataFrame | None = None
+        self._entry_table: pa.Table | None = None
 
     def compliance(self, as_of: date) -> pd.DataFrame:
         if as_of not in self._compliance:
@@ -42,15 +46,49 @@ class ViewReportData:
             )
         return self._setting[(as_of, urn)]
 
+    def compliance_rows(self, as_of: date, urn: str | None = None) -> pa.Table:
+        """Kept per day (and setting); a setting's rows are the whole authority's when those
+        are at hand (a superset, as setting_compliance allows)."""
+        key = (as_of, None) if (as_of, None) in self._tables else (as_of, urn)
+        if key not in self._tables:
+            self._tables[key] = self.view.compliance_table(
+                as_of, at_position=self.at_position, school_urn=urn
+            )
+        return self._tables[key]
+
+    def entry_rows(self) -> pa.Table:
+        """The rows of `entries()` as an Arrow table, built in DuckDB (reports.data.entry_rows)."""
+        if self._entry_table is None:
+            voided = pa.table(
+                [list(c) for c in zip(*self._voided(), strict=True)] or [[], [], []],
+                schema=pa.schema(
+                    [("child_id", pa.string()), ("version", pa.int32()), ("reason", pa.string())]
+                ),
+            )
+            limit = self.at_position if self.at_position is not None else 2**62
+            self.view.con.register("voided_input", voided)
+            try:
+                self._entry_table = self.view.con.sql(
+                    sql_text("entry_rows"), params={"at": limit}
+                ).to_arrow_table()
+            finally:
+                self.view.con.unregister("voided_input")
+        return self._entry_table
+
+    def _voided(self) -> list[tuple[str, int, str | None]]:
+        """(child, version, the void's reason) of every voided entry."""
+        return [
+            (child_id, seq, void.get("reason"))
+            for child_id, entries in entries_by_child(
+                self.view.voiding_entry_rows(self.at_position)
+            )
+            for seq, void in voided_by(entries).items()
+        ]
+
     def entries(self) -> pd.DataFrame:
         if self._entries is None:
             frame = self.view.entries(self.at_position)
-            voided: dict[tuple[str, int], str] = {}
-            for child_id, entries in entries_by_child(
-                self.view.voiding_entry_rows(self.at_position)
-            ):
-                for seq, void in voided_by(entries).items():
-                    voided[(child_id, seq)] = void.get("reason")
+            voided = {(child, seq): reason for child, seq, reason in self._voided()}
             keys = list(zip(frame["child_id"], frame["version"], strict=True))
             frame["voided"] = [k in voided for k in keys]
             frame["void_reason"] = [voided.get(k) for k in keys]
@@ -68,9 +106,12 @@ class ViewReportData:
 
     def school_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
-        for details in self.entries().loc[
-            lambda f: f["action"].isin(["plan_issued", "placement_changed"]), "details"
-        ]:
+        limit = self.at_position if self.at_position is not None else 2**62
+        for (details,) in self.view.con.execute(
+            "SELECT details FROM entries WHERE action IN ('plan_issued', 'placement_changed') "
+            "AND position <= ? ORDER BY position",
+            [limit],
+        ).fetchall():
             fields = json.loads(details)
             if fields.get("school_name") and fields.get("school_urn"):
                 names[fields["school_urn"]] = fields["school_name"]

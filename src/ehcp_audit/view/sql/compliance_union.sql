@@ -1,8 +1,8 @@
--- Compliance as of a day: the settled rows and the rows judged again (the relation the caller
--- puts in the FROM below), sorted per RULES.md.
+-- Compliance as of a day: the settled rows and the rows judged again (the queries the caller
+-- puts in the FROMs below), sorted per RULES.md.
 SELECT child_id, cycle, due_on, meeting_on, school_urn, measure, deadline, done_on, status
 FROM (
-    SELECT * FROM settled_rows
+    SELECT * FROM ({settled})
     UNION ALL
     SELECT child_id, CAST(cycle AS INTEGER), CAST(due_on AS DATE), CAST(meeting_on AS DATE),
            CAST(school_urn AS VARCHAR), measure, CAST(deadline AS DATE), CAST(done_on AS DATE),
