@@ -13,12 +13,8 @@ import duckdb
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart, trend_chart
-<<<<<<< HEAD
-from ehcp_audit.reports.data import ReportData
-from ehcp_audit.reports.england import DfeFigure, dfe_figures
-=======
 from ehcp_audit.reports.data import ReportData, compliance_rows
->>>>>>> r18-speed
+from ehcp_audit.reports.england import DfeFigure, dfe_figures
 from ehcp_audit.reports.figures import Counts, by_measure, counts_by_school, monthly_series
 from ehcp_audit.reports.rate_format import change_text
 from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
