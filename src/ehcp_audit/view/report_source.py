@@ -44,6 +44,7 @@ class ViewReportData:
         self._entries: pd.DataFrame | None = None
         self._entry_table: pa.Table | None = None
         self._voided_rows: pa.Table | None = None
+        self._names: dict[str, str] | None = None
 
     def compliance(self, as_of: date) -> pd.DataFrame:
         if as_of not in self._compliance:
@@ -141,6 +142,12 @@ class ViewReportData:
         ).df()
 
     def school_names(self) -> dict[str, str]:
+        """Read once (a school report asks twice: is the URN known, and its name)."""
+        if self._names is None:
+            self._names = self._school_names()
+        return dict(self._names)
+
+    def _school_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
         limit = self.at_position if self.at_position is not None else 2**62
         for (details,) in self.view.con.execute(
