@@ -84,3 +84,33 @@ def test_the_inspection_pack_sets_each_whole_year_on_dfes_definition(store: Stor
     assert "3 of 5" in page and "44.4% (41.1%)" in page
     part = re.search(r'<tr data-year="2025 \(January to January only\)" data-dfe-percent="', page)
     assert part is not None and "the pack covers part of 2025" in page
+
+
+class _ArrowOnly:
+    """The view's report data with its DataFrame answers refused: at authority scale a DataFrame
+    of a year end's rows and of the whole log took seconds in every monthly report."""
+
+    def __init__(self, data: object) -> None:
+        self._data = data
+
+    def __getattr__(self, name: str) -> object:
+        if name in ("compliance", "setting_compliance", "entries"):
+            raise AssertionError(f"the England figure read ReportData.{name}() (a DataFrame)")
+        return getattr(self._data, name)
+
+
+def test_the_england_figure_reads_the_views_arrow_rows_not_dataframes(store: Store) -> None:
+    from datetime import date
+
+    from ehcp_audit.bootstrap import Bootstrap
+    from ehcp_audit.config import Settings
+    from ehcp_audit.reports.data import ReportData
+    from ehcp_audit.reports.england import dfe_figure
+
+    data = Bootstrap(Settings(db=store.db)).report_data()
+    arrow_only: ReportData = _ArrowOnly(data)  # type: ignore[assignment]
+    try:
+        figure = dfe_figure(arrow_only, "decision_4_weeks", 2024, date(2025, 1, 31))
+    finally:
+        data.view.close()  # type: ignore[attr-defined]
+    assert (figure.part, figure.whole, figure.percent) == (3, 5, "60.0%")

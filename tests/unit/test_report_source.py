@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -151,3 +152,37 @@ def test_the_arrow_answers_hold_the_dataframes_rows(tmp_path: Path) -> None:
             assert any(rows["voided"]) == (at != first_void - 1)
             assert list(rows.columns) == list(data.entries().columns)
             assert _plain(rows) == _plain(data.entries())
+
+
+def test_the_summaries_read_in_the_view_equal_those_of_the_loaded_log(tmp_path: Path) -> None:
+    """What a school report reads instead of loading the log and a day's every row (provenance's
+    sources, the days that stand, a month's rows) equals what the loaded copies give."""
+    from ehcp_audit.reports.coverage import recorded_days
+    from ehcp_audit.view.frames import compliance_connection, register_entries
+    from ehcp_audit.view.queries import records
+
+    store = Settings(db=str(tmp_path / "store.sqlite"))
+    app = open_app(store)
+    assert import_actions(app, generated(tmp_path, 60, seed=5)).rejected == 0
+    with open_view(store, app) as view:
+        view.catch_up()
+        voids = view.con.execute("SELECT min(position) FROM entries WHERE action = 'void'")
+        first_void = voids.fetchall()[0][0]
+        for at in (None, first_void, first_void - 1):
+            data = ViewReportData(view, at)
+            con = duckdb.connect(":memory:")
+            register_entries(con, data.entry_rows())
+            assert data.source_summary() == records(con, "source_summary"), at
+            days = recorded_days(data.entry_rows())
+            assert list(data.recorded_days()) == sorted(set(days)), at
+            for day in DAYS:
+                start, end = date(day.year, day.month, 1), day
+                period = data.period_rows(day, start, end)
+                whole = ViewReportData(view, at).compliance_rows(day)
+                counts = [
+                    records(compliance_connection(rows), "kpi_counts", start=start, end=end,
+                            by_school=True, school_urn=None)
+                    for rows in (period, whole)
+                ]  # fmt: skip
+                assert counts[0] == counts[1] and counts[0], (at, day)
+                assert period.num_rows < whole.num_rows

@@ -15,7 +15,7 @@ from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY, MONTH, SAMPLE_FROM
 from ehcp_audit.cli.targets import target_option
 from ehcp_audit.cli.wiring import wiring
-from ehcp_audit.reports.data import ReportData, entry_rows
+from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.sampling import SampleFrom
 from ehcp_audit.view.periods import TERMS, Month, default_as_of, month_range
 
@@ -69,12 +69,17 @@ def _check_covered(
     data: ReportData, label: str, first: Month, last: Month, as_of: date, allow_empty: bool
 ) -> None:
     """Refuse (exit 2) a report on months the data does not cover, unless --allow-empty."""
-    from ehcp_audit.reports.coverage import Period, refuse_future_as_of, refuse_uncovered
+    from ehcp_audit.reports.coverage import (
+        Period,
+        recorded_days_of,
+        refuse_future_as_of,
+        refuse_uncovered,
+    )
 
     refuse_future_as_of(as_of, clock.today())
     if not allow_empty:
         period = Period(label, first.start, last.end)
-        refuse_uncovered(entry_rows(data), period, as_of, clock.today())
+        refuse_uncovered(recorded_days_of(data), period, as_of, clock.today())
 
 
 def _echo(paths: list[Path]) -> None:
@@ -187,12 +192,12 @@ def due_list(
     allow_empty: bool,
 ) -> None:
     """Per setting, the reviews due in a term and the date each step is owed by (HTML + CSV)."""
-    from ehcp_audit.reports.coverage import recorded_days, refuse_empty_store
+    from ehcp_audit.reports.coverage import recorded_days_of, refuse_empty_store
     from ehcp_audit.reports.due_list import build_due_list
 
     data = _data(ctx, at_position, out_dir)
     if not allow_empty:
-        refuse_empty_store(recorded_days(entry_rows(data)))
+        refuse_empty_store(recorded_days_of(data))
     _echo(build_due_list(data, term, year, as_of, out_dir, allow_empty=allow_empty))
 
 

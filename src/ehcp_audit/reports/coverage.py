@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 
 from ehcp_audit.errors import RefusedError
-from ehcp_audit.reports.data import Rows
+from ehcp_audit.reports.data import ReportData, Rows, entry_rows
 from ehcp_audit.reports.render import uk_date
 
 ALLOW = "give --allow-empty to write it anyway"
@@ -32,6 +32,16 @@ def recorded_days(entries: Rows) -> pd.Series:
         entries = entries.select(["occurred_on", "voided"]).to_pandas()
     effective = entries[~entries["voided"].astype(bool)]
     return pd.Series(effective["occurred_on"], dtype=object)
+
+
+def recorded_days_of(data: ReportData) -> pd.Series:
+    """recorded_days of the data's entry log, each day once where the store offers them
+    (`recorded_days()`, optional: the view's reads its own log, no copy)."""
+    cheaper = getattr(data, "recorded_days", None)
+    if cheaper is not None:
+        days: pd.Series = cheaper()
+        return days
+    return recorded_days(entry_rows(data))
 
 
 def refuse_empty_store(days: pd.Series) -> None:
@@ -58,10 +68,12 @@ def refuse_nothing_due(rows: int, label: str) -> None:
         )
 
 
-def refuse_uncovered(entries: Rows, period: Period, as_of: date, today: date) -> None:
+def refuse_uncovered(
+    entries: Rows | pd.Series, period: Period, as_of: date, today: date
+) -> None:
     """Raise RefusedError, naming the reason in one line, where the data cannot support a report
-    on `period` as of `as_of`."""
-    days = recorded_days(entries)
+    on `period` as of `as_of`. `entries`: the entry log, or its recorded_days."""
+    days = entries if isinstance(entries, pd.Series) else recorded_days(entries)
     refuse_empty_store(days)
     if period.start > today:
         raise RefusedError(

@@ -70,6 +70,17 @@ def compliance_rows(data: ReportData, as_of: date, urn: str | None = None) -> Ro
     return data.compliance(as_of) if urn is None else data.setting_compliance(as_of, urn)
 
 
+def period_rows(data: ReportData, as_of: date, start: date, end: date) -> Rows:
+    """At least the rows of `compliance_rows(data, as_of)` that a count of the days [start, end]
+    reads (figures.by_measure filters by period itself): a store may offer just those
+    (`period_rows(as_of, start, end)`, optional: the view's does)."""
+    cheaper = getattr(data, "period_rows", None)
+    if cheaper is not None:
+        rows: Rows = cheaper(as_of, start, end)
+        return rows
+    return compliance_rows(data, as_of)
+
+
 def entry_rows(data: ReportData) -> Rows:
     """`data.entries()`, or the same rows as an Arrow table where the store offers them
     (`entry_rows()`, optional: the view's does)."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ehcp_audit.reports.benchmarks import Benchmark
-from ehcp_audit.reports.data import ReportData
+from ehcp_audit.reports.data import ReportData, compliance_rows, entry_rows
 from ehcp_audit.view.dfe_measures import dfe_measures, year_end
 
 
@@ -37,7 +37,9 @@ def dfe_figure(data: ReportData, variable: str, year: int, as_of: date) -> DfeFi
     """`variable` of `export dfe-measures --year year`, if the year was over on `as_of`."""
     if as_of < year_end(year):
         return DfeFigure(variable, year, missing=f"{year} was not over on {as_of:%d/%m/%Y}")
-    frame = dfe_measures(data.compliance(year_end(year)), data.entries(), year)
+    # Arrow rows, not DataFrames: the year end's rows are kept in the view (view/kept_answers.py)
+    # and the entry log is the one the report's provenance reads.
+    frame = dfe_measures(compliance_rows(data, year_end(year)), entry_rows(data), year)
     rows = {str(r["variable"]): r for r in frame.to_dict("records")}
     row = rows[variable]
     whole = int(rows[str(row["percent_of"])]["value"])

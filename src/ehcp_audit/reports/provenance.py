@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import duckdb
 
@@ -46,6 +47,25 @@ def load_log(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
     register_rejected(con, data.rejected_rows())
 
 
+def load_for_provenance(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
+    """What `provenance` reads and nothing more (the school report): the rejected rows, and the
+    entry log only where the store cannot summarise its own (source_rows)."""
+    if getattr(data, "source_summary", None) is None:
+        register_entries(con, entry_rows(data))
+    register_rejected(con, data.rejected_rows())
+
+
+def source_rows(con: duckdb.DuckDBPyConnection, data: ReportData) -> list[dict[str, Any]]:
+    """What each imported file contributed to the log: read by the store where it offers it
+    (`source_summary()`, optional: the view's reads its own log, no copy), else from the
+    entries in `con` (load_log)."""
+    cheaper = getattr(data, "source_summary", None)
+    if cheaper is not None:
+        rows: list[dict[str, Any]] = cheaper()
+        return rows
+    return records(con, "source_summary")
+
+
 def reproduce_line(words: list[str], position: int) -> str:
     return shlex.join(["ehcp-audit", "report", *words, "--at-position", str(position)])
 
@@ -69,7 +89,7 @@ def provenance(
             first_imported_at=r["first_imported_at"] or "",
             last_imported_at=r["last_imported_at"] or "",
         )
-        for r in records(con, "source_summary")
+        for r in source_rows(con, data)
     )
     position = data.log_position()
     return Provenance(

@@ -14,7 +14,7 @@ from ehcp_audit import clock
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.charts import TrendChart
 from ehcp_audit.reports.current_work import WorkList, work_list
-from ehcp_audit.reports.data import ReportData, compliance_rows
+from ehcp_audit.reports.data import ReportData, compliance_rows, period_rows
 from ehcp_audit.reports.figures import Counts, by_measure, counts_by_school, series_from
 from ehcp_audit.reports.filenames import safe_name
 from ehcp_audit.reports.headline import (
@@ -28,7 +28,12 @@ from ehcp_audit.reports.headline import (
 )
 from ehcp_audit.reports.monthly import DUE_SOON_DAYS
 from ehcp_audit.reports.output import write_report
-from ehcp_audit.reports.provenance import Provenance, load_log, provenance, reproduce_line
+from ehcp_audit.reports.provenance import (
+    Provenance,
+    load_for_provenance,
+    provenance,
+    reproduce_line,
+)
 from ehcp_audit.reports.steps import SETTING
 from ehcp_audit.reports.summary import overdue_by_owner, school_summary
 from ehcp_audit.reports.targets import target_arguments
@@ -127,7 +132,7 @@ def school_work(
     names = data.school_names()
     con = compliance_connection(compliance_rows(data, as_of, only))
     try:
-        load_log(con, data)
+        load_for_provenance(con, data)
         due_until = as_of + timedelta(days=DUE_SOON_DAYS)
         if only is None:
             authority = by_measure(con, month.start, month.end)
@@ -220,7 +225,7 @@ def school_context(
 
 def authority_counts(data: ReportData, month: Month, as_of: date) -> dict[str, Counts]:
     """The whole authority's counts per measure for the month (the summary compares with it)."""
-    con = compliance_connection(compliance_rows(data, as_of))
+    con = compliance_connection(period_rows(data, as_of, month.start, month.end))
     try:
         return by_measure(con, month.start, month.end)
     finally:

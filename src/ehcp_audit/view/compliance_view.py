@@ -179,6 +179,13 @@ class ComplianceView:
         fraction of a DataFrame's cost (no Python object per cell)."""
         return self._answer(as_of, known_on, at_position, school_urn, _fetch_table)
 
+    def period_table(
+        self, as_of: date, start: date, end: date, at_position: int | None = None
+    ) -> pa.Table:
+        """The rows of `compliance_table` whose period date (kpi_counts.sql) is in [start, end]:
+        what a month's counts read, a thirty-sixth of the rows at authority scale."""
+        return self._answer(as_of, None, at_position, None, partial(_fetch_period, start, end))
+
     def _answer(
         self,
         as_of: date,
@@ -309,6 +316,11 @@ def _fetch_frame(answer: duckdb.DuckDBPyRelation) -> pd.DataFrame:
 
 def _fetch_table(answer: duckdb.DuckDBPyRelation) -> pa.Table:
     return answer.to_arrow_table()
+
+
+def _fetch_period(start: date, end: date, answer: duckdb.DuckDBPyRelation) -> pa.Table:
+    dated = "COALESCE(deadline, done_on, meeting_on)"
+    return answer.filter(f"{dated} >= DATE '{start}' AND {dated} <= DATE '{end}'").to_arrow_table()
 
 
 def _judged_as_of(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -16,6 +18,16 @@ from ehcp_audit.view.sql_files import sql_text
 
 if TYPE_CHECKING:
     from ehcp_audit.store.check import Verified
+
+T = TypeVar("T")
+
+
+def _arrow(answer: duckdb.DuckDBPyRelation) -> pa.Table:
+    return answer.to_arrow_table()
+
+
+def _records(answer: duckdb.DuckDBPyRelation) -> list[dict[str, Any]]:
+    return [dict(zip(answer.columns, row, strict=True)) for row in answer.fetchall()]
 
 
 class ViewReportData:
@@ -31,6 +43,8 @@ class ViewReportData:
         self._tables: dict[tuple[date, str | None], pa.Table] = {}
         self._entries: pd.DataFrame | None = None
         self._entry_table: pa.Table | None = None
+        self._voided_rows: pa.Table | None = None
+        self._names: dict[str, str] | None = None
 
     def compliance(self, as_of: date) -> pd.DataFrame:
         if as_of not in self._compliance:
@@ -56,24 +70,47 @@ class ViewReportData:
             )
         return self._tables[key]
 
+    def period_rows(self, as_of: date, start: date, end: date) -> pa.Table:
+        """`compliance_rows(as_of)` cut to the rows a count of [start, end] reads (filtered in
+        the view, or from the day's rows when those are at hand)."""
+        if (as_of, None) in self._tables:
+            return self._tables[(as_of, None)]
+        return self.view.period_table(as_of, start, end, at_position=self.at_position)
+
     def entry_rows(self) -> pa.Table:
         """The rows of `entries()` as an Arrow table, built in DuckDB (reports.data.entry_rows)."""
         if self._entry_table is None:
-            voided = pa.table(
+            self._entry_table = self._with_voided("entry_rows", _arrow)
+        return self._entry_table
+
+    def source_summary(self) -> list[dict[str, Any]]:
+        """Provenance's rows per source (reports.provenance.source_rows), read in the view."""
+        return self._with_voided("log_sources", _records)
+
+    def recorded_days(self) -> pd.Series:
+        """The business dates of the entries that stand, each once (reports.coverage)."""
+        days = self._with_voided("recorded_days", duckdb.DuckDBPyRelation.fetchall)
+        return pd.Series([d for (d,) in days], dtype=object)
+
+    def _with_voided(self, name: str, fetch: Callable[[duckdb.DuckDBPyRelation], T]) -> T:
+        """`fetch` of the query `sql/<name>.sql` over the view's entries up to the data's
+        position, with `voided_input` (every voided entry) beside them."""
+        limit = self.at_position if self.at_position is not None else 2**62
+        self.view.con.register("voided_input", self._voided_table())
+        try:
+            return fetch(self.view.con.sql(sql_text(name), params={"at": limit}))
+        finally:
+            self.view.con.unregister("voided_input")
+
+    def _voided_table(self) -> pa.Table:
+        if self._voided_rows is None:
+            self._voided_rows = pa.table(
                 [list(c) for c in zip(*self._voided(), strict=True)] or [[], [], []],
                 schema=pa.schema(
                     [("child_id", pa.string()), ("version", pa.int32()), ("reason", pa.string())]
                 ),
             )
-            limit = self.at_position if self.at_position is not None else 2**62
-            self.view.con.register("voided_input", voided)
-            try:
-                self._entry_table = self.view.con.sql(
-                    sql_text("entry_rows"), params={"at": limit}
-                ).to_arrow_table()
-            finally:
-                self.view.con.unregister("voided_input")
-        return self._entry_table
+        return self._voided_rows
 
     def _voided(self) -> list[tuple[str, int, str | None]]:
         """(child, version, the void's reason) of every voided entry."""
@@ -105,6 +142,12 @@ class ViewReportData:
         ).df()
 
     def school_names(self) -> dict[str, str]:
+        """Read once (a school report asks twice: is the URN known, and its name)."""
+        if self._names is None:
+            self._names = self._school_names()
+        return dict(self._names)
+
+    def _school_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
         limit = self.at_position if self.at_position is not None else 2**62
         for (details,) in self.view.con.execute(
