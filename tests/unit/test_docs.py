@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 import pytest
 
-from ehcp_audit.cli.commands import register
-from ehcp_audit.cli.main import cli
+from ehcp_audit.cli.main import _register, cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +27,7 @@ def _commands(group: click.Group, prefix: str = "") -> Iterator[tuple[str, click
             yield from _commands(command, f"{path} ")
 
 
-register(cli)
+_register()
 COMMANDS = dict(_commands(cli))
 
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import click
 
+from ehcp_audit.cli.commands import COMMANDS, LazyCommands
 from ehcp_audit.cli.errors import AuditGroup
 from ehcp_audit.cli.wiring import remember
 from ehcp_audit.config import Settings
 
 
-@click.group(cls=AuditGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class AuditCli(LazyCommands, AuditGroup):
+    """`ehcp-audit`: commands loaded on first use, every error met in one place."""
+
+
+@click.group(cls=AuditCli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     "db",
@@ -29,11 +34,10 @@ def cli(ctx: click.Context, db: str) -> None:
 
 
 def _register() -> None:
-    from ehcp_audit.cli import commands
-
-    commands.register(cli)
+    """Attach every command now, not on first use (for tests and tools that read `cli.commands`)."""
+    for name in COMMANDS:
+        cli.get_command(click.Context(cli), name)
 
 
 def main() -> None:
-    _register()
     cli(prog_name="ehcp-audit")

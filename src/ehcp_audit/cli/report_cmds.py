@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -15,9 +15,11 @@ from ehcp_audit.cli.outputs import check_outputs
 from ehcp_audit.cli.params import DAY, MONTH, SAMPLE_FROM
 from ehcp_audit.cli.targets import target_option
 from ehcp_audit.cli.wiring import wiring
-from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.sampling import SampleFrom
 from ehcp_audit.view.periods import TERMS, Month, default_as_of, month_range
+
+if TYPE_CHECKING:
+    from ehcp_audit.reports.data import ReportData
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -106,4 +106,4 @@ def reset_password_command(name: str) -> None:
     click.echo(f"password reset: {user.name}")
 
 
-COMMANDS = (users_group,)
+COMMANDS = [users_group]
