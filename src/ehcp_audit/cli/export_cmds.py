@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ehcp_audit.store.check import Problem
-
     from ehcp_audit.view.periods import Month
 
 FORMATS = click.Choice(["csv", "parquet", "xlsx"])

@@ -11,9 +11,8 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from hashlib import sha256
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -22,8 +21,10 @@ GENESIS = bytes(32)
 TABLE = "integrity_chain"
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
+    """A chain table row. (A tuple: a check builds one per stored entry, and a frozen
+    dataclass took twice as long to build as a tuple.)"""
+
     position: int
     originator_id: UUID
     originator_version: int

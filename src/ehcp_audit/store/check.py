@@ -142,7 +142,7 @@ class ChainFollower:
         self.recorder = chain_recorder(app)
         self.started = time.monotonic()
         self.chain = _pages(self.recorder.select_links, page, start.position)
-        self.previous, self.checked, self.reached = start.hash, start.entries, start
+        self.start, self.previous, self.checked = start, start.hash, start.entries
         self.head: Link | None = None
         self.problem: Problem | None = None
 
@@ -155,10 +155,12 @@ class ChainFollower:
     def rows(self, rows: Iterable[Sequence[Any]]) -> None:
         """Check rows as `EhcpAudit.log_after` reads them (position, topic, originator id,
         version, stored state: bytes, or the text of plain JSON)."""
+        chain, match = self.chain, self._match
         for position, topic, originator_id, version, state in rows:
-            data = state.encode() if isinstance(state, str) else state
-            if not self.step(StoredEntry(position, originator_id, version, topic, data)):
+            if self.problem is not None:
                 return
+            data = state.encode() if isinstance(state, str) else state
+            match(StoredEntry(position, originator_id, version, topic, data), next(chain, None))
 
     def verdict(self, upto: int | None = None) -> Verdict:
         """The result, once every entry up to `upto` (the end) has been handed over: a link left
@@ -168,14 +170,15 @@ class ChainFollower:
             if link is not None and (upto is None or link.position <= upto):
                 self._match(None, link)
         seconds = time.monotonic() - self.started
-        return Verdict(self.checked, self.head, self.problem, seconds, self.reached)
+        head = self.head
+        reached = Verified(head.position, head.hash, self.checked) if head else self.start
+        return Verdict(self.checked, head, self.problem, seconds, reached)
 
     def _match(self, event: Notification | StoredEntry | None, link: Link | None) -> None:
         self.problem = _compare(self.app, self.recorder, event, link, self.previous)
         if self.problem is None:
             assert link is not None
             self.previous, self.head, self.checked = link.hash, link, self.checked + 1
-            self.reached = Verified(link.position, link.hash, self.checked)
 
 
 def _compare(
