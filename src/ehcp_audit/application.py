@@ -132,10 +132,16 @@ class EhcpAudit(Application[UUID]):
         return self.recorder.max_notification_id() or 0
 
     def log_after(
-        self, position: int, page: int = 10_000, stop: int | None = None
+        self,
+        position: int,
+        page: int = 10_000,
+        stop: int | None = None,
+        stored: Callable[[Sequence[Sequence[Any]]], None] | None = None,
     ) -> Iterator[list[LoggedEvent]]:
         """Pages of the log after `position` (up to `stop`) as plain records, without building
-        event objects (the projector reads millions; the mapper's cipher and compressor apply)."""
+        event objects (the projector reads millions; the mapper's cipher and compressor apply).
+        `stored` is handed each page's rows first, the state as stored (a rebuild checks them
+        against the hash chain)."""
         mapper = self.mapper
         plain = mapper.cipher is None and mapper.compressor is None
         recorder = self.recorder
@@ -156,6 +162,8 @@ class EhcpAudit(Application[UUID]):
                 ]
             if not rows:
                 return
+            if stored is not None:
+                stored(rows)
             if plain and raw is not None:
                 yield list(map(LoggedEvent._make, rows))
             else:

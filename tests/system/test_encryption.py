@@ -108,3 +108,20 @@ def test_a_wrong_or_missing_key_fails_with_one_line(
         assert result.exit_code == 1 and len(lines) == 1, result.output
         assert lines[0].startswith(f"error: {message}")
     assert not out.exists()
+
+
+def test_an_encrypted_store_is_checked_as_its_view_is_built(store_db: str, tmp_path: Path) -> None:
+    """The view in memory is built at every command and checks the chain as it reads the log:
+    over the stored (encrypted) bytes, which is what the chain holds."""
+    from tests.unit.test_integrity import DELETED, RawStore
+
+    env = {KEY_ENV: new_key()}
+    assert run(store_db, "import", "actions", generated(tmp_path, 12), env=env).exit_code == 0
+    built = run(store_db, "project", env=env)
+    assert built.exit_code == 0, built.output
+    RawStore(store_db).delete(DELETED)
+    said = run(store_db, "verify", env=env).output.strip()
+    for args in (["project"], ["export", "compliance", "--out", str(tmp_path / "c.csv")]):
+        refused = run(store_db, *args, env=env)
+        assert refused.exit_code == 4 and said in refused.output, refused.output
+    assert not (tmp_path / "c.csv").exists()

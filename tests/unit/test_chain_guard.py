@@ -171,16 +171,8 @@ def test_a_check_hashes_only_what_came_after_the_remembered_point(
         first = view.check_chain()
     assert first is not None and first.position == last_position(store)
     assert run(store, "import", "actions", generated(tmp_path, 14, seed=2)).exit_code in (0, 3)
-    read_after: list[int] = []
     with open_view(settings) as view:
-        recorder: Any = view.app.recorder
-        select_links = recorder.select_links
-
-        def spy(after: int, limit: int) -> Any:
-            read_after.append(after)
-            return select_links(after, limit)
-
-        monkeypatch.setattr(recorder, "select_links", spy)
+        read_after = _links_read_after(view, monkeypatch)
         view.catch_up()
         second = view.check_chain()
     assert second is not None and second.position == last_position(store) > first.position
@@ -194,3 +186,61 @@ def test_a_log_the_view_cannot_read_is_named_as_tampered(store: str, tmp_path: P
     for name in ("export compliance", "report monthly"):
         out = tmp_path / name.replace(" ", "-")
         assert_refused(store, _commands("")[name](out), out)
+
+
+def _links_read_after(view: Any, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The positions the view's chain check reads links after (a spy on the recorder)."""
+    read_after: list[int] = []
+    recorder: Any = view.app.recorder
+    select_links = recorder.select_links
+
+    def spy(after: int, limit: int) -> Any:
+        read_after.append(after)
+        return select_links(after, limit)
+
+    monkeypatch.setattr(recorder, "select_links", spy)
+    return read_after
+
+
+@pytest.mark.parametrize("build", [["project", "--rebuild"], ["project"]])
+def test_after_a_rebuild_the_check_hashes_only_what_came_later(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, build: list[str]
+) -> None:
+    """A rebuild (or a view's first build) checks the chain as it reads the log, and remembers
+    the point as the check before a report does."""
+    if build == ["project", "--rebuild"]:
+        assert run(store, "project").exit_code == 0
+    built = run(store, *build)
+    assert built.exit_code == 0, built.output
+    rebuilt_at = last_position(store)
+    assert run(store, "import", "actions", generated(tmp_path, 14, seed=2)).exit_code in (0, 3)
+    with open_view(Settings(db=store)) as view:
+        read_after = _links_read_after(view, monkeypatch)
+        view.catch_up()
+        checked = view.check_chain()
+    assert checked is not None and checked.position == last_position(store) > rebuilt_at
+    assert read_after and min(read_after) == rebuilt_at
+
+
+@pytest.mark.parametrize("kind", ["altered", "deleted"])
+def test_a_store_tampered_before_a_rebuild_is_still_refused(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The rebuild says what `verify` says (exit 4) and remembers no point: the next export
+    hashes the whole log and refuses. An entry altered in place escapes the quick check from a
+    remembered point, so a rebuild that remembered one without checking would let it through."""
+    assert run(store, "project").exit_code == 0
+    TAMPERINGS[kind](RawStore(store), last_position(store))
+    said = run(store, "verify")
+    rebuilt = run(store, "project", "--rebuild")
+    assert rebuilt.exit_code == 4, rebuilt.output
+    assert said.output.strip() in rebuilt.output and "Traceback" not in rebuilt.output
+    out = tmp_path / "out"
+    assert_refused(store, _commands("")["export compliance"](out), out)
+
+    if kind == "altered":  # broken: a rebuild that does not compare entries with their links
+        with monkeypatch.context() as patched:
+            patched.setattr("ehcp_audit.store.check._compare", lambda *_: None)
+            assert run(store, "project", "--rebuild").exit_code == 0
+        broken = run(store, *_commands("")["export compliance"](out))
+        assert broken.exit_code == 0, broken.output

@@ -22,6 +22,7 @@ from ehcp_audit.config import Settings
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ehcp_audit.store.check import Problem
     from ehcp_audit.view.periods import Month
 
 FORMATS = click.Choice(["csv", "parquet", "xlsx"])
@@ -47,6 +48,24 @@ def project_command(settings: Settings, rebuild: bool) -> None:
             f"now at log position {view.position()} ({view.path})",
             err=True,
         )
+        verdict = view.rebuild_verdict
+    if verdict is not None and verdict.problem is not None:
+        _not_intact(verdict.problem, verdict.entries)
+
+
+def _not_intact(problem: Problem, entries: int) -> None:
+    """A view built from scratch checked the chain as it read the log: say what the next report
+    or export will refuse with, as `verify` would."""
+    from ehcp_audit.errors import TamperedStoreError
+    from ehcp_audit.store.check import not_intact
+
+    click.echo(not_intact(problem, entries), err=True)
+    click.echo(
+        "error: the store does not verify: the view was built, but no report or export will be "
+        "written from it",
+        err=True,
+    )
+    raise click.exceptions.Exit(TamperedStoreError.exit_code)
 
 
 PSEUDONYMISE = click.option(

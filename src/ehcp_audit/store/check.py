@@ -5,15 +5,14 @@ from __future__ import annotations
 import hashlib
 import itertools
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
-from ehcp_audit.domain.import_log import ImportLog
-from ehcp_audit.domain.plan import EVENT_CLASSES, Plan
+from ehcp_audit.domain.streams import ACTION_TOPICS, IMPORT_COMPLETED, PLAN_OPENED
 from ehcp_audit.errors import StoreError
 from ehcp_audit.store.chain import GENESIS, Link, as_uuid, expected_hash, links
 from ehcp_audit.store.recorders import ChainRecorder
@@ -22,9 +21,10 @@ if TYPE_CHECKING:
     from ehcp_audit.application import EhcpAudit
 
 PAGE = 10_000
-_ACTIONS = {cls.TOPIC: action for action, cls in EVENT_CLASSES.items()}
-_ACTIONS[Plan.Opened.TOPIC] = "plan opened"
-_ACTIONS[ImportLog.Completed.TOPIC] = "import log"
+# Topics as plain values: a view built from empty runs the check, and needs no event classes.
+_ACTIONS = {topic: action for action, topic in ACTION_TOPICS.items()}
+_ACTIONS[PLAN_OPENED] = "plan opened"
+_ACTIONS[IMPORT_COMPLETED] = "import log"
 
 
 @dataclass(frozen=True)
@@ -116,28 +116,75 @@ def verify(
     app: EhcpAudit, page: int = PAGE, upto: int | None = None, start: Verified = START
 ) -> Verdict:
     """Recompute the chain after `start` (a point verified earlier) up to `upto` (the end)."""
-    recorder = chain_recorder(app)
-    started = time.monotonic()
-    events = _upto(_events(app, page, start.position), upto, lambda n: n.id)
-    chain = _upto(_pages(recorder.select_links, page, start.position), upto, lambda x: x.position)
-    previous, checked, head = start.hash, start.entries, None
-    reached = start
-    event, link = next(events, None), next(chain, None)
-    while event is not None or link is not None:
-        problem = _compare(app, recorder, event, link, previous)
-        if problem is not None:
-            return Verdict(checked, head, problem, time.monotonic() - started, reached)
-        assert link is not None
-        previous, head, checked = link.hash, link, checked + 1
-        reached = Verified(link.position, link.hash, checked)
-        event, link = next(events, None), next(chain, None)
-    return Verdict(checked, head, None, time.monotonic() - started, reached)
+    follower = ChainFollower(app, start, page)
+    for event in _upto(_events(app, page, start.position), upto, lambda n: n.id):
+        if not follower.step(event):
+            break
+    return follower.verdict(upto)
+
+
+class StoredEntry(NamedTuple):
+    """An entry as stored (`Notification`'s fields that the chain covers)."""
+
+    id: int
+    originator_id: UUID | str
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+class ChainFollower:
+    """Checks the log's entries against their links in position order, as a reader hands them
+    over: `verify` reading the log itself, or a rebuild of the view reading it anyway."""
+
+    def __init__(self, app: EhcpAudit, start: Verified = START, page: int = PAGE) -> None:
+        self.app = app
+        self.recorder = chain_recorder(app)
+        self.started = time.monotonic()
+        self.chain = _pages(self.recorder.select_links, page, start.position)
+        self.start, self.previous, self.checked = start, start.hash, start.entries
+        self.head: Link | None = None
+        self.problem: Problem | None = None
+
+    def step(self, event: Notification | StoredEntry) -> bool:
+        """Check the next entry of the log against the next link; False once one does not match."""
+        if self.problem is None:
+            self._match(event, next(self.chain, None))
+        return self.problem is None
+
+    def rows(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Check rows as `EhcpAudit.log_after` reads them (position, topic, originator id,
+        version, stored state: bytes, or the text of plain JSON)."""
+        chain, match = self.chain, self._match
+        for position, topic, originator_id, version, state in rows:
+            if self.problem is not None:
+                return
+            data = state.encode() if isinstance(state, str) else state
+            match(StoredEntry(position, originator_id, version, topic, data), next(chain, None))
+
+    def verdict(self, upto: int | None = None) -> Verdict:
+        """The result, once every entry up to `upto` (the end) has been handed over: a link left
+        over up to there is an entry deleted."""
+        if self.problem is None:
+            link = next(self.chain, None)
+            if link is not None and (upto is None or link.position <= upto):
+                self._match(None, link)
+        seconds = time.monotonic() - self.started
+        head = self.head
+        reached = Verified(head.position, head.hash, self.checked) if head else self.start
+        return Verdict(self.checked, head, self.problem, seconds, reached)
+
+    def _match(self, event: Notification | StoredEntry | None, link: Link | None) -> None:
+        self.problem = _compare(self.app, self.recorder, event, link, self.previous)
+        if self.problem is None:
+            assert link is not None
+            self.previous, self.head, self.checked = link.hash, link, self.checked + 1
 
 
 def _compare(
     app: EhcpAudit,
     recorder: ChainRecorder,
-    event: Notification | None,
+    event: Notification | StoredEntry | None,
     link: Link | None,
     previous: bytes,
 ) -> Problem | None:
@@ -200,6 +247,8 @@ def _problem(
 
 def child_of(app: EhcpAudit, originator_id: UUID) -> str | None:
     """The child whose plan this stream is, if its first entry can still be read."""
+    from ehcp_audit.domain.plan import Plan
+
     try:
         first = app.recorder.select_events(originator_id, lte=1)
         event = app.mapper.to_domain_event(first[0]) if first else None

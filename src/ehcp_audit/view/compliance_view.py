@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd  # imported where answers are built: `project` never needs it
     import pyarrow as pa
 
-    from ehcp_audit.store.check import Verified
+    from ehcp_audit.store.check import Verdict, Verified
 
 T = TypeVar("T")
 SLOW_CHUNK = 5_000
@@ -79,6 +79,8 @@ class ComplianceView:
         self.con.execute("PRAGMA disable_checkpoint_on_shutdown")
         self.con.execute(sql_text("schema"))
         self.projector = Projector(self.con, app)
+        # What the chain check made while the view was built from an empty one (None: not).
+        self.rebuild_verdict: Verdict | None = None
 
     def close(self) -> None:
         self.con.close()
@@ -95,8 +97,26 @@ class ComplianceView:
             # The view is ahead of its store (it follows another store), or an earlier version
             # of this program wrote it: start again.
             return self.rebuild(progress)
-        read = self.projector.catch_up(progress)
+        read = self._project(progress)
         self._checkpoint_if_large()
+        return read
+
+    def _project(self, progress: StageProgress | None) -> int:
+        """Catch up; from an empty view (a rebuild, a first build) the chain is verified from the
+        pages as they are read (reading the log is most of the cost of a check) and the point
+        reached remembered, so that the next check hashes only what came later. A log that does
+        not match its chain leaves nothing remembered: the next check names the entry."""
+        from ehcp_audit.store.check import ChainFollower
+        from ehcp_audit.store.guard import keeps_chain
+
+        if self.projector.position() > 0 or not keeps_chain(self.app):
+            return self.projector.catch_up(progress)
+        follower = ChainFollower(self.app)
+        read = self.projector.catch_up(progress, stored=follower.rows)
+        self.rebuild_verdict = follower.verdict(self.position())
+        reached = self.rebuild_verdict.reached
+        if self.rebuild_verdict.intact and reached.position == self.position() > 0:
+            self._remember(reached)
         return read
 
     def _checkpoint_if_large(self) -> None:
@@ -123,7 +143,7 @@ class ComplianceView:
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
         self.con.execute(sql_text("schema"))
         self.projector = Projector(self.con, self.app)
-        read = self.projector.catch_up(progress)
+        read = self._project(progress)
         self.con.execute("CHECKPOINT")
         return read
 
@@ -142,13 +162,16 @@ class ComplianceView:
         remembered = self._verified()
         reached = check_up_to(self.app, limit, remembered, full)
         if reached.position > (remembered.position if remembered else 0):
-            with self.projector.transaction() as con:
-                con.execute("DELETE FROM verified")
-                con.execute(
-                    "INSERT INTO verified VALUES (?, ?, ?)",
-                    [reached.position, reached.hash, reached.entries],
-                )
+            self._remember(reached)
         return reached
+
+    def _remember(self, reached: Verified) -> None:
+        with self.projector.transaction() as con:
+            con.execute("DELETE FROM verified")
+            con.execute(
+                "INSERT INTO verified VALUES (?, ?, ?)",
+                [reached.position, reached.hash, reached.entries],
+            )
 
     def _verified(self) -> Verified | None:
         from ehcp_audit.store.check import Verified

@@ -9,8 +9,9 @@ carries on from there: the view ends the same as a clean rebuild.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import duckdb
 
@@ -25,6 +26,7 @@ BIG_PAGE = 50_000
 ENTRY_FIELDS = "child_id, version, action, occurred_on, details, recorded_by, recorded_at, known_on"
 
 StageProgress = Callable[[str, int], None]
+StoredRows = Callable[[Sequence[Sequence[Any]]], None]
 
 
 class Projector(PageWriter, Recompute):
@@ -47,12 +49,20 @@ class Projector(PageWriter, Recompute):
         formats = {r[0] for r in self.con.execute("SELECT store FROM tracking").fetchall()}
         return formats <= {FORMAT}
 
-    def catch_up(self, progress: StageProgress | None = None, stop: int | None = None) -> int:
-        """Apply every notification after the tracked position; returns how many were read."""
+    def catch_up(
+        self,
+        progress: StageProgress | None = None,
+        stop: int | None = None,
+        stored: StoredRows | None = None,
+    ) -> int:
+        """Apply every notification after the tracked position; returns how many were read.
+        `stored` is handed each page as stored, before it is applied (see EhcpAudit.log_after)."""
         with bulk_work():
-            return self._catch_up(progress, stop)
+            return self._catch_up(progress, stop, stored)
 
-    def _catch_up(self, progress: StageProgress | None, stop: int | None) -> int:
+    def _catch_up(
+        self, progress: StageProgress | None, stop: int | None, stored: StoredRows | None
+    ) -> int:
         read = 0
         start = self.position()
         behind = (stop if stop is not None else self.app.log_position()) - start
@@ -60,7 +70,7 @@ class Projector(PageWriter, Recompute):
         # transactions. Each page is still written with its position in one transaction.
         self.bulk = behind > 2 * BIG_PAGE
         page_size = BIG_PAGE if self.bulk else PAGE
-        for page in prefetched(self.app.log_after(start, page_size, stop=stop)):
+        for page in prefetched(self.app.log_after(start, page_size, stop, stored)):
             self._apply_page(page)
             read += len(page)
             if progress is not None:
