@@ -37,3 +37,17 @@ def sign_ins(db: str) -> list[tuple[str, str, str]]:
     with sqlite3.connect(db) as conn:
         found = conn.execute("SELECT name, outcome, source FROM ehcp_sign_ins ORDER BY id")
         return found.fetchall()
+
+
+def run_sql(db: str, statement: str) -> None:
+    """One statement on the store's database, outside the accounts (a test's surgery)."""
+    if db.startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(db) as conn:
+            conn.execute(statement)
+        return
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute(statement)

@@ -89,9 +89,9 @@ def make_store(folder: Path, users: bool = True, db: str = "") -> WebStore:
     if users:
         accounts = open_accounts(settings)
         try:
-            accounts.add("quality", "la", PASSWORD)
-            accounts.add("inspector", "viewer", PASSWORD)
-            accounts.add("senco", "school", PASSWORD, urn=ALPHA)
+            accounts.add("quality", "la", PASSWORD, one_time=False)
+            accounts.add("inspector", "viewer", PASSWORD, one_time=False)
+            accounts.add("senco", "school", PASSWORD, urn=ALPHA, one_time=False)
         finally:
             accounts.close()
     return WebStore(settings, log)

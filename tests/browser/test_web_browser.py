@@ -222,6 +222,7 @@ PAGES = {
     "not-found": ("quality", "/children/NOBODY"),
     "imports": ("quality", "/imports"),
     "reports": ("quality", "/reports"),
+    "password": ("quality", "/account/password"),
 }
 
 
@@ -244,3 +245,59 @@ def test_page_is_accessible_and_fits_a_phone(browser: Any, server: Server, name:
             page.screenshot(path=str(ARTIFACTS / f"web-{name}-{width}.png"), full_page=True)
         finally:
             page.close()
+
+
+def test_a_first_sign_in_chooses_a_password_first(browser: Any, server: Server) -> None:
+    from ehcp_audit.bootstrap import open_accounts
+
+    accounts = open_accounts(server.store.settings)
+    try:
+        accounts.add("newcomer", "la", PASSWORD)  # as `users add` does: a one-time password
+    finally:
+        accounts.close()
+    page = new_page(browser, 390)
+    try:
+        sign_in(page, server, "newcomer")
+        assert page.url == server.url + "/account/password"
+        assert page.locator("h1").inner_text() == "Change your password"
+        page.goto(server.url + f"/schools/{ALPHA}")
+        assert page.url == server.url + "/account/password"
+        check_axe(page, "first sign-in")
+        new = "my very own passphrase"
+        page.fill("#current", PASSWORD)
+        page.fill("#new", new)
+        page.fill("#again", new + "!")
+        page.get_by_role("button", name="Change my password").click()
+        page.wait_for_load_state()
+        assert "The two new passwords differ" in page.inner_text(".web-error-summary")
+        check_axe(page, "refused change")
+        page.fill("#current", PASSWORD)
+        page.fill("#new", new)
+        page.fill("#again", new)
+        page.get_by_role("button", name="Change my password").click()
+        page.wait_for_load_state()
+        assert page.url == server.url + "/"
+        assert "Your password is changed." in page.inner_text("main")
+        page.goto(server.url + f"/schools/{ALPHA}")
+        assert page.locator("h1").inner_text() == "Alpha Primary"
+    finally:
+        page.close()
+
+
+def test_a_phone_shows_every_cell_of_the_child_page(browser: Any, server: Server) -> None:
+    page = new_page(browser, 390)
+    try:
+        sign_in(page, server, "quality")
+        page.goto(server.url + "/children/LA-0003")
+        outside = page.evaluate(
+            "[...document.querySelectorAll('main td')]"
+            ".filter(td => td.getBoundingClientRect().right > window.innerWidth)"
+            ".map(td => td.innerText)"
+        )
+        assert outside == [], f"cells beyond the screen's edge: {outside[:5]}"
+        status = page.locator("td[data-label=Status]").first
+        assert status.is_visible() and "Status" in status.evaluate(
+            "td => getComputedStyle(td, '::before').content"
+        )
+    finally:
+        page.close()

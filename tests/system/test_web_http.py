@@ -373,6 +373,31 @@ def test_a_report_is_made_and_downloaded(tmp_path: Path) -> None:
     assert refused.status_code == 400 and "no setting" in refused.text
 
 
+def test_an_empty_month_is_refused_in_the_pages_words_then_made_anyway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ehcp_audit.view.report_source import ViewReportData
+
+    def whole_log(self: ViewReportData) -> None:
+        raise AssertionError("the coverage check loaded the whole entry log")
+
+    monkeypatch.setattr(ViewReportData, "entries", whole_log)
+    store = make_store(tmp_path)
+    client = signed_in(store, "quality")
+    csrf = token(client, "/reports")
+    month = (clock.today() - timedelta(days=90)).strftime("%Y-%m")  # nothing recorded then
+    asked = {"csrf_token": csrf, "kind": "monthly", "month": month}
+    refused = client.post("/reports", data=asked)
+    assert refused.status_code == 400, refused.text
+    assert "Nothing is recorded with a date in" in refused.text
+    assert "--allow-empty" not in refused.text
+    assert "tick “Make it even if nothing is recorded for that period”" in refused.text
+    assert 'id="anyway"' in refused.text and f'name="month" value="{month}"' in refused.text
+    made = client.post("/reports", data={**asked, "anyway": "yes"})
+    assert made.status_code == 200, made.text
+    assert f"/reports/files/monthly-{month}.html" in made.text
+
+
 def test_a_case_reference_with_a_slash_has_its_page_and_forms(tmp_path: Path) -> None:
     store = make_store(tmp_path)
     client = signed_in(store, "senco")

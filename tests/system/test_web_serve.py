@@ -84,4 +84,13 @@ def test_demo_serve_prints_a_password_that_signs_in(tmp_path: Path) -> None:
                 "/login", data={"username": "demo-la", "password": password, "csrf_token": token}
             )
             assert signed.status_code == 303
+            first = client.get("/")  # a one-time password: chosen anew before anything else
+            assert (first.status_code, first.headers["location"]) == (303, "/account/password")
+            token = csrf_of(client.get("/account/password").text)
+            own = "the demo user's own passphrase"
+            changed = client.post(
+                "/account/password",
+                data={"current": password, "new": own, "again": own, "csrf_token": token},
+            )
+            assert changed.status_code == 303
             assert "Review compliance this month" in client.get("/").text

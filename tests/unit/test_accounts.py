@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from ehcp_audit import clock
 from ehcp_audit.accounts import AccountError, Accounts, LockedOut, User
 from ehcp_audit.accounts.passwords import Passwords
-from tests.accounts_helpers import PASSWORD, accounts_at, cheap_hasher, sign_ins
+from tests.accounts_helpers import PASSWORD, accounts_at, cheap_hasher, run_sql, sign_ins
 
 WRONG = "Wrong user name or password."
 
@@ -45,7 +45,7 @@ def test_add_get_and_list(accounts: Accounts) -> None:
     accounts.add("Senco.One@school.example", "school", PASSWORD, urn="123456")
     accounts.add("quality", "la", PASSWORD)
     assert accounts.get("SENCO.one@school.example") == User(
-        "senco.one@school.example", "school", "123456", True
+        "senco.one@school.example", "school", "123456", True, must_change=True
     )
     assert [u.name for u in accounts.all()] == ["quality", "senco.one@school.example"]
     assert accounts.get("nobody") is None
@@ -83,14 +83,15 @@ def test_an_existing_name_is_refused(accounts: Accounts) -> None:
     accounts.add("ann", "la", PASSWORD)
     with pytest.raises(AccountError, match="a user named 'ann' already exists"):
         accounts.add("ANN", "viewer", "another long password")
-    assert accounts.get("ann") == User("ann", "la", None, True)
+    assert accounts.get("ann") == User("ann", "la", None, True, must_change=True)
 
 
 def test_sign_in_refusals_all_read_alike(accounts: Accounts, db: str) -> None:
     accounts.add("ann", "la", PASSWORD)
     accounts.add("bob", "viewer", PASSWORD)
     accounts.disable("bob")
-    assert accounts.sign_in("Ann", PASSWORD, "10.0.0.1") == User("ann", "la", None, True)
+    signed_in = accounts.sign_in("Ann", PASSWORD, "10.0.0.1")
+    assert signed_in == User("ann", "la", None, True, must_change=True)
     for name, password in [("ann", "wrong password!"), ("nobody", PASSWORD), ("bob", PASSWORD)]:
         with pytest.raises(AccountError) as refused:
             accounts.sign_in(name, password, "10.0.0.2")
@@ -257,3 +258,83 @@ def test_both_stores_keep_users_and_lock_out(store_db: str, at_noon: datetime) -
     finally:
         again.close()
     assert sign_ins(store_db)[0] == ("senco", "success", "10.0.0.9")
+
+
+NEW = "my own long passphrase"
+
+
+def test_a_password_set_for_the_user_is_changed_by_the_user(accounts: Accounts, db: str) -> None:
+    assert accounts.add("quality", "la", PASSWORD).must_change
+    assert accounts.sign_in("quality", PASSWORD).must_change  # signs in, then must change it
+    changed = accounts.change_password("quality", PASSWORD, NEW, "10.0.0.9")
+    assert not changed.must_change
+    assert accounts.get("quality") == changed
+    with pytest.raises(AccountError, match=WRONG):
+        accounts.sign_in("quality", PASSWORD)
+    assert not accounts.sign_in("quality", NEW).must_change
+    assert accounts.reset_password("quality", "a reset passphrase").must_change
+    assert accounts.get("quality").must_change  # type: ignore[union-attr]
+    assert ("quality", "password changed", "10.0.0.9") in sign_ins(db)
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "reason"),
+    [
+        ("not the password", NEW, "The current password is wrong."),
+        (PASSWORD, "too short", "it has 9 characters, at least 12"),
+        (PASSWORD, "QUALITYQUALI", "password refused"),
+        (PASSWORD, PASSWORD, "not the one you were given"),
+    ],
+)
+def test_a_change_is_refused_with_a_reason(
+    accounts: Accounts, current: str, new: str, reason: str
+) -> None:
+    accounts.add("qualityquali", "la", PASSWORD)
+    with pytest.raises(AccountError, match=reason):
+        accounts.change_password("qualityquali", current, new)
+    assert accounts.get("qualityquali").must_change  # type: ignore[union-attr]
+    assert accounts.sign_in("qualityquali", PASSWORD)
+
+
+def test_wrong_current_passwords_lock_out_as_sign_ins_do(
+    accounts: Accounts, db: str, at_noon: datetime
+) -> None:
+    accounts.add("quality", "la", PASSWORD)
+    _fail(accounts, "quality", 3)
+    with pytest.raises(AccountError, match="The current password is wrong"):
+        accounts.change_password("quality", "not it", NEW)
+    with pytest.raises(LockedOut):
+        accounts.change_password("quality", "not it either", NEW)
+    with pytest.raises(LockedOut):  # locked: even the right password is refused
+        accounts.change_password("quality", PASSWORD, NEW)
+    with pytest.raises(LockedOut):
+        accounts.sign_in("quality", PASSWORD)
+    outcomes = [outcome for _, outcome, _ in sign_ins(db)]
+    refused = "refused: locked out"
+    assert outcomes[-4:] == ["wrong password", "lockout", refused, refused]
+
+
+def test_tables_made_before_the_flag_gain_it(store_db: str) -> None:
+    """Users who never signed in still hold the password someone else chose: they change it."""
+    accounts = accounts_at(store_db)
+    try:
+        accounts.add("settled", "la", PASSWORD, one_time=False)
+        accounts.add("newcomer", "viewer", PASSWORD, one_time=False)
+        accounts.sign_in("settled", PASSWORD)
+    finally:
+        accounts.close()
+    run_sql(store_db, "ALTER TABLE ehcp_users DROP COLUMN must_change")
+    again = accounts_at(store_db)
+    try:
+        assert [(u.name, u.must_change) for u in again.all()] == [
+            ("newcomer", True),
+            ("settled", False),
+        ]
+        again.change_password("newcomer", PASSWORD, NEW)
+    finally:
+        again.close()
+    third = accounts_at(store_db)  # finds the column: changes nothing
+    try:
+        assert [u.must_change for u in third.all()] == [False, False]
+    finally:
+        third.close()

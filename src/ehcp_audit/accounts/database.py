@@ -40,9 +40,15 @@ class AccountsDb:
         self._datastore = datastore
         self._postgres = postgres
         self.close = close
+        dialect = "postgres" if postgres else "sqlite"
         with self._transaction() as curs:
-            for statement in self._sql(f"{'postgres' if postgres else 'sqlite'}_tables"):
+            for statement in self._sql(f"{dialect}_tables"):
                 curs.execute(statement)
+            has_column, *add_column = self._sql(f"{dialect}_must_change")
+            curs.execute(has_column)
+            if dict(curs.fetchall()[0])["n"] == 0:
+                for statement in add_column:
+                    curs.execute(statement)
 
     def _sql(self, name: str) -> list[str]:
         text = "\n".join(

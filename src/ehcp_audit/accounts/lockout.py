@@ -16,6 +16,7 @@ SUCCESS: Final = "success"
 LOCKOUT: Final = "lockout"
 REFUSED_LOCKED: Final = "refused: locked out"
 PASSWORD_RESET: Final = "password reset"
+PASSWORD_CHANGED: Final = "password changed"
 FAILED: Final = frozenset({"wrong password", "unknown user", "disabled user"})
 
 
@@ -26,7 +27,7 @@ def _since_reset(
     locked_at: datetime | None = None
     failures: list[datetime] = []
     for at, outcome in attempts:
-        if outcome in (SUCCESS, PASSWORD_RESET):
+        if outcome in (SUCCESS, PASSWORD_RESET, PASSWORD_CHANGED):
             locked_at, failures = None, []
         elif outcome == LOCKOUT:
             locked_at, failures = at, []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -25,10 +26,12 @@ from ehcp_audit.accounts.users import (
 log = logging.getLogger("ehcp_audit.accounts")
 
 WRONG = "Wrong user name or password."
+WRONG_CURRENT = "The current password is wrong."
+SAME = "password refused: choose a new password, not the one you were given or had"
 
 
 def _user(row: dict[str, Any]) -> User:
-    return User(row["name"], row["role"], row["urn"], bool(row["active"]))
+    return User(row["name"], row["role"], row["urn"], bool(row["active"]), bool(row["must_change"]))
 
 
 class Accounts:
@@ -36,7 +39,10 @@ class Accounts:
         self._db = db
         self._passwords = passwords or Passwords()
 
-    def add(self, name: str, role: Role, password: str, urn: str | None = None) -> User:
+    def add(
+        self, name: str, role: Role, password: str, urn: str | None = None, *, one_time: bool = True
+    ) -> User:
+        """`one_time`: the password was chosen for the user, who must change it at sign-in."""
         name = check_name(normal_name(name))
         role = check_role(role, urn)
         check_password(name, password)
@@ -45,13 +51,13 @@ class Accounts:
         now = stamp(clock.now())
         hashed = self._passwords.hash(password)
         try:
-            self._db.run("user_insert", (name, role, urn, hashed, True, now, now))
+            self._db.run("user_insert", (name, role, urn, hashed, True, one_time, now, now))
         except Exception:
             if self._row(name) is not None:  # added by another process meanwhile
                 raise AccountError(f"a user named {name!r} already exists") from None
             raise
         log.info("user %r added (role %s)", name, role)
-        return User(name, role, urn, True)
+        return User(name, role, urn, True, one_time)
 
     def get(self, name: str) -> User | None:
         row = self._row(normal_name(name))
@@ -71,12 +77,37 @@ class Accounts:
         return User(user.name, user.role, user.urn, False)
 
     def reset_password(self, name: str, password: str) -> User:
+        """A password chosen for the user (one-time: changed at the next sign-in)."""
         user = self._existing(name)
         check_password(user.name, password)
         now = clock.now()
-        self._db.run("user_set_hash", (self._passwords.hash(password), stamp(now), user.name))
+        self._set_hash(user.name, password, True, now)
         self._record(user.name, lockout.PASSWORD_RESET, "", now)  # ends a lockout
-        return user
+        return replace(user, must_change=True)
+
+    def change_password(self, name: str, current: str, new: str, source: str = "") -> User:
+        """The user's own change: `current` is checked, and counted, as at sign-in."""
+        now = clock.now()
+        attempts = self._attempts(name, now)
+        until = lockout.locked_until(attempts, now)
+        if until is not None:
+            self._record(name, lockout.REFUSED_LOCKED, source, now)
+            raise LockedOut(until)
+        row = self._row(name)
+        if row is None or not row["active"]:
+            raise AccountError(f"no user named {name[:80]!r}")
+        if not self._passwords.verify(row["password_hash"], current):
+            self._record(name, "wrong password", source, now)
+            if lockout.locks_now([*attempts, (now, "wrong password")], now):
+                self._record(name, lockout.LOCKOUT, source, now)
+                raise LockedOut(now + lockout.LOCK)
+            raise AccountError(WRONG_CURRENT)
+        check_password(name, new)
+        if new == current:
+            raise AccountError(SAME)
+        self._set_hash(name, new, False, now)
+        self._record(name, lockout.PASSWORD_CHANGED, source, now)
+        return replace(_user(row), must_change=False)
 
     def sign_in(self, name: str, password: str, source: str = "") -> User:
         full = normal_name(name)
@@ -98,7 +129,7 @@ class Accounts:
         else:
             self._record(name, lockout.SUCCESS, source, now)
             if self._passwords.needs_rehash(row["password_hash"]):
-                self._db.run("user_set_hash", (self._passwords.hash(password), stamp(now), name))
+                self._set_hash(name, password, bool(row["must_change"]), now)
             return _user(row)
         self._record(name, outcome, source, now)
         if lockout.locks_now([*attempts, (now, outcome)], now):
@@ -112,6 +143,10 @@ class Accounts:
     def _row(self, name: str) -> dict[str, Any] | None:
         rows = self._db.run("user_get", (name,))
         return rows[0] if rows else None
+
+    def _set_hash(self, name: str, password: str, must_change: bool, now: datetime) -> None:
+        hashed = self._passwords.hash(password)
+        self._db.run("user_set_hash", (hashed, must_change, stamp(now), name))
 
     def _existing(self, name: str) -> User:
         user = self.get(name)

@@ -22,6 +22,7 @@ class User:
     role: Role
     urn: str | None  # set only (and always) for role "school"
     active: bool
+    must_change: bool = False  # the password was set by someone else: the user chooses one
 
 
 class AccountError(EhcpAuditError):

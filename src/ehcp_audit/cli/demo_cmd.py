@@ -67,7 +67,7 @@ def _serve(settings: Settings, port: int) -> None:
     click.echo("")
     click.echo(f"Sign in at http://127.0.0.1:{port}/ as {DEMO_USER} with the password")
     click.echo(f"  {password}")
-    click.echo("(made for this run only: the next `demo --serve` makes a new one)")
+    click.echo("(made for this run only, and for one sign-in: you then choose your own)")
     run_server(settings, "127.0.0.1", port, behind_proxy=False, viewers_see_ids=False)
 
 

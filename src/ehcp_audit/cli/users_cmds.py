@@ -51,7 +51,7 @@ def users_group() -> None:
 @click.option("--urn", help="The school's 6-digit URN (role school only, and required there).")
 def add_command(name: str, role: str, urn: str | None) -> None:
     """Add a user (a name of letters, digits, '.', '_', '-', '@'; a password of 12 or more
-    characters)."""
+    characters, for one sign-in: the user then chooses their own)."""
     from ehcp_audit.accounts.users import AccountError, check_name, check_role, normal_name
 
     check_name(normal_name(name))  # refused before a password is asked for
@@ -100,7 +100,7 @@ def disable_command(name: str) -> None:
 @users_group.command("reset-password")
 @click.argument("name")
 def reset_password_command(name: str) -> None:
-    """Give a user a new password (it also ends a lockout)."""
+    """Give a user a new password for one sign-in (it also ends a lockout)."""
     with _accounts() as accounts:
         user = accounts.reset_password(name, _password())
     click.echo(f"password reset: {user.name}")

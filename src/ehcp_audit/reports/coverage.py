@@ -44,9 +44,9 @@ def recorded_days_of(data: ReportData) -> pd.Series:
     return recorded_days(entry_rows(data))
 
 
-def refuse_empty_store(days: pd.Series) -> None:
+def refuse_empty_store(days: pd.Series, allow: str = ALLOW) -> None:
     if days.empty:
-        raise RefusedError(f"nothing is recorded in this store yet: no report made ({ALLOW})")
+        raise RefusedError(f"nothing is recorded in this store yet: no report made ({allow})")
 
 
 def refuse_future_as_of(as_of: date, today: date) -> None:
@@ -69,20 +69,21 @@ def refuse_nothing_due(rows: int, label: str) -> None:
 
 
 def refuse_uncovered(
-    entries: Rows | pd.Series, period: Period, as_of: date, today: date
+    entries: Rows | pd.Series, period: Period, as_of: date, today: date, allow: str = ALLOW
 ) -> None:
     """Raise RefusedError, naming the reason in one line, where the data cannot support a report
-    on `period` as of `as_of`. `entries`: the entry log, or its recorded_days."""
+    on `period` as of `as_of`. `entries`: the entry log, or its recorded_days; `allow`: how the
+    user asks for it anyway (the web page has a checkbox, not --allow-empty)."""
     days = entries if isinstance(entries, pd.Series) else recorded_days(entries)
-    refuse_empty_store(days)
+    refuse_empty_store(days, allow)
     if period.start > today:
         raise RefusedError(
-            f"{period.label} has not begun (today is {uk_date(today)}): no report made ({ALLOW})"
+            f"{period.label} has not begun (today is {uk_date(today)}): no report made ({allow})"
         )
     if period.start > as_of:
         raise RefusedError(
             f"{period.label} begins after the as-of date {uk_date(as_of)}: no report made "
-            f"({ALLOW})"
+            f"({allow})"
         )
     last = min(period.end, as_of)
     if not ((days >= period.start) & (days <= last)).any():
@@ -90,5 +91,5 @@ def refuse_uncovered(
         raise RefusedError(
             f"nothing is recorded with a date in {period.label}{up_to} "
             f"(recorded dates run from {uk_date(days.min())} to {uk_date(days.max())}); "
-            f"import that period's action log first, or {ALLOW}"
+            f"import that period's action log first, or {allow}"
         )

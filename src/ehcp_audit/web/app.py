@@ -20,7 +20,7 @@ from ehcp_audit.bootstrap import Bootstrap
 from ehcp_audit.config import Settings
 from ehcp_audit.web.errors import HANDLERS
 from ehcp_audit.web.headers import SecurityHeaders
-from ehcp_audit.web.pages import auth, children, imports, lists, reports
+from ehcp_audit.web.pages import account, auth, children, imports, lists, reports
 from ehcp_audit.web.session import SessionMiddleware
 
 SESSION_KEY_ENV = "EHCP_AUDIT_SESSION_KEY"
@@ -63,6 +63,7 @@ def create_app(
     app = Starlette(
         routes=[
             *auth.ROUTES,
+            *account.ROUTES,
             *lists.ROUTES,
             *children.ROUTES,
             *imports.ROUTES,

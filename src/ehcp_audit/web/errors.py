@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ehcp_audit.errors import EhcpAuditError, TamperedStoreError
-from ehcp_audit.web.guard import SignInNeeded
+from ehcp_audit.web.guard import PasswordChangeNeeded, SignInNeeded
 
 log = logging.getLogger("ehcp_audit.web")
 
@@ -45,6 +45,10 @@ async def sign_in_needed(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
+async def password_change_needed(request: Request, exc: Exception) -> Response:
+    return RedirectResponse("/account/password", status_code=303)
+
+
 async def project_error(request: Request, exc: Exception) -> Response:
     """The project's own errors have messages fit for a user (a store that does not verify,
     a view busy with a CLI command)."""
@@ -67,6 +71,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
 HANDLERS: dict[Any, Any] = {
     HTTPException: http_error,
     SignInNeeded: sign_in_needed,
+    PasswordChangeNeeded: password_change_needed,
     EhcpAuditError: project_error,
     Exception: server_error,
 }

@@ -20,6 +20,11 @@ class SignInNeeded(Exception):
     """The page needs a signed-in user: the handler sends the browser to /login."""
 
 
+class PasswordChangeNeeded(Exception):
+    """The user still has a password someone else chose: the handler sends the browser to
+    /account/password, the one page open to them until they choose their own."""
+
+
 def web(request: Request) -> Web:
     state: Web = request.app.state.web
     return state
@@ -38,8 +43,9 @@ def csrf_token(request: Request) -> str:
     return str(current["csrf"])
 
 
-async def signed_in(request: Request) -> Access:
-    """The signed-in user's access (read again from the accounts on every request)."""
+async def signed_in(request: Request, *, one_time_password: bool = False) -> Access:
+    """The signed-in user's access (read again from the accounts on every request).
+    `one_time_password`: the page is open to a user who must change their password."""
     name = session(request).get("user")
     if not isinstance(name, str):
         raise SignInNeeded
@@ -52,6 +58,8 @@ async def signed_in(request: Request) -> Access:
     if user is None or not user.active:
         session(request).clear()
         raise SignInNeeded
+    if user.must_change and not one_time_password:
+        raise PasswordChangeNeeded
     return Access(user, web(request).pseudonym_key)
 
 

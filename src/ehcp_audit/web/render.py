@@ -23,11 +23,12 @@ def web_environment() -> Environment:
 
 
 def page(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
-    from ehcp_audit.web.guard import csrf_token
+    from ehcp_audit.web.guard import csrf_token, session
 
+    notice = session(request).pop("notice", "")  # said once, on the page after a change
     html = (
         web_environment()
         .get_template(template)
-        .render(request=request, csrf_token=csrf_token(request), **values)
+        .render(request=request, csrf_token=csrf_token(request), notice=notice, **values)
     )
     return HTMLResponse(html, status_code=status_code)

@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS ehcp_users (
     urn text CHECK ((role = 'school') = (urn IS NOT NULL)),
     password_hash text NOT NULL,
     active boolean NOT NULL,
+    must_change boolean NOT NULL DEFAULT false,
     created_at text NOT NULL,
     changed_at text NOT NULL
 );

@@ -6,6 +6,7 @@ CREATE TABLE IF NOT EXISTS ehcp_users (
     urn TEXT CHECK ((role = 'school') = (urn IS NOT NULL)),
     password_hash TEXT NOT NULL,
     active INTEGER NOT NULL,
+    must_change INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     changed_at TEXT NOT NULL
 );

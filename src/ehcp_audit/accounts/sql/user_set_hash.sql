@@ -1,1 +1,1 @@
-UPDATE ehcp_users SET password_hash = ?, changed_at = ? WHERE name = ?
+UPDATE ehcp_users SET password_hash = ?, must_change = ?, changed_at = ? WHERE name = ?

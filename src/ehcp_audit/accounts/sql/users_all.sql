@@ -1,1 +1,1 @@
-SELECT name, role, urn, password_hash, active FROM ehcp_users ORDER BY name
+SELECT name, role, urn, password_hash, active, must_change FROM ehcp_users ORDER BY name

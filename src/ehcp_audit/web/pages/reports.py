@@ -17,8 +17,10 @@ from ehcp_audit.errors import EhcpAuditError
 from ehcp_audit.view.periods import Month, default_as_of
 from ehcp_audit.web.guard import form, not_found, require, signed_in, web
 from ehcp_audit.web.render import page
+from ehcp_audit.web.roles import Access
 
 KINDS = ("monthly", "school", "inspection", "sen2")
+ANYWAY = "tick “Make it even if nothing is recorded for that period” to make it all the same"
 
 
 def _folder(request: Request) -> Path:
@@ -40,7 +42,7 @@ def _month(posted: FormData, field: str) -> Month:
 
 def _make(request: Request, posted: FormData) -> list[Path]:
     """The files of the report asked for, made as the matching `report` command makes them."""
-    from ehcp_audit.reports.coverage import Period, refuse_uncovered
+    from ehcp_audit.reports.coverage import Period, recorded_days_of, refuse_uncovered
     from ehcp_audit.view.report_source import ViewReportData
 
     kind = str(posted.get("kind", ""))
@@ -63,7 +65,9 @@ def _make(request: Request, posted: FormData) -> list[Path]:
         last = _month(posted, "to") if kind == "inspection" else first
         as_of = default_as_of(last, today)
         data = ViewReportData(view, checked=view.check_chain(full=kind == "inspection"))
-        refuse_uncovered(data.entries(), Period(first.label, first.start, last.end), as_of, today)
+        if not posted.get("anyway"):  # what `--allow-empty` does
+            period = Period(first.label, first.start, last.end)
+            refuse_uncovered(recorded_days_of(data), period, as_of, today, ANYWAY)
         if kind == "monthly":
             from ehcp_audit.reports.monthly import build_monthly
 
@@ -80,42 +84,38 @@ def _make(request: Request, posted: FormData) -> list[Path]:
         return [build_inspection(data, first, last, min(last.end, today), out_dir=out)]
 
 
+def _defaults() -> dict[str, str]:
+    month, year = str(Month.of(clock.today())), str(clock.today().year)
+    return {"kind": "monthly", "month": month, "to": month, "urn": "", "year": year}
+
+
+def _page(
+    request: Request, access: Access, values: dict[str, str], status: int = 200, **shown: object
+) -> Response:
+    shown = {"made": [], "error": "", **shown}
+    return page(
+        request, "reports.html", status, access=access, files=_files(request), form=values, **shown
+    )
+
+
 async def reports(request: Request) -> Response:
     access = await signed_in(request)
     require(access.runs_imports_and_reports)
-    return page(
-        request,
-        "reports.html",
-        access=access,
-        files=_files(request),
-        made=[],
-        error="",
-        month=str(Month.of(clock.today())),
-        year=clock.today().year,
-    )
+    return _page(request, access, _defaults())
 
 
 async def make(request: Request) -> Response:
     access = await signed_in(request)
     posted = await form(request)
     require(access.runs_imports_and_reports)
-    made: list[str] = []
-    error, status = "", 200
+    values = {key: str(posted.get(key, default))[:20] for key, default in _defaults().items()}
     try:
         made = [p.name for p in await run_in_threadpool(_make, request, posted)]
     except EhcpAuditError as exc:
-        error, status = str(exc), 400
-    return page(
-        request,
-        "reports.html",
-        status,
-        access=access,
-        files=_files(request),
-        made=made,
-        error=error,
-        month=str(Month.of(clock.today())),
-        year=clock.today().year,
-    )
+        message = str(exc)
+        error = message[:1].upper() + message[1:]
+        return _page(request, access, values, 400, error=error, refused=ANYWAY in message)
+    return _page(request, access, values, made=made)
 
 
 async def download(request: Request) -> Response:
