@@ -21,7 +21,7 @@ from ehcp_audit.rules.facts import CycleFacts, groups_of
 from ehcp_audit.view import compliance_view
 from ehcp_audit.view.compliance_view import ComplianceView
 from ehcp_audit.view.row_tuples import ROW_COLUMNS, entries_by_child, facts_digest, row_tuple
-from tests.store_helpers import generated
+from tests.store_helpers import generated, read_rows, write_rows
 
 DAYS = (date(2024, 3, 31), date(2025, 9, 30), date(2026, 4, 30))
 KNOWN_ON = date(2025, 6, 30)
@@ -55,9 +55,31 @@ def _expected(
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A generated authority, with voids dated after a day that remove entries dated before
+    it (as of that day the entry counts; as known later it does not)."""
     directory = tmp_path_factory.mktemp("past")
+    header, rows = read_rows(generated(directory, 40, seed=5))
+    targets = [
+        r for r in rows if r["action"] == "advice_requested" and r["occurred_on"] < "2025-09"
+    ]
+    voids = [
+        {
+            **dict.fromkeys(header, ""),
+            "child_id": r["child_id"],
+            "action": "void",
+            "occurred_on": "2025-10-15",
+            "recorded_by": "cw001",
+            "reason": "recorded_in_error",
+            "void_action": r["action"],
+            "void_occurred_on": r["occurred_on"],
+        }
+        for r in targets[::7]
+    ]
     settings = Settings(db=str(directory / "store.sqlite"))
-    import_actions(open_app(settings), generated(directory, 40, seed=5))
+    result = import_actions(
+        open_app(settings), write_rows(directory / "log.csv", header, rows + voids)
+    )
+    assert voids and result.rejected == 0, [r.error for r in result.rejections]
     return settings
 
 

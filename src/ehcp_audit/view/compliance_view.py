@@ -267,16 +267,16 @@ class ComplianceView:
         children = [r[0] for r in self.con.execute(children_query, params).fetchall()]
         limit = at_position if at_position is not None else 2**62
         cut = len(children) * FORKED_SHARE // 100 if len(children) >= FORK_FROM_CHILDREN else 0
-        theirs = self._judge_inputs(children[:cut], limit, known_on)
+        theirs = self._judge_inputs(children[:cut], limit, as_of, known_on)
         judge = partial(_judged_groups, as_of=as_of, known_on=known_on)
         if cut:
             there, here = forked(
                 partial(judge, *theirs),
-                lambda: judge(*self._judge_inputs(children[cut:], limit, known_on)),
+                lambda: judge(*self._judge_inputs(children[cut:], limit, as_of, known_on)),
             )
             judged = (there[0] + here[0], there[1] + here[1])
         else:
-            judged = judge(*self._judge_inputs(children, limit, known_on))
+            judged = judge(*self._judge_inputs(children, limit, as_of, known_on))
         self.con.register("judged_rows", arrow_table(judged[0], arrow_schema(BASE_COLUMNS)))
         self.con.register(
             "reused_groups", arrow_table(judged[1], arrow_schema(("child_id", "cycle")))
@@ -291,18 +291,20 @@ class ComplianceView:
             self.con.unregister("reused_groups")
 
     def _judge_inputs(
-        self, children: list[str], limit: int, known_on: date | None
+        self, children: list[str], limit: int, as_of: date, known_on: date | None
     ) -> tuple[Iterable[tuple[str, list[Entry]]], dict[Key, str]]:
-        """The children's entries up to log position `limit`, by child in version order, and
-        the digests of their stored groups' facts."""
+        """The children's entries up to log position `limit` that count as of `as_of`, by child
+        in version order, and the digests of their stored groups' facts."""
         if not children:
             return [], {}
         # Without `known_on`, the rules read no provenance: the base rows' narrower fields.
         fields = ENTRY_FIELDS if known_on is not None else BASE_ENTRY_FIELDS
+        # An entry dated after the day counts for nothing as of the day, and the only void it
+        # could meet is one of its own date: only voids are read whatever their date.
         rows = self.con.execute(
             f"SELECT {fields} FROM entries WHERE {IN_CHUNK} AND position <= ? "
-            "ORDER BY child_id, version",
-            [children, limit],
+            "AND (occurred_on <= ? OR action = 'void') ORDER BY child_id, version",
+            [children, limit, as_of],
         ).fetchall()
         digests = self.con.execute(
             f"SELECT child_id, cycle, digest FROM cycle_inputs WHERE {IN_CHUNK}", [children]
