@@ -264,23 +264,24 @@ class ComplianceView:
         read from base_rows; only the others are judged again. From FORK_FROM_CHILDREN
         children on, a forked copy of this process judges the first part while this one reads
         and judges the rest."""
+        import pyarrow as pa
+
         children = [r[0] for r in self.con.execute(children_query, params).fetchall()]
         limit = at_position if at_position is not None else 2**62
         cut = len(children) * FORKED_SHARE // 100 if len(children) >= FORK_FROM_CHILDREN else 0
-        theirs = self._judge_inputs(children[:cut], limit, as_of, known_on)
-        judge = partial(_judged_groups, as_of=as_of, known_on=known_on)
+        schemas = arrow_schema(BASE_COLUMNS), arrow_schema(("child_id", "cycle"))
+        judge = partial(_judged_groups, schemas=schemas, as_of=as_of, known_on=known_on)
         if cut:
+            theirs = self._judge_inputs(children[:cut], limit, as_of, known_on)
             there, here = forked(
                 partial(judge, *theirs),
                 lambda: judge(*self._judge_inputs(children[cut:], limit, as_of, known_on)),
             )
-            judged = (there[0] + here[0], there[1] + here[1])
+            base, reused = (pa.concat_tables(t) for t in zip(there, here, strict=True))
         else:
-            judged = judge(*self._judge_inputs(children, limit, as_of, known_on))
-        self.con.register("judged_rows", arrow_table(judged[0], arrow_schema(BASE_COLUMNS)))
-        self.con.register(
-            "reused_groups", arrow_table(judged[1], arrow_schema(("child_id", "cycle")))
-        )
+            base, reused = judge(*self._judge_inputs(children, limit, as_of, known_on))
+        self.con.register("judged_rows", base)
+        self.con.register("reused_groups", reused)
         try:
             self.con.execute(
                 f"CREATE OR REPLACE TEMP TABLE evaluated_rows AS {sql_text('compliance_judged')}",
@@ -353,12 +354,14 @@ def _fetch_period(start: date, end: date, answer: duckdb.DuckDBPyRelation) -> pa
 def _judged_groups(
     children: Iterable[tuple[str, list[Entry]]],
     stored: dict[Key, str],
+    schemas: tuple[pa.Schema, pa.Schema],
     as_of: date,
     known_on: date | None,
-) -> tuple[list[tuple[Any, ...]], list[Key]]:
+) -> tuple[pa.Table, pa.Table]:
     """The base rows (BASE_COLUMNS) of the children's groups whose facts as of `as_of` differ
-    from the stored ones, and the (child, group) of the others (pure Python: it also runs in a
-    forked copy of this process)."""
+    from the stored ones, and the (child, group) of the others, as Arrow tables of `schemas`
+    (pure Python: it also runs in a forked copy of this process, which sends them back at
+    the cost of a copy, where a list of tuples was a Python object per value each way)."""
     judged = judge_children(children, stored, as_of, known_on)
     reused = [(c, g) for c, g, d in judged.inputs if stored.get((c, g)) == d]
-    return judged.base, reused
+    return arrow_table(judged.base, schemas[0]), arrow_table(reused, schemas[1])
