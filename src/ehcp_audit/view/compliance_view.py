@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -13,14 +13,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import duckdb
 
 from ehcp_audit.application import EhcpAudit
+from ehcp_audit.domain.entry import Entry
 from ehcp_audit.errors import StoreError
-from ehcp_audit.rules.compliance import evaluate_child
+from ehcp_audit.rules.compliance import PHASE_TRANSFER
+from ehcp_audit.rules.facts import TRANSFERS
 from ehcp_audit.view.columns import arrow_schema
-from ehcp_audit.view.evaluator import arrow_table, forked
+from ehcp_audit.view.evaluator import arrow_table, forked, judge_children
 from ehcp_audit.view.kept_answers import KEEP_FROM_ROWS, keep, kept_position
 from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
-from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE
-from ehcp_audit.view.row_tuples import ROW_COLUMNS, entries_by_child, row_tuple
+from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE, IN_CHUNK
+from ehcp_audit.view.row_tuples import (
+    BASE_COLUMNS,
+    BASE_ENTRY_FIELDS,
+    Key,
+    base_entries_by_child,
+    entries_by_child,
+)
 from ehcp_audit.view.sql_files import sql_text
 
 if TYPE_CHECKING:
@@ -237,17 +245,12 @@ class ComplianceView:
                 f"SELECT DISTINCT child_id FROM entries WHERE position <= $at AND {scope}"
             )
             params = {"at": at_position if at_position is not None else 2**62}
-        evaluated = arrow_table(
-            self._evaluate(open_children, params, as_of, known_on, at_position),
-            arrow_schema(ROW_COLUMNS),
-        )
-        self.con.register("evaluated_rows", evaluated)
+        self._judge(open_children, params, as_of, known_on, at_position)
         try:
             keeps = known_on is None and at_position is None and school_urn is None
-            if kept is None and not (keeps and evaluated.num_rows >= KEEP_FROM_ROWS):
-                union = sql_text("compliance_union").format(
-                    settled=settled, judged="SELECT * FROM evaluated_rows"
-                )
+            judged = "SELECT * FROM evaluated_rows"
+            if kept is None and not (keeps and self._count(judged) >= KEEP_FROM_ROWS):
+                union = sql_text("compliance_union").format(settled=settled, judged=judged)
                 return fetch(self.con.sql(union, params={"as_of": as_of}))
             with self.projector.transaction() as con:
                 keep(con, as_of, kept, self.position(), "evaluated_rows")
@@ -257,7 +260,10 @@ class ComplianceView:
             )
             return fetch(self.con.sql(union, params={"as_of": as_of}))
         finally:
-            self.con.unregister("evaluated_rows")
+            self.con.execute("DROP TABLE IF EXISTS evaluated_rows")
+
+    def _count(self, query: str) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0])
 
     def _scope(self, school_urn: str | None) -> str:
         """A condition on `child_id`: every child, or those ever placed at `school_urn` (kept in
@@ -267,46 +273,72 @@ class ComplianceView:
         self.con.execute(sql_text("placed_children"), {"school_urn": school_urn})
         return "child_id IN (SELECT child_id FROM placed_children)"
 
-    def _evaluate(
+    def _judge(
         self,
         children_query: str,
         params: dict[str, Any],
         as_of: date,
         known_on: date | None,
         at_position: int | None,
-    ) -> list[tuple[Any, ...]]:
-        """The rows of the children the query names, judged from their entries as of `as_of`;
-        from FORK_FROM_CHILDREN on, a forked copy of this process judges the first part while
-        this one reads and judges the rest (the rules are most of a past as-of answer)."""
+    ) -> None:
+        """The rows of the children the query names as of `as_of`, resolved, into the temporary
+        table `evaluated_rows` (ROW_COLUMNS). Each group of a child's rows (rules.facts) whose
+        facts as of the day are those its stored base rows were judged from (equal digests) is
+        read from base_rows; only the others are judged again. From FORK_FROM_CHILDREN
+        children on, a forked copy of this process judges the first part while this one reads
+        and judges the rest."""
+        import pyarrow as pa
+
         children = [r[0] for r in self.con.execute(children_query, params).fetchall()]
         limit = at_position if at_position is not None else 2**62
-        if len(children) < FORK_FROM_CHILDREN:
-            return _judged_as_of(self._entry_rows_of(children, limit), as_of, known_on)
-        cut = len(children) * FORKED_SHARE // 100
-        there, here = forked(
-            partial(_judged_as_of, self._entry_rows_of(children[:cut], limit), as_of, known_on),
-            lambda: _judged_as_of(self._entry_rows_of(children[cut:], limit), as_of, known_on),
-        )
-        return there + here
+        cut = len(children) * FORKED_SHARE // 100 if len(children) >= FORK_FROM_CHILDREN else 0
+        schemas = arrow_schema(BASE_COLUMNS), arrow_schema(("child_id", "cycle"))
+        judge = partial(_judged_groups, schemas=schemas, as_of=as_of, known_on=known_on)
+        if cut:
+            # pyarrow loads pandas on its first conversion of dates (about 0.3 s): once, here,
+            # rather than in both processes.
+            import pandas  # noqa: F401
 
-    def _entry_rows_of(self, children: list[str], limit: int) -> list[tuple[Any, ...]]:
-        """The children's entries up to log position `limit` (as entry_rows), in their order."""
-        import pandas as pd
+            theirs = self._judge_inputs(children[:cut], limit, as_of, known_on)
+            there, here = forked(
+                partial(judge, *theirs),
+                lambda: judge(*self._judge_inputs(children[cut:], limit, as_of, known_on)),
+            )
+            base, reused = (pa.concat_tables(t) for t in zip(there, here, strict=True))
+        else:
+            base, reused = judge(*self._judge_inputs(children, limit, as_of, known_on))
+        self.con.register("judged_rows", base)
+        self.con.register("reused_groups", reused)
+        try:
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE evaluated_rows AS {sql_text('compliance_judged')}",
+                {"as_of": as_of, "transfer": PHASE_TRANSFER, "transfers": TRANSFERS},
+            )
+        finally:
+            self.con.unregister("judged_rows")
+            self.con.unregister("reused_groups")
 
-        rows: list[tuple[Any, ...]] = []
-        for start in range(0, len(children), SLOW_CHUNK):
-            chunk = pd.DataFrame({"child_id": children[start : start + SLOW_CHUNK]})
-            self.con.register("slow_ids", chunk)
-            try:
-                rows += self.con.execute(
-                    f"SELECT {ENTRY_FIELDS} FROM entries "
-                    "WHERE child_id IN (SELECT child_id FROM slow_ids) AND position <= ? "
-                    "ORDER BY child_id, version",
-                    [limit],
-                ).fetchall()
-            finally:
-                self.con.unregister("slow_ids")
-        return rows
+    def _judge_inputs(
+        self, children: list[str], limit: int, as_of: date, known_on: date | None
+    ) -> tuple[Iterable[tuple[str, list[Entry]]], dict[Key, str]]:
+        """The children's entries up to log position `limit` that count as of `as_of`, by child
+        in version order, and the digests of their stored groups' facts."""
+        if not children:
+            return [], {}
+        # Without `known_on`, the rules read no provenance: the base rows' narrower fields.
+        fields = ENTRY_FIELDS if known_on is not None else BASE_ENTRY_FIELDS
+        # An entry dated after the day counts for nothing as of the day, and the only void it
+        # could meet is one of its own date: only voids are read whatever their date.
+        rows = self.con.execute(
+            f"SELECT {fields} FROM entries WHERE {IN_CHUNK} AND position <= ? "
+            "AND (occurred_on <= ? OR action = 'void') ORDER BY child_id, version",
+            [children, limit, as_of],
+        ).fetchall()
+        digests = self.con.execute(
+            f"SELECT child_id, cycle, digest FROM cycle_inputs WHERE {IN_CHUNK}", [children]
+        ).fetchall()
+        by_child = entries_by_child(rows) if known_on is not None else base_entries_by_child(rows)
+        return by_child, {(c, k): d for c, k, d in digests}
 
     def entry_rows(self, at_position: int | None = None) -> list[tuple[Any, ...]]:
         """Every entry as rule inputs (see records.entries_by_child), by child and version."""
@@ -346,13 +378,17 @@ def _fetch_period(start: date, end: date, answer: duckdb.DuckDBPyRelation) -> pa
     return answer.filter(f"{dated} >= DATE '{start}' AND {dated} <= DATE '{end}'").to_arrow_table()
 
 
-def _judged_as_of(
-    entry_rows: list[tuple[Any, ...]], as_of: date, known_on: date | None
-) -> list[tuple[Any, ...]]:
-    """Compliance rows (ROW_COLUMNS) of entry_rows ordered by child and version (pure Python:
-    it also runs in a forked copy of this process)."""
-    return [
-        row_tuple(row)
-        for _, entries in entries_by_child(entry_rows)
-        for row in evaluate_child(entries, as_of, known_on)
-    ]
+def _judged_groups(
+    children: Iterable[tuple[str, list[Entry]]],
+    stored: dict[Key, str],
+    schemas: tuple[pa.Schema, pa.Schema],
+    as_of: date,
+    known_on: date | None,
+) -> tuple[pa.Table, pa.Table]:
+    """The base rows (BASE_COLUMNS) of the children's groups whose facts as of `as_of` differ
+    from the stored ones, and the (child, group) of the others, as Arrow tables of `schemas`
+    (pure Python: it also runs in a forked copy of this process, which sends them back at
+    the cost of a copy, where a list of tuples was a Python object per value each way)."""
+    judged = judge_children(children, stored, as_of, known_on)
+    reused = [(c, g) for c, g, d in judged.inputs if stored.get((c, g)) == d]
+    return arrow_table(judged.base, schemas[0]), arrow_table(reused, schemas[1])

@@ -21,10 +21,12 @@ from datetime import date
 from functools import cache
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from ehcp_audit.domain.entry import Entry
 from ehcp_audit.errors import StoreError
 from ehcp_audit.rules.compliance import group_rows
 from ehcp_audit.rules.cycles import build_history
 from ehcp_audit.rules.effective import apply_voids
+from ehcp_audit.rules.effective import as_of as entries_as_of
 from ehcp_audit.rules.facts import groups_of
 from ehcp_audit.view.columns import arrow_schema
 from ehcp_audit.view.row_tuples import (
@@ -69,14 +71,26 @@ def evaluate_rows(
     """The judgement of row_tuples.BASE_ENTRY_FIELDS rows ordered by child and version. With
     `stored` (the digests of the groups' facts when last judged), only the groups whose facts
     differ are judged: the others' rows are as stored."""
+    return judge_children(base_entries_by_child(entries), stored)
+
+
+def judge_children(
+    children: Iterable[tuple[str, list[Entry]]],
+    stored: Mapping[Key, str] | None = None,
+    as_of: date | None = None,
+    known_on: date | None = None,
+) -> Evaluation:
+    """`evaluate_rows` of children's entries (each child's in version order); with `as_of`,
+    the groups of rows as of that day (and as known on `known_on`), as
+    rules.compliance.evaluate_child judges them before resolving."""
     base: list[tuple[Any, ...]] = []
     inputs: list[tuple[str, int, str]] = []
     last_on: list[tuple[str, date | None]] = []
     before = stored if stored is not None else {}
-    for child_id, child_entries in base_entries_by_child(entries):
-        effective = apply_voids(child_entries)
+    for child_id, child_entries in children:
+        effective = apply_voids(child_entries, known_on)
         last_on.append((child_id, effective[-1].occurred_on if effective else None))
-        plan = build_history(effective)
+        plan = build_history(effective if as_of is None else entries_as_of(effective, as_of))
         if plan is None:
             continue
         for group, facts in groups_of(plan):
