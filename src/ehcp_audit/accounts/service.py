@@ -88,11 +88,7 @@ class Accounts:
     def change_password(self, name: str, current: str, new: str, source: str = "") -> User:
         """The user's own change: `current` is checked, and counted, as at sign-in."""
         now = clock.now()
-        attempts = self._attempts(name, now)
-        until = lockout.locked_until(attempts, now)
-        if until is not None:
-            self._record(name, lockout.REFUSED_LOCKED, source, now)
-            raise LockedOut(until)
+        attempts = self._unless_locked(name, source, now)
         row = self._row(name)
         if row is None or not row["active"]:
             raise AccountError(f"no user named {name[:80]!r}")
@@ -113,11 +109,7 @@ class Accounts:
         full = normal_name(name)
         name = full[:64]  # what is recorded: a hostile name cannot fill the table
         now = clock.now()
-        attempts = self._attempts(name, now)
-        until = lockout.locked_until(attempts, now)
-        if until is not None:
-            self._record(name, lockout.REFUSED_LOCKED, source, now)
-            raise LockedOut(until)
+        attempts = self._unless_locked(name, source, now)
         row = self._row(full) if NAME.fullmatch(full) else None
         if row is None:
             self._passwords.verify_dummy(password)
@@ -158,6 +150,15 @@ class Accounts:
         since = stamp(now - lockout.LOOK_BACK)
         rows = self._db.run("sign_ins_recent", (name, since))
         return [(moment(row["at"]), row["outcome"]) for row in rows]
+
+    def _unless_locked(self, name: str, source: str, now: datetime) -> list[tuple[datetime, str]]:
+        """The name's recent attempts; LockedOut (the try recorded) while it is locked."""
+        attempts = self._attempts(name, now)
+        until = lockout.locked_until(attempts, now)
+        if until is not None:
+            self._record(name, lockout.REFUSED_LOCKED, source, now)
+            raise LockedOut(until)
+        return attempts
 
     def _record(self, name: str, outcome: str, source: str, now: datetime) -> None:
         self._db.run("sign_in_insert", (name, stamp(now), outcome, source[:200]))
