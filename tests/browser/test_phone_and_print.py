@@ -4,38 +4,22 @@ breaks between its words only, and a printed report has a running header and pag
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ehcp_audit.reports.due_list import build_due_list
-from ehcp_audit.reports.inspection import build_inspection
-from ehcp_audit.reports.monthly import build_monthly
-from ehcp_audit.reports.school import build_school
-from tests.report_fakes import HOSTILE_CHILD, FakeReportData
+from tests.browser_helpers import hostile_reports
 
 pytestmark = pytest.mark.browser
 
-AS_OF = date(2025, 3, 31)
 PHONE, LAPTOP = 390, 1280
 
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("phone-reports")
-    data = FakeReportData(hostile=True)
-    due = build_due_list(data, "spring", 2025, date(2025, 2, 1), out)
-    return {
-        "monthly": build_monthly(data, "2025-03", AS_OF, out),
-        "school": build_school(data, "100001", "2025-03", AS_OF, out),
-        "inspection": build_inspection(
-            data, "2022-04", "2025-03", AS_OF, 2, 1, (HOSTILE_CHILD,), out
-        ),
-        "due-list-index": due[0],
-        "due-list-school": next(p for p in due if p.name == "school-100002.html"),
-    }
+    return hostile_reports(out)
 
 
 @pytest.mark.parametrize("width", [PHONE, LAPTOP])

@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ehcp_audit.reports.due_list import build_due_list
-from ehcp_audit.reports.inspection import build_inspection
-from ehcp_audit.reports.monthly import build_monthly
-from ehcp_audit.reports.school import build_school
-from tests.report_fakes import HOSTILE_CHILD, FakeReportData
+from tests.browser_helpers import ARTIFACTS, hostile_reports, serious_axe_findings
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-AS_OF = date(2025, 3, 31)
 A4_PRINT_WIDTH = 703  # px at 96 dpi: 210 mm less the 2 x 12 mm page margins of the print CSS
-
-
-def axe_script() -> str:
-    """axe-core as shipped inside the axe-playwright-python wheel (a test dependency)."""
-    return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
 
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("browser-reports")
-    data = FakeReportData(hostile=True)
-    due = build_due_list(data, "spring", 2025, date(2025, 2, 1), out)
-    return {
-        "monthly": build_monthly(data, "2025-03", AS_OF, out),
-        "school": build_school(data, "100001", "2025-03", AS_OF, out),
-        "inspection": build_inspection(
-            data, "2022-04", "2025-03", AS_OF, 2, 1, (HOSTILE_CHILD,), out
-        ),
-        "due-list-index": due[0],
-        "due-list-school": next(p for p in due if p.name == "school-100002.html"),
-    }
+    return hostile_reports(out)
 
 
 def check_page(browser: Any, path: Path, artefact: str) -> None:
@@ -60,17 +37,7 @@ def check_page(browser: Any, path: Path, artefact: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{artefact}.png"), full_page=True)
 
-        page.evaluate(axe_script())
-        result = page.evaluate(
-            "axe.run(document, {resultTypes: ['violations'],"
-            " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',"
-            " 'wcag22aa', 'best-practice']}})"
-        )
-        serious = [
-            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        serious = serious_axe_findings(page)
         assert not serious, "\n".join(serious)
         assert not errors, errors
 

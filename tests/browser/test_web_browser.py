@@ -15,7 +15,7 @@ import pytest
 
 from ehcp_audit.bootstrap import Bootstrap
 from ehcp_audit.web.app import create_app
-from tests.browser.test_reports_browser import ARTIFACTS, axe_script
+from tests.browser_helpers import ARTIFACTS, serious_axe_findings
 from tests.web_helpers import ALPHA, BETA, PASSWORD, XSS_SCHOOL, WebStore, make_store, meeting_row
 
 pytestmark = pytest.mark.browser
@@ -69,17 +69,7 @@ def sign_in(page: Any, server: Server, user: str) -> None:
 
 
 def check_axe(page: Any, name: str) -> None:
-    page.evaluate(axe_script())
-    result = page.evaluate(
-        "axe.run(document, {resultTypes: ['violations'],"
-        " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',"
-        " 'wcag22aa', 'best-practice']}})"
-    )
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    serious = serious_axe_findings(page)
     assert not serious, f"{name}: " + "\n".join(serious)
 
 
