@@ -120,3 +120,18 @@ def test_the_date_of_birth_stays_withheld_without_full_details(store: Store) -> 
     n1 = section(pack(store, "withheld"), "N1")
     assert "10/05/2012" not in n1 and "data-withheld" in n1
     assert cells(n1)["Date EHC plan last reviewed"] == "20/01/2025"
+
+
+def test_the_pack_reads_only_the_named_childrens_entries(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The whole log as a DataFrame costs seconds at authority scale; the Annex A rows need only
+    # the named children's entries.
+    from ehcp_audit.view.report_source import ViewReportData
+
+    def whole_log(self: object) -> None:
+        raise AssertionError("the whole entry log was built as a DataFrame")
+
+    monkeypatch.setattr(ViewReportData, "entries", whole_log)
+    page = pack(store, "narrow")
+    assert "N1" in section(page, "N1")

@@ -14,7 +14,7 @@ from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.errors import RefusedError
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart
-from ehcp_audit.reports.data import ReportData, compliance_rows
+from ehcp_audit.reports.data import ReportData, child_entries, compliance_rows
 from ehcp_audit.reports.england import DfeFigure, dfe_figure
 from ehcp_audit.reports.figures import Counts, by_measure, monthly_series
 from ehcp_audit.reports.headline import MeasureFigure, trends
@@ -185,7 +185,7 @@ def inspection_context(
             sample_note=_sample_note(choice, len(population), len(sampled)),
             full_details=choice.full_details,
             cases=tuple(case_timeline(con, c, c not in named, options) for c in chosen),
-            returns=named_returns(data.entries(), named, as_of, choice.their_list),
+            returns=named_returns(child_entries(data, named), named, as_of, choice.their_list),
         )
     finally:
         con.close()
