@@ -149,3 +149,39 @@ def test_a_settled_user_may_change_theirs_too(tmp_path: Path) -> None:
     page = client.get(PAGE)
     assert "Your current password" in page.text and "chosen for you" not in page.text
     assert change(client, PASSWORD, NEW).status_code == 303
+
+
+def signed_in_again(store: WebStore, name: str, password: str) -> TestClient:
+    client = TestClient(create_app(store.settings), raise_server_exceptions=False)
+    csrf = csrf_of(client.get("/login").text)
+    answer = client.post(
+        "/login",
+        data={"username": name, "password": password, "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    return client
+
+
+def test_a_changed_password_signs_out_every_other_browser(store: WebStore) -> None:
+    # A password changed because it leaked must not leave a browser signed in with the old one.
+    desk = newcomer(store, "two.desks")
+    assert change(desk, PASSWORD, NEW).status_code == 303
+    other = signed_in_again(store, "two.desks", NEW)
+    assert other.get("/", follow_redirects=False).status_code == 200
+    assert change(desk, NEW, NEW + " again").status_code == 303
+    assert desk.get("/", follow_redirects=False).status_code == 200  # the changer carries on
+    gone = other.get("/work", follow_redirects=False)
+    assert (gone.status_code, gone.headers["location"]) == (303, "/login?next=%2Fwork")
+
+
+def test_a_reset_password_signs_out_the_user_everywhere(store: WebStore) -> None:
+    client = newcomer(store, "reset.me")
+    assert change(client, PASSWORD, NEW).status_code == 303
+    assert client.get("/", follow_redirects=False).status_code == 200
+    accounts = open_accounts(store.settings)
+    try:
+        accounts.reset_password("reset.me", PASSWORD + " reset")
+    finally:
+        accounts.close()
+    assert client.get("/", follow_redirects=False).headers["location"].startswith("/login")

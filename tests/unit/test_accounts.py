@@ -338,3 +338,29 @@ def test_tables_made_before_the_flag_gain_it(store_db: str) -> None:
         assert [u.must_change for u in third.all()] == [False, False]
     finally:
         third.close()
+
+
+def test_new_hashing_settings_rehash_without_changing_the_account(db: str) -> None:
+    # A rehash keeps the same password: it must not end the user's other web sessions.
+    first = accounts_at(db)
+    try:
+        added = first.add("ann", "la", PASSWORD, one_time=False)
+        before = stored_hash(db)
+    finally:
+        first.close()
+    stronger_settings = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1)
+    stronger = accounts_at(db, Passwords(stronger_settings))
+    try:
+        signed_in = stronger.sign_in("ann", PASSWORD)
+        assert stored_hash(db) != before
+        assert signed_in.changed_at == added.changed_at != ""
+        assert stronger.get("ann").changed_at == added.changed_at  # type: ignore[union-attr]
+    finally:
+        stronger.close()
+
+
+def stored_hash(db: str) -> str:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return str(conn.execute("SELECT password_hash FROM ehcp_users").fetchone()[0])

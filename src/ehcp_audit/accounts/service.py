@@ -31,7 +31,14 @@ SAME = "password refused: choose a new password, not the one you were given or h
 
 
 def _user(row: dict[str, Any]) -> User:
-    return User(row["name"], row["role"], row["urn"], bool(row["active"]), bool(row["must_change"]))
+    return User(
+        row["name"],
+        row["role"],
+        row["urn"],
+        bool(row["active"]),
+        bool(row["must_change"]),
+        str(row.get("changed_at") or ""),
+    )
 
 
 class Accounts:
@@ -57,7 +64,7 @@ class Accounts:
                 raise AccountError(f"a user named {name!r} already exists") from None
             raise
         log.info("user %r added (role %s)", name, role)
-        return User(name, role, urn, True, one_time)
+        return User(name, role, urn, True, one_time, now)
 
     def get(self, name: str) -> User | None:
         row = self._row(normal_name(name))
@@ -83,7 +90,7 @@ class Accounts:
         now = clock.now()
         self._set_hash(user.name, password, True, now)
         self._record(user.name, lockout.PASSWORD_RESET, "", now)  # ends a lockout
-        return replace(user, must_change=True)
+        return replace(user, must_change=True, changed_at=stamp(now))
 
     def change_password(self, name: str, current: str, new: str, source: str = "") -> User:
         """The user's own change: `current` is checked, and counted, as at sign-in."""
@@ -103,7 +110,7 @@ class Accounts:
             raise AccountError(SAME)
         self._set_hash(name, new, False, now)
         self._record(name, lockout.PASSWORD_CHANGED, source, now)
-        return replace(_user(row), must_change=False)
+        return replace(_user(row), must_change=False, changed_at=stamp(now))
 
     def sign_in(self, name: str, password: str, source: str = "") -> User:
         full = normal_name(name)
@@ -121,7 +128,7 @@ class Accounts:
         else:
             self._record(name, lockout.SUCCESS, source, now)
             if self._passwords.needs_rehash(row["password_hash"]):
-                self._set_hash(name, password, bool(row["must_change"]), now)
+                self._db.run("user_rehash", (self._passwords.hash(password), name))
             return _user(row)
         self._record(name, outcome, source, now)
         if lockout.locks_now([*attempts, (now, outcome)], now):

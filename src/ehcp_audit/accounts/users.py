@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final, Literal, get_args
 
@@ -23,6 +23,9 @@ class User:
     urn: str | None  # set only (and always) for role "school"
     active: bool
     must_change: bool = False  # the password was set by someone else: the user chooses one
+    # When the account last changed (password set, reset or changed; disabled): a web session
+    # begun before it ends (web.guard), so a changed password signs out every other browser.
+    changed_at: str = field(default="", compare=False)
 
 
 class AccountError(EhcpAuditError):

@@ -55,7 +55,9 @@ async def signed_in(request: Request, *, one_time_password: bool = False) -> Acc
             return accounts.get(name)
 
     user = await run_in_threadpool(read)
-    if user is None or not user.active:
+    if user is None or not user.active or session(request).get("since") != user.changed_at:
+        # Gone, disabled, or changed since this session began (a new password ends the
+        # sessions of every other browser; the one that changed it carries on).
         session(request).clear()
         raise SignInNeeded
     if user.must_change and not one_time_password:

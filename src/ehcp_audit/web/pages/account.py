@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from ehcp_audit.accounts import AccountError, LockedOut
+from ehcp_audit.accounts import AccountError, LockedOut, User
 from ehcp_audit.accounts.service import WRONG_CURRENT
 from ehcp_audit.web.guard import form, session, signed_in, web
 from ehcp_audit.web.render import page
@@ -36,12 +36,12 @@ async def change_password(request: Request) -> Response:
         return _page(request, access, 400, again="The two new passwords differ: type it again.")
     source = request.client.host if request.client else ""
 
-    def change() -> None:
+    def change() -> User:
         with web(request).accounts() as accounts:
-            accounts.change_password(access.name, current, new, source=source)
+            return accounts.change_password(access.name, current, new, source=source)
 
     try:
-        await run_in_threadpool(change)
+        changed = await run_in_threadpool(change)
     except LockedOut as exc:
         session(request).clear()  # someone guessing at an unattended desk: signed out
         until = f"{exc.until:%H:%M} UTC"
@@ -51,6 +51,7 @@ async def change_password(request: Request) -> Response:
         message = str(exc)
         field = FIELD_OF.get(message, "new")
         return _page(request, access, 400, **{field: message[:1].upper() + message[1:]})
+    session(request)["since"] = changed.changed_at
     session(request)["csrf"] = new_token()
     session(request)["notice"] = "Your password is changed."
     return RedirectResponse("/", status_code=303)

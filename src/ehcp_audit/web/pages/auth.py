@@ -46,6 +46,7 @@ async def login(request: Request) -> Response:
     current = session(request)
     current.clear()
     current["user"] = user.name
+    current["since"] = user.changed_at
     current["csrf"] = new_token()  # a new token at sign-in: none seen before it stays valid
     return RedirectResponse(target, status_code=303)
 
