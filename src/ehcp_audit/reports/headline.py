@@ -13,7 +13,7 @@ import duckdb
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart, trend_chart
-from ehcp_audit.reports.data import ReportData, compliance_rows
+from ehcp_audit.reports.data import ReportData, compliance_rows, period_rows
 from ehcp_audit.reports.england import DfeFigure, dfe_figures
 from ehcp_audit.reports.figures import Counts, by_measure, counts_by_school, monthly_series
 from ehcp_audit.reports.rate_format import change_text
@@ -50,7 +50,13 @@ def _comparison(
     data: ReportData, month: Month, as_of: date, school_urn: str | None
 ) -> tuple[str, dict[str, Counts]]:
     at = comparison_as_of(month, as_of)
-    con = compliance_connection(compliance_rows(data, at, school_urn))
+    # The month's counts read only rows dated in it: the authority's are cut in the view.
+    rows = (
+        period_rows(data, at, month.start, month.end)
+        if school_urn is None
+        else compliance_rows(data, at, school_urn)
+    )
+    con = compliance_connection(rows)
     try:
         return comparison_label(month, at), by_measure(con, month.start, month.end, school_urn)
     finally:
