@@ -204,7 +204,7 @@ def test_england_and_target_lines_on_the_trend_charts(tmp_path: Path) -> None:
     assert reference_ys(path, "topics_covered", "target") == [y_of(62.5)]  # a chart of its own
     assert reference_ys(path, "decision_4_weeks", "target") == []
     text = path.read_text("utf-8")
-    assert "Target: 90.0%" in text and "England 2024: 44.4%" in text
+    assert "Target: 90.0%" in text and "England 2024 (DfE, whole year): 44.4%" in text
     reproduce = " ".join(re.sub(r"<[^>]*>", " ", text).split())
     assert "--target review_on_time=90 --target topics_covered=62.5" in reproduce
 

@@ -33,7 +33,7 @@ class Tick:
 @dataclass(frozen=True)
 class ReferenceLine:
     kind: str  # "england" or "target"
-    label: str  # 'England 2024: 44.4%', 'Target: 90.0%'
+    label: str  # 'England 2024 (DfE, whole year): 44.4%', 'Target: 90.0%'
     y: float
 
 
@@ -67,7 +67,8 @@ def target_text(target: Decimal) -> str:
 def _references(england: Benchmark | None, target: Decimal | None) -> tuple[ReferenceLine, ...]:
     lines = []
     if england is not None:
-        label = f"England {england.period}: {england.percent}"
+        # A calendar year on DfE's definition, not a month of steps: said so beside the line.
+        label = f"England {england.period} (DfE, whole year): {england.percent}"
         lines.append(ReferenceLine("england", label, _y(england.value)))
     if target is not None:
         lines.append(ReferenceLine("target", f"Target: {target_text(target)}", _y(target / 100)))
