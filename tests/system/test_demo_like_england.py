@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.system.test_sample_reports import ok, read
+from tests.cli_runs import ok, read
 
 # variable -> (low, high) percent: England's figure give or take about ten points.
 BANDS = {

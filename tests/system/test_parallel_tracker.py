@@ -21,7 +21,7 @@ from ehcp_audit.ingest.parallel import MAX_WORKERS
 from ehcp_audit.ingest.tracker import TrackerMapping, TrackerResult, import_tracker, load_mapping
 from ehcp_audit.ingest.tracker.parallel import share_of
 from ehcp_audit.store.check import verify
-from tests.unit.test_tracker import mapping_file, write_big_xlsx
+from tests.tracker_helpers import mapping_file, write_big_xlsx
 
 TODAY = date(2026, 10, 31)
 CHILDREN = 240

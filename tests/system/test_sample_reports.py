@@ -12,13 +12,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
-from ehcp_audit.cli.main import _register, cli
+from ehcp_audit.cli.main import _register
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.current_work import LIST_LIMIT
-from tests.unit.test_reports import COUNTS, Figures
+from tests.cli_runs import ok, read, run
+from tests.report_pages import COUNTS, Figures
 
 _register()
 
@@ -35,24 +35,6 @@ NO_DEADLINE = {
 }
 
 pytestmark = pytest.mark.skipif(not SAMPLE.exists(), reason="data/samples/sample_la.csv missing")
-
-
-def run(db: Path, *args: str) -> Result:
-    result = CliRunner().invoke(cli, ["--db", str(db), *args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def ok(db: Path, *args: str) -> str:
-    result = run(db, *args)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def read(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def figures(path: Path) -> list[dict[str, str]]:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -27,30 +26,9 @@ from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.kpis import kpis_frame
 from ehcp_audit.view.periods import Month, month_range
 from tests.report_fakes import HOSTILE_CHILD, HOSTILE_SCHOOL_NAME, HOSTILE_URN, FakeReportData
+from tests.report_pages import COUNTS, Figures
 
 AS_OF = date(2025, 3, 31)
-COUNTS = ("met", "missed", "overdue", "pending", "na")
-
-
-class Figures(HTMLParser):
-    """Collects the data-* attributes of every element that carries a figure (data-rate)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.figures: list[dict[str, str]] = []
-        self.urls: list[tuple[str, str, str]] = []
-        self.tags: list[tuple[str, dict[str, str]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = {k: v or "" for k, v in attrs}
-        self.tags.append((tag, found))
-        if "data-rate" in found:
-            self.figures.append(found)
-        for name in ("src", "href", "action", "srcset", "poster", "data"):
-            if name in found:
-                self.urls.append((tag, name, found[name]))
-
-
 def untagged(html: str) -> str:
     """The text of `html` without its tags (the reproduce command's words are spans)."""
     return re.sub(r"<[^>]*>", "", html)

@@ -19,7 +19,7 @@ from ehcp_audit.exports.sen2 import write_sen2
 from ehcp_audit.exports.tables import write_frame
 from ehcp_audit.rules.sen2.census import sen2_return
 from tests.contract_helpers import plan, row, write_csv
-from tests.unit.test_tracker import SMALL_HEADER, SMALL_MAPPING, mapping_file, write_csv_rows
+from tests.tracker_helpers import SMALL_HEADER, SMALL_MAPPING, mapping_file, write_csv_rows
 
 _register()
 

@@ -22,13 +22,12 @@ from ehcp_audit.ingest.importer import import_actions
 from ehcp_audit.ingest.tracker import import_tracker, load_mapping
 from ehcp_audit.ingest.tracker.mapping import parse_mapping
 from ehcp_audit.rules.effective import apply_voids
-
-from .test_tracker import (
+from tests.tracker_helpers import (
     NOT_CARRIED,
-    _openpyxl_values,
-    _trimmed,
+    openpyxl_values,
     run_cli,
     tracker_entries,
+    trimmed,
     write_action_log,
     write_csv_rows,
 )
@@ -379,8 +378,8 @@ def test_a_formula_with_a_saved_value_is_read_as_that_value(tmp_path, saved: str
         rows = list(book.rows("Reviews"))
     finally:
         book.close()
-    theirs = _openpyxl_values(path)["Reviews"][1]
-    assert _trimmed(rows[1]) == theirs
+    theirs = openpyxl_values(path)["Reviews"][1]
+    assert trimmed(rows[1]) == theirs
     assert theirs[4:5] == ([0] if saved else [])
 
 
@@ -416,11 +415,11 @@ def test_auto_finds_a_column_by_its_common_spellings(tmp_path) -> None:
 
 
 def test_monthly_trackers_with_a_last_review_column_export_as_the_action_log(tmp_path) -> None:
-    """The small history of tests/unit/test_tracker.py, tracked monthly with a "Last AR Date"
+    """The small history of tests/tracker_helpers.py, tracked monthly with a "Last AR Date"
     column beside the row's own review (46 imports): the column restates meetings the
     earlier months recorded, so no meeting is voided and the export is still the action
     log's but for the measures a tracker cannot carry."""
-    from .test_tracker import (
+    from tests.tracker_helpers import (
         HISTORY,
         MAPPING,
         TRACKER_HEADER,
@@ -432,7 +431,7 @@ def test_monthly_trackers_with_a_last_review_column_export_as_the_action_log(tmp
         tracker_row,
         uk,
     )
-    from .test_tracker import TODAY as END
+    from tests.tracker_helpers import TODAY as END
 
     def last_review(child: Child, on: date) -> str:
         started = [c for c in child.cycles if d(c.start()) <= on]
