@@ -154,3 +154,28 @@ def test_every_part_is_well_formed_and_named_in_the_content_types(
     assert {f"xl/{e.get('Target')}" for e in links} == {
         n for n in parts if n.startswith("xl/") and n.count("/") <= 2 and n.endswith(".xml")
     } - {"xl/workbook.xml"}
+
+
+def test_the_header_stays_in_view_and_filters_and_columns_fit_their_text(tmp_path: Path) -> None:
+    """What a reader of a work list needs: the header row frozen and filterable, each column
+    as wide as its longest text (header included, up to 60 characters), dates shown whole."""
+    frame = pd.DataFrame(
+        {
+            "child_id": ["C-1", "C-22"],
+            "school_name": ["A school", "x" * 100],
+            "a_long_column_title": [1, 2],
+            "deadline": [date(2025, 3, 1), None],
+        }
+    )
+    out = tmp_path / "layout.xlsx"
+    write_plain_xlsx(out, {"O'Brien & co": frame, "Empty": frame.iloc[0:0]})
+    book = load_workbook(out)
+    first, empty = book.worksheets
+    assert (first.freeze_panes, first.auto_filter.ref) == ("A2", "A1:D3")
+    assert (empty.freeze_panes, empty.auto_filter.ref) == ("A2", "A1:D1")
+    widths = [first.column_dimensions[c].width for c in "ABCD"]
+    assert widths == [len("child_id") + 2, 60, len("a_long_column_title") + 2, 12]
+    with zipfile.ZipFile(out) as package:
+        workbook = package.read("xl/workbook.xml").decode()
+    name = '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+    assert f"{name}'O''Brien &amp; co'!$A$1:$D$3</definedName>" in workbook

@@ -26,6 +26,8 @@ MAX_COLUMNS: Final = 16_384
 # Excel's limit on a cell's text, in UTF-16 units; a longer cell makes Excel repair the file.
 MAX_TEXT: Final = 32_767
 CUT_MARK: Final = "\u2026"
+# A column's width in characters: its longest text, header included, up to this.
+MAX_WIDTH: Final = 60
 _FORBIDDEN_IN_SHEET_NAME: Final = frozenset("[]:*?/\\")
 # Excel reads `_x0041_` in a string as "A"; such text keeps its characters as `_x005F_x0041_`.
 _EXCEL_ESCAPE: Final = re.compile("_x[0-9A-Fa-f]{4}_")
@@ -62,6 +64,10 @@ _STYLES: Final = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
+_FROZEN_HEADER: Final = (
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+    '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+)
 _EPOCH: Final = datetime(1899, 12, 30)
 _SECONDS_A_DAY: Final = 86_400
 
@@ -76,7 +82,8 @@ def write_workbook(out: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
         for n, frame in enumerate(sheets.values(), start=1)
     }
     parts["xl/sharedStrings.xml"] = strings.xml()
-    parts = {**_package_parts(list(sheets)), **parts}
+    filtered = {name: _corner(frame) for name, frame in sheets.items()}
+    parts = {**_package_parts(filtered), **parts}
     with zipfile.ZipFile(out, "w") as book:
         for name, text in parts.items():
             part = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
@@ -120,29 +127,51 @@ class _SharedStrings:
 
 
 def _sheet_xml(frame: pd.DataFrame, strings: _SharedStrings, *, selected: bool) -> str:
+    """One sheet: the header row kept in view and filterable, columns as wide as their text."""
     letters = [_letters(i) for i in range(len(frame.columns))]
+    titles = [str(title) for title in frame.columns]
     header = "".join(
-        f'<c r="{letter}1"{_header_cell(str(title), strings)}'
-        for letter, title in zip(letters, frame.columns, strict=True)
+        f'<c r="{letter}1"{_header_cell(title, strings)}'
+        for letter, title in zip(letters, titles, strict=True)
     )
     numbers = [str(n) for n in range(2, len(frame) + 2)]
-    columns = [
-        _column_cells(frame.iloc[:, i], letters[i], numbers, strings)
-        for i in range(len(frame.columns))
-    ]
+    columns, widths = [], []
+    for i, letter in enumerate(letters):
+        cells, longest = _column_cells(frame.iloc[:, i], letter, numbers, strings)
+        columns.append(cells)
+        widths.append(min(max(len(titles[i]), longest) + 2, MAX_WIDTH))
     starts = [f'<row r="{n}">' for n in numbers]
     body = "</row>".join(map("".join, zip(starts, *columns, strict=True)))
     data = f'<row r="1">{header}</row>' if letters else ""
     data += f"{body}</row>" if starts else ""
-    corner = f"{letters[-1]}{len(frame) + 1}" if letters else "A1"
+    corner = _corner(frame)
     tab = ' tabSelected="1"' if selected else ""
+    table_filter = f'<autoFilter ref="A1:{corner}"/>' if corner else ""
     return (
-        f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><dimension ref="A1:{corner}"/>'
-        f'<sheetViews><sheetView{tab} workbookViewId="0"/></sheetViews>'
-        f'<sheetFormatPr defaultRowHeight="15"/><sheetData>{data}</sheetData>'
+        f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}">'
+        f'<dimension ref="A1:{corner or "A1"}"/><sheetViews><sheetView{tab} workbookViewId="0">'
+        f"{_FROZEN_HEADER if corner else ''}</sheetView></sheetViews>"
+        f'<sheetFormatPr defaultRowHeight="15"/>{_widths_xml(widths)}'
+        f"<sheetData>{data}</sheetData>{table_filter}"
         '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
         "</worksheet>"
     )
+
+
+def _corner(frame: pd.DataFrame) -> str | None:
+    """The bottom right cell of a sheet's table, header included; None for a sheet with no
+    columns."""
+    return f"{_letters(len(frame.columns) - 1)}{len(frame) + 1}" if len(frame.columns) else None
+
+
+def _widths_xml(widths: list[int]) -> str:
+    if not widths:
+        return ""
+    cols = "".join(
+        f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
+        for n, w in enumerate(widths, start=1)
+    )
+    return f"<cols>{cols}</cols>"
 
 
 def _header_cell(title: str, strings: _SharedStrings) -> str:
@@ -152,23 +181,37 @@ def _header_cell(title: str, strings: _SharedStrings) -> str:
 
 def _column_cells(
     values: pd.Series, letter: str, numbers: list[str], strings: _SharedStrings
-) -> list[str]:
+) -> tuple[list[str], int]:
     """Each row's cell of one column ("" where it has none), each distinct value turned into
-    XML once. A column of mixed types is taken value by value: a distinct-value pass would
-    count True and 1 as one value."""
+    XML once, and the length of its longest value as shown. A column of mixed types is taken
+    value by value: a distinct-value pass would count True and 1 as one value."""
     codes: Iterable[int]
     if pd.api.types.infer_dtype(values, skipna=True).startswith("mixed"):
-        table = [_cell_body(v, strings) for v in values.tolist()]
+        shown = values.tolist()
+        table = [_cell_body(v, strings) for v in shown]
         codes = range(len(table))
     else:
         found, distinct = pd.factorize(values, use_na_sentinel=True)
-        table = [_cell_body(v, strings) for v in distinct.tolist()]
+        shown = distinct.tolist()
+        table = [_cell_body(v, strings) for v in shown]
         table.append("")  # code -1: a missing value
         codes = found.tolist()
-    return [
+    cells = [
         f'<c r="{letter}{n}"{b}' if (b := table[c]) else ""
         for n, c in zip(numbers, codes, strict=True)
     ]
+    return cells, max(map(_shown_length, shown), default=0)
+
+
+def _shown_length(value: object) -> int:
+    """About how many characters a value takes in its cell (a date as YYYY-MM-DD)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, datetime):
+        return 19
+    if isinstance(value, date):
+        return 10
+    return len(str(value)) if isinstance(value, int | float) else 0
 
 
 def _cell_body(value: object, strings: _SharedStrings) -> str:
@@ -238,10 +281,10 @@ def _attribute(text: str) -> str:
     return _escape(text).replace('"', "&quot;")
 
 
-def _package_parts(names: Iterable[str]) -> dict[str, str]:
+def _package_parts(filtered: Mapping[str, str | None]) -> dict[str, str]:
     """Everything but the sheets and their strings: content types, relationships, the workbook
-    and its styles."""
-    names = list(names)
+    (its sheets, and each sheet's filtered range as Excel names it) and the styles."""
+    names = list(filtered)
     count = len(names)
     sheet_type = f"{_OFFICE}.worksheet+xml"
     overrides = [
@@ -273,8 +316,29 @@ def _package_parts(names: Iterable[str]) -> dict[str, str]:
         f'Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         "xl/workbook.xml": f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}">'
         f'<bookViews><workbookView activeTab="0"/></bookViews><sheets>{sheets}</sheets>'
-        "</workbook>",
+        f"{_filter_names(filtered)}</workbook>",
         "xl/_rels/workbook.xml.rels": f'{_HEAD}<Relationships xmlns="{_PKG_RELS}">{links}'
         "</Relationships>",
         "xl/styles.xml": _STYLES,
     }
+
+
+def _filter_names(filtered: Mapping[str, str | None]) -> str:
+    """The hidden name Excel keeps for each sheet's autofilter range."""
+    names = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" hidden="1">'
+        f"{_escape(_quoted_sheet(name))}!$A$1:{_absolute(corner)}</definedName>"
+        for n, (name, corner) in enumerate(filtered.items())
+        if corner
+    )
+    return f"<definedNames>{names}</definedNames>" if names else ""
+
+
+def _quoted_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _absolute(cell: str) -> str:
+    """`J135` as `$J$135`."""
+    letters = cell.rstrip("0123456789")
+    return f"${letters}${cell[len(letters):]}"
