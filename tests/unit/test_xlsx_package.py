@@ -13,7 +13,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from ehcp_audit.exports.safe_cells import write_plain_xlsx, write_xlsx
+from ehcp_audit.cli.errors import explain
+from ehcp_audit.exports.safe_cells import XLSX_MAX_ROWS, write_plain_xlsx, write_xlsx
+from ehcp_audit.exports.tables import write_frame
+from ehcp_audit.exports.xlsx_package import TooLargeForXlsxError
 from tests.output_cells import xlsx_formulas
 from tests.unit.test_plain_xlsx import cells
 
@@ -179,3 +182,16 @@ def test_the_header_stays_in_view_and_filters_and_columns_fit_their_text(tmp_pat
         workbook = package.read("xl/workbook.xml").decode()
     name = '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
     assert f"{name}'O''Brien &amp; co'!$A$1:$D$3</definedName>" in workbook
+
+
+def test_an_export_too_long_for_xlsx_is_refused_in_words_and_no_file_is_left(
+    tmp_path: Path,
+) -> None:
+    """`export compliance --format xlsx` for a large authority (a million rows and more) is
+    refused with the way out, not reported as an internal error, and never cut short."""
+    out = tmp_path / "compliance.xlsx"
+    with pytest.raises(TooLargeForXlsxError) as refused:
+        write_frame(pd.DataFrame({"n": range(XLSX_MAX_ROWS)}), out, "xlsx")
+    message, code = explain(refused.value)
+    assert code == 2 and "1,048,576 rows" in message and "CSV or Parquet" in message
+    assert not out.exists()

@@ -20,6 +20,7 @@ from typing import Final
 
 import pandas as pd
 
+from ehcp_audit.errors import RefusedError
 from ehcp_audit.exports.safe_cells import FORMULA_STARTS, XLSX_MAX_ROWS, xlsx_cell
 
 MAX_COLUMNS: Final = 16_384
@@ -72,6 +73,10 @@ _EPOCH: Final = datetime(1899, 12, 30)
 _SECONDS_A_DAY: Final = 86_400
 
 
+class TooLargeForXlsxError(RefusedError, ValueError):
+    """A sheet longer than XLSX holds: refused (exit status 2), never cut."""
+
+
 def write_workbook(out: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
     """Write `sheets` (name -> frame, in order) as one workbook at `out`. Every check runs
     before the file is opened, so a refused workbook leaves no file behind."""
@@ -101,10 +106,12 @@ def _check(sheets: Mapping[str, pd.DataFrame]) -> None:
         if name.startswith("'") or name.endswith("'") or name.casefold() in seen:
             raise ValueError(f"sheet name {name!r}: taken, or begins or ends with '")
         seen.add(name.casefold())
-        if len(frame) + 1 > XLSX_MAX_ROWS:
-            raise ValueError(f"sheet {name!r} has {len(frame):,} rows: more than XLSX can hold")
-        if len(frame.columns) > MAX_COLUMNS:
-            raise ValueError(f"sheet {name!r} has {len(frame.columns):,} columns: too many")
+        if len(frame) + 1 > XLSX_MAX_ROWS or len(frame.columns) > MAX_COLUMNS:
+            raise TooLargeForXlsxError(
+                f"sheet {name!r} has {len(frame):,} rows and {len(frame.columns)} columns: more "
+                f"than XLSX can hold ({XLSX_MAX_ROWS - 1:,} rows under the header, "
+                f"{MAX_COLUMNS:,} columns); write it as CSV or Parquet instead"
+            )
 
 
 class _SharedStrings:
