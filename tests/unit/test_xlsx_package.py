@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import numpy as np
@@ -14,9 +15,10 @@ import pytest
 from openpyxl import load_workbook
 
 from ehcp_audit.cli.errors import explain
+from ehcp_audit.exports import annex_a, sen2
 from ehcp_audit.exports.safe_cells import XLSX_MAX_ROWS, write_plain_xlsx, write_xlsx
 from ehcp_audit.exports.tables import write_frame
-from ehcp_audit.exports.xlsx_package import TooLargeForXlsxError
+from ehcp_audit.exports.xlsx_package import SheetLayout, TooLargeForXlsxError, write_workbook
 from tests.output_cells import xlsx_formulas
 from tests.unit.test_plain_xlsx import cells
 
@@ -195,3 +197,67 @@ def test_an_export_too_long_for_xlsx_is_refused_in_words_and_no_file_is_left(
     message, code = explain(refused.value)
     assert code == 2 and "1,048,576 rows" in message and "CSV or Parquet" in message
     assert not out.exists()
+
+
+def sen2_reference_style(sheet: Any, frame: pd.DataFrame) -> None:
+    """exports/sen2.py's styling through openpyxl before the package writer (the reference)."""
+    for index, column in enumerate(frame.columns, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        values = frame[column].dropna().astype(str)
+        longest = max([len(str(column)), *values.str.len().tolist()])
+        sheet.column_dimensions[letter].width = min(longest + 2, 80)
+        if column in sen2.DATE_COLUMNS:
+            for cell in sheet[letter][1:]:
+                cell.number_format = "yyyy-mm-dd"
+
+
+def annex_a_reference_style(sheet: Any, frame: pd.DataFrame) -> None:
+    """exports/annex_a.py's styling through openpyxl before the package writer."""
+    sheet.freeze_panes = "B2"
+    for index, column in enumerate(frame.columns, start=1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        values = frame[column].dropna().astype(str)
+        longest = max([min(len(str(column)), 30), *values.str.len().tolist()])
+        sheet.column_dimensions[letter].width = min(longest + 2, 60)
+        if column in annex_a.DATE_HEADERS or column in annex_a.OWED_DATES:
+            for cell in sheet[letter][1:]:
+                cell.number_format = annex_a.DATE_FORMAT
+
+
+STYLED = pd.DataFrame(
+    {
+        "Person ID": ["=A1", "-12", "P3", None],
+        "StartDate": [date(2024, 1, 2), None, "not a date", date(1900, 3, 1)],
+        "CeaseDate": [datetime(2024, 5, 6, 7, 8, 9), date(2023, 1, 1), None, 45000],
+        "Date of birth": [date(2015, 2, 3), date(2016, 4, 5), None, date(2014, 1, 1)],
+        "Review due date": [None, date(2025, 9, 30), date(2025, 10, 1), "=later"],
+        "A title longer than thirty characters, by far": ["x", "yy", None, "z"],
+        "CeaseReason": pd.array([1, None, 3, 12], dtype="Int64"),
+        "Absence": [0.25, "12.5", 3, None],
+        "Notes": ["w" * 100, "short", "+1", "a\x01b"],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("layout", "reference_style"),
+    [(sen2.LAYOUT, sen2_reference_style), (annex_a.LAYOUT, annex_a_reference_style)],
+    ids=["sen2", "annex-a"],
+)
+def test_a_styled_workbook_matches_its_openpyxl_reference(
+    tmp_path: Path, layout: SheetLayout, reference_style: Any
+) -> None:
+    """SEN2's and Annex A's workbooks: the same cells, number formats and column widths as
+    their openpyxl styling wrote, and the same frozen pane where they had one."""
+    sheets = {"first": STYLED, "none": STYLED.iloc[0:0], "last": STYLED.iloc[::-1]}
+    reference, ours = tmp_path / "reference.xlsx", tmp_path / "ours.xlsx"
+    write_xlsx(reference, sheets, reference_style)
+    write_workbook(ours, sheets, layout)
+    assert cells(ours) == cells(reference)
+    books = load_workbook(reference), load_workbook(ours)
+    for theirs, mine in zip(*(b.worksheets for b in books), strict=True):
+        letters = [c.column_letter for c in mine[1]]
+        assert [mine.column_dimensions[x].width for x in letters] == [
+            theirs.column_dimensions[x].width for x in letters
+        ]
+        assert mine.freeze_panes == (theirs.freeze_panes or "A2")
