@@ -66,7 +66,9 @@ def xlsx_cell(value: T) -> T | str:
 def write_xlsx(
     out: Path, sheets: Mapping[str, pd.DataFrame], style: SheetStyle | None = None
 ) -> None:
-    """One workbook, a sheet per frame, every text cell a string cell (never a formula)."""
+    """One workbook, a sheet per frame, every text cell a string cell (never a formula), through
+    openpyxl: the reference that the package writer (`write_plain_xlsx`, `xlsx_package`),
+    which writes every workbook the project makes, is tested against."""
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             safe = _map_text(

@@ -56,10 +56,12 @@ class Styles:
         formats = "".join(
             f'<numFmt numFmtId="{n}" formatCode="{escape(f)}"/>' for f, n in self._formats.items()
         )
+        if formats:
+            formats = f'<numFmts count="{len(self._formats)}">{formats}</numFmts>'
         xfs = "".join(self._xf(*key) for key in self._xfs)
         return (
-            f'{XML_HEAD}<styleSheet xmlns="{MAIN_NS}"><numFmts count="{len(self._formats)}">'
-            f'{formats}</numFmts>{_FONTS}<cellXfs count="{len(self._xfs)}">{xfs}</cellXfs>'
+            f'{XML_HEAD}<styleSheet xmlns="{MAIN_NS}">{formats}{_FONTS}'
+            f'<cellXfs count="{len(self._xfs)}">{xfs}</cellXfs>'
             '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
             "</styleSheet>"
         )
