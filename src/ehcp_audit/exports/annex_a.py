@@ -13,7 +13,7 @@ from typing import Any, Final
 import pandas as pd
 
 from ehcp_audit.exports.people_csv import People
-from ehcp_audit.exports.safe_cells import write_xlsx
+from ehcp_audit.exports.xlsx_package import SheetLayout, write_workbook
 from ehcp_audit.reports.worklist import Item, due_soon_items, overdue_items
 from ehcp_audit.rules.annex_a.checks import CHECK_COLUMNS, Finding, validate
 from ehcp_audit.rules.annex_a.list1 import (
@@ -46,6 +46,14 @@ OWED_DATES: Final = frozenset({"Review due date", "Step deadline"})
 NUMBER_HEADERS: Final = (SUSPENSIONS, EXCLUSIONS, ABSENCE)
 DATE_FORMAT: Final = "DD/MM/YYYY"
 PLAIN_NUMBER: Final = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?")
+# Dates shown DD/MM/YYYY (still date cells); widths that fit; the header row and the person id
+# kept in view.
+LAYOUT: Final = SheetLayout(
+    column_formats=dict.fromkeys(DATE_HEADERS | OWED_DATES, DATE_FORMAT),
+    freeze="B2",
+    widest=60,
+    title_counts=30,
+)
 
 
 @dataclass(frozen=True)
@@ -146,17 +154,4 @@ def frames(result: AnnexA) -> dict[str, pd.DataFrame]:
 
 def write_annex_a(result: AnnexA, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_xlsx(out, frames(result), _style)
-
-
-def _style(sheet: Any, frame: pd.DataFrame) -> None:
-    """Dates shown DD/MM/YYYY (still date cells); widths that fit; the header row kept in view."""
-    sheet.freeze_panes = "B2"
-    for index, column in enumerate(frame.columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        values = frame[column].dropna().astype(str)
-        longest = max([min(len(str(column)), 30), *values.str.len().tolist()])
-        sheet.column_dimensions[letter].width = min(longest + 2, 60)
-        if column in DATE_HEADERS or column in OWED_DATES:
-            for cell in sheet[letter][1:]:
-                cell.number_format = DATE_FORMAT
+    write_workbook(out, frames(result), LAYOUT)

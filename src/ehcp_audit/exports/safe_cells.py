@@ -11,20 +11,19 @@ edited. Only text is touched; numbers and dates are written as they are.
 from __future__ import annotations
 
 import csv
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any, Final, TypeVar
 
 import pandas as pd
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-# The characters XML 1.0, so XLSX, cannot hold. The importer rejects every control character,
-# but a store written by an earlier version may still hold some; a lost character is
-# better than an export that cannot be written.
-NOT_IN_XLSX: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# The characters XML 1.0, so XLSX, cannot hold: control characters, the two non-characters
+# U+FFFE and U+FFFF, and a lone surrogate. The importer rejects every control character, but
+# a store written by an earlier version may still hold some; a lost character is better than
+# an export that cannot be written.
+NOT_IN_XLSX: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT: Final = "\ufffd"
 
 T = TypeVar("T")
@@ -67,7 +66,9 @@ def xlsx_cell(value: T) -> T | str:
 def write_xlsx(
     out: Path, sheets: Mapping[str, pd.DataFrame], style: SheetStyle | None = None
 ) -> None:
-    """One workbook, a sheet per frame, every text cell a string cell (never a formula)."""
+    """One workbook, a sheet per frame, every text cell a string cell (never a formula), through
+    openpyxl: the reference that the package writer (`write_plain_xlsx`, `xlsx_package`),
+    which writes every workbook the project makes, is tested against."""
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             safe = _map_text(
@@ -80,75 +81,18 @@ def write_xlsx(
                 style(sheet, safe)
 
 
-# Rows per sheet in XLSX (the header included); xlsxwriter drops a row past it without a word.
+# Rows per sheet in XLSX, the header included.
 XLSX_MAX_ROWS: Final = 1_048_576
 
 
 def write_plain_xlsx(out: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
     """What `write_xlsx` writes without a style (the same cells, types, date formats and quote
-    prefixes), streamed by xlsxwriter: several times faster than openpyxl for a work list."""
-    import xlsxwriter
+    prefixes), written as the package's XML parts: an order of magnitude faster than openpyxl
+    for a work list. A sheet longer than XLSX allows is refused, never cut."""
+    # Imported here: xlsx_package reads this module's rules.
+    from ehcp_audit.exports.xlsx_package import write_workbook
 
-    for name, frame in sheets.items():
-        if len(frame) + 1 > XLSX_MAX_ROWS:
-            raise ValueError(f"sheet {name!r} has {len(frame):,} rows: more than XLSX can hold")
-    try:
-        _write_sheets(xlsxwriter.Workbook(str(out), _XLSXWRITER_OPTIONS), sheets)
-    except xlsxwriter.exceptions.FileCreateError as exc:
-        # The OSError it wraps (a folder in the way, no permission, a full disk), as openpyxl
-        # raises it: the command's error handler names the file and the reason.
-        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
-        raise (cause or OSError(str(exc))) from None
-
-
-_XLSXWRITER_OPTIONS: Final = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-}
-
-
-def _write_sheets(workbook: Any, sheets: Mapping[str, pd.DataFrame]) -> None:
-    with workbook as book:
-        formats = {
-            "header": book.add_format({"bold": True, "border": 1, "align": "center"}),
-            "quoted": book.add_format({"quote_prefix": True}),
-            "day": book.add_format({"num_format": "YYYY-MM-DD"}),
-            "stamp": book.add_format({"num_format": "YYYY-MM-DD HH:MM:SS"}),
-        }
-        for name, frame in sheets.items():
-            sheet = book.add_worksheet(name)
-            for column, title in enumerate(frame.columns):
-                sheet.write_string(0, column, str(title), formats["header"])
-            for number, row in enumerate(frame.itertuples(index=False, name=None), start=1):
-                for column, value in enumerate(row):
-                    _write_cell(sheet, number, column, value, formats)
-
-
-def _write_cell(sheet: Any, row: int, column: int, value: object, formats: dict[str, Any]) -> None:
-    if isinstance(value, str):
-        text = xlsx_cell(value)
-        quoted = formats["quoted"] if text.startswith(FORMULA_STARTS) else None
-        sheet.write_string(row, column, text, quoted)
-    elif value is None or value is pd.NaT or value is pd.NA:
-        return
-    elif isinstance(value, bool):
-        sheet.write_boolean(row, column, value)
-    elif isinstance(value, datetime):
-        sheet.write_datetime(row, column, value, formats["stamp"])
-    elif isinstance(value, date):
-        sheet.write_datetime(row, column, datetime.combine(value, time()), formats["day"])
-    elif isinstance(value, int | float):
-        if not (isinstance(value, float) and math.isnan(value)):
-            sheet.write_number(row, column, value)
-    else:
-        _write_cell(sheet, row, column, _plain(value), formats)
-
-
-def _plain(value: object) -> object:
-    """A numpy scalar as the Python value it holds; anything else as its text."""
-    item = getattr(value, "item", None)
-    return item() if callable(item) else str(value)
+    write_workbook(out, sheets)
 
 
 def text_not_formulas(sheet: Any) -> None:

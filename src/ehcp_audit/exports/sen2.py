@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
-from ehcp_audit.exports.safe_cells import csv_frame, write_xlsx
+from ehcp_audit.exports.safe_cells import csv_frame
+from ehcp_audit.exports.xlsx_package import SheetLayout, write_workbook
 from ehcp_audit.rules.sen2.census import ACTIVE_COLUMNS, CEASED_COLUMNS, Sen2Return, sen2_return
 from ehcp_audit.rules.sen2.checks import CHECK_COLUMNS
 from ehcp_audit.view.compliance_view import ComplianceView
@@ -25,6 +26,9 @@ DATE_COLUMNS = {
     "PhaseTransferFinalDate",
     "CeaseDate",
 }
+
+# Readable columns: dates shown as dates, widths that fit the header and the text.
+LAYOUT: Final = SheetLayout(column_formats=dict.fromkeys(DATE_COLUMNS, "yyyy-mm-dd"), widest=80)
 
 
 def extract(view: ComplianceView, census: date) -> Sen2Return:
@@ -56,7 +60,7 @@ def write_sen2(result: Sen2Return, out: Path, fmt: str) -> list[Path]:
     parts = frames(result)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
-        write_xlsx(out, {name: parts[name] for name in SHEETS}, _widen)
+        write_workbook(out, {name: parts[name] for name in SHEETS}, LAYOUT)
         return [out]
     if fmt != "csv":
         raise ValueError(f"unknown format {fmt!r}")
@@ -64,15 +68,3 @@ def write_sen2(result: Sen2Return, out: Path, fmt: str) -> list[Path]:
     for name, path in zip(SHEETS, paths, strict=True):
         csv_frame(parts[name]).to_csv(path, index=False, na_rep="", lineterminator="\n")
     return paths
-
-
-def _widen(sheet: Any, frame: pd.DataFrame) -> None:
-    """Readable columns: dates shown as dates, widths that fit the header and the text."""
-    for index, column in enumerate(frame.columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        values = frame[column].dropna().astype(str)
-        longest = max([len(str(column)), *values.str.len().tolist()])
-        sheet.column_dimensions[letter].width = min(longest + 2, 80)
-        if column in DATE_COLUMNS:
-            for cell in sheet[letter][1:]:
-                cell.number_format = "yyyy-mm-dd"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ehcp_audit.exports.safe_cells import csv_frame, write_xlsx
+from ehcp_audit.exports.safe_cells import csv_frame, write_plain_xlsx
 
 
 def write_frame(frame: pd.DataFrame, out: Path, fmt: str) -> None:
@@ -19,6 +19,6 @@ def write_frame(frame: pd.DataFrame, out: Path, fmt: str) -> None:
     elif fmt == "parquet":
         frame.to_parquet(out, index=False)
     elif fmt == "xlsx":
-        write_xlsx(out, {"data": frame})
+        write_plain_xlsx(out, {"data": frame})
     else:
         raise ValueError(f"unknown format {fmt!r}")
