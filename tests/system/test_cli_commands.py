@@ -142,6 +142,50 @@ def test_other_formats_hold_the_same_rows(store: str, tmp_path: Path, fmt: str) 
     assert list(frame["measure"]) == list(expected["measure"])
 
 
+FILE_MAGIC = {"csv": b"child_id", "xlsx": b"PK\x03\x04", "parquet": b"PAR1"}
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("out.xlsx", "xlsx"), ("OUT.PARQUET", "parquet"), ("out.csv", "csv"), ("out", "csv")],
+)
+def test_the_format_follows_the_files_extension(
+    store: str, tmp_path: Path, name: str, fmt: str
+) -> None:
+    # A file named .xlsx must be a workbook: CSV text under that name will not open in Excel.
+    out = tmp_path / name
+    code, output = run(store, "export", "compliance", "--as-of", "2024-06-01", "--out", str(out))
+    assert code == 0, output
+    assert out.read_bytes().startswith(FILE_MAGIC[fmt])
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("export", "compliance"),
+        ("export", "kpis", "--period", "2024-05"),
+        ("export", "sen2", "--year", "2024"),
+        ("export", "dfe-measures", "--year", "2023"),
+    ],
+)
+def test_a_format_the_extension_contradicts_is_refused(
+    store: str, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    out = tmp_path / "figures.xlsx"
+    code, output = run(store, *command, "--format", "csv", "--out", str(out))
+    assert code == 2, output
+    assert "csv does not match --out figures.xlsx" in output
+    assert not out.exists()
+
+
+def test_sen2_named_xlsx_is_one_workbook(store: str, tmp_path: Path) -> None:
+    out = tmp_path / "sen2.xlsx"
+    code, output = run(store, "export", "sen2", "--year", "2024", "--out", str(out))
+    assert code == 0, output
+    assert out.read_bytes().startswith(FILE_MAGIC["xlsx"])
+    assert sorted(p.name for p in tmp_path.glob("sen2*")) == ["sen2.xlsx"]
+
+
 def test_project_reports_what_it_read_and_rebuilds(store: str) -> None:
     code, output = run(store, "project")
     assert code == 0 and "caught up" in output

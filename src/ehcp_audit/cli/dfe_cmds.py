@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ehcp_audit.cli.outputs import check_outputs
+from ehcp_audit.cli.params import format_option, output_format
 from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.config import Settings
 
@@ -19,18 +20,17 @@ from ehcp_audit.config import Settings
     required=True,
     help="The calendar year the figures cover (DfE publishes it in the next year's release).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
-)
+@format_option("csv", "xlsx")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.pass_obj
-def export_dfe_measures(settings: Settings, year: int, fmt: str, out: Path) -> None:
+def export_dfe_measures(settings: Settings, year: int, fmt: str | None, out: Path) -> None:
     """Annual reviews expected, completed, their outcomes and decisions within 4 weeks, and phase
     transfers due and finalised, under DfE's variable names, for one calendar year."""
     from ehcp_audit.exports.tables import write_frame
     from ehcp_audit.view.dfe_measures import dfe_measures, year_end
     from ehcp_audit.view.report_source import ViewReportData
 
+    fmt = output_format(fmt, out, ("csv", "xlsx"))
     check_outputs(settings, [("--out", out)])
     boot = wiring()
     boot.require_store()

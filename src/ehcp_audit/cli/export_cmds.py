@@ -13,7 +13,7 @@ from ehcp_audit import clock
 from ehcp_audit.cli.annex_a_cmds import export_annex_a
 from ehcp_audit.cli.dfe_cmds import export_dfe_measures
 from ehcp_audit.cli.outputs import check_outputs
-from ehcp_audit.cli.params import DAY, MONTH
+from ehcp_audit.cli.params import DAY, MONTH, format_option, output_format
 from ehcp_audit.cli.progress import progress_bar
 from ehcp_audit.cli.sen2_cmds import export_sen2
 from ehcp_audit.cli.wiring import wiring
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ehcp_audit.store.check import Problem
     from ehcp_audit.view.periods import Month
 
-FORMATS = click.Choice(["csv", "parquet", "xlsx"])
+FORMATS = ("csv", "parquet", "xlsx")
 
 
 @click.command("project")
@@ -99,7 +99,7 @@ def export_group() -> None:
     type=DAY,
     help="Only what had been recorded by this day (reproduces an earlier report).",
 )
-@click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
+@format_option(*FORMATS)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 @PSEUDONYMISE
 @click.pass_obj
@@ -107,7 +107,7 @@ def export_compliance(
     settings: Settings,
     as_of: date | None,
     known_on: date | None,
-    fmt: str,
+    fmt: str | None,
     out: Path,
     pseudonymise: bool,
 ) -> None:
@@ -117,6 +117,7 @@ def export_compliance(
     """
     from ehcp_audit.exports.tables import write_frame
 
+    written = output_format(fmt, out, FORMATS)
     boot = wiring()
     check_outputs(settings, [("--out", out)])
     boot.require_store()
@@ -124,7 +125,7 @@ def export_compliance(
     day = as_of or clock.today()
     with boot.checked_view()[0] as view:
         frame = view.compliance(day, known_on)
-    write_frame(finish(frame), out, fmt)
+    write_frame(finish(frame), out, written)
     click.echo(f"{len(frame)} compliance rows as of {day} written to {out}", err=True)
 
 
@@ -132,7 +133,7 @@ def export_compliance(
 @click.option("--period", type=MONTH, required=True, help="The month, YYYY-MM or MM/YYYY.")
 @click.option("--as-of", "as_of", type=DAY, help="Statuses as of this day (default: today).")
 @click.option("--by", type=click.Choice(["school", "none"]), default="school", show_default=True)
-@click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
+@format_option(*FORMATS)
 @click.option("--out", type=click.Path(path_type=Path), required=True)
 @PSEUDONYMISE
 @click.pass_obj
@@ -141,7 +142,7 @@ def export_kpis(
     period: Month,
     as_of: date | None,
     by: str,
-    fmt: str,
+    fmt: str | None,
     out: Path,
     pseudonymise: bool,
 ) -> None:
@@ -152,6 +153,7 @@ def export_kpis(
     from ehcp_audit.exports.tables import write_frame
     from ehcp_audit.view.kpis import kpis_frame
 
+    written = output_format(fmt, out, FORMATS)
     boot = wiring()
     check_outputs(settings, [("--out", out)])
     boot.require_store()
@@ -162,7 +164,7 @@ def export_kpis(
         view.con.register("compliance", frame)
         kpis = kpis_frame(view.con, str(period), "school" if by == "school" else "none")
         view.con.unregister("compliance")
-    write_frame(finish(kpis), out, fmt)
+    write_frame(finish(kpis), out, written)
     click.echo(f"{len(kpis)} KPI rows for {period} as of {day} written to {out}", err=True)
 
 

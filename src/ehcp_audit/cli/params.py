@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -82,3 +83,33 @@ class SampleFromType(click.ParamType):
 DAY = DayType()
 MONTH = MonthType()
 SAMPLE_FROM = SampleFromType()
+
+
+SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
+
+
+def format_option(*formats: str) -> Any:
+    """`--format`, by default the one `--out`'s extension names (csv when it names none): a
+    file called .xlsx must be a workbook, not CSV text a spreadsheet refuses to open."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(formats),
+        default=None,
+        help=f"{', '.join(formats)} (default: from --out's extension, else csv).",
+    )
+
+
+def output_format(fmt: str | None, out: Path, formats: tuple[str, ...]) -> str:
+    """The format to write `out` in; a --format that contradicts the file's extension is
+    refused before anything is read."""
+    named = SUFFIX_FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        return named if named in formats else "csv"
+    if named is not None and named != fmt:
+        raise click.BadParameter(
+            f"{fmt} does not match --out {out.name} (a .{named} file): name the file "
+            f"*.{fmt}, or leave --format out",
+            param_hint="--format",
+        )
+    return fmt

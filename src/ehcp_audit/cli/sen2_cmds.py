@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ehcp_audit.cli.outputs import check_outputs
-from ehcp_audit.cli.params import DAY
+from ehcp_audit.cli.params import DAY, format_option, output_format
 from ehcp_audit.cli.wiring import wiring
 from ehcp_audit.config import Settings
 
@@ -21,9 +21,7 @@ from ehcp_audit.config import Settings
     help="Census day (YYYY-MM-DD or DD/MM/YYYY) in the return's year "
     "(default: third Thursday of January).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
-)
+@format_option("csv", "xlsx")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -31,13 +29,16 @@ from ehcp_audit.config import Settings
     help="CSV: active plans here, <stem>_ceased.csv and <stem>_checks.csv beside it.",
 )
 @click.pass_obj
-def export_sen2(settings: Settings, year: int, census: date | None, fmt: str, out: Path) -> None:
+def export_sen2(
+    settings: Settings, year: int, census: date | None, fmt: str | None, out: Path
+) -> None:
     """Active plans on the census day, plans ceased in the year before, and checks to fix."""
     from ehcp_audit.exports.sen2 import extract, sibling, write_sen2
     from ehcp_audit.rules.sen2.census import census_date
 
     if census is not None and census.year != year:
         raise click.BadParameter(f"{census} is not in {year}", param_hint="--census")
+    fmt = output_format(fmt, out, ("csv", "xlsx"))
     parts = [out] if fmt == "xlsx" else [out, sibling(out, "ceased_plans"), sibling(out, "checks")]
     check_outputs(settings, [("--out", path) for path in parts])
     boot = wiring()
