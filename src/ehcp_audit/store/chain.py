@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from hashlib import sha256
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -47,16 +47,16 @@ def as_uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else _parsed_uuid(value)
 
 
-def link_from_row(row: Any) -> Link:
-    """A chain table row (a mapping of its columns, from either store) as a Link."""
-    return Link(
-        row["position"],
-        as_uuid(row["originator_id"]),
-        row["originator_version"],
-        row["topic"],
-        bytes(row["state_sha256"]),
-        bytes(row["hash"]),
-    )
+@functools.lru_cache(maxsize=2**16)
+def id_bytes(value: UUID | str) -> bytes:
+    """A stream id's 16 bytes, as its links hash them (from the id as stored)."""
+    return as_uuid(value).bytes
+
+
+def link_from_row(row: Sequence[Any]) -> Link:
+    """A chain table row as stored (its columns in `Link`'s order, from either store) as a Link."""
+    position, originator_id, version, topic, state_sha256, hash_ = row
+    return Link(position, as_uuid(originator_id), version, topic, bytes(state_sha256), bytes(hash_))
 
 
 _ID_FRAME = _frame(bytes(16))[:8]  # a UUID is always 16 bytes
@@ -71,6 +71,18 @@ def link_hash(
     topic: str,
     state_sha256: bytes,
 ) -> bytes:
+    return hash_of(previous, position, originator_id.bytes, originator_version, topic, state_sha256)
+
+
+def hash_of(
+    previous: bytes,
+    position: int,
+    id_bytes: bytes,
+    originator_version: int,
+    topic: str,
+    state_sha256: bytes,
+) -> bytes:
+    """`link_hash` with the stream id as its 16 bytes (a check has them without a UUID)."""
     # One join and one digest per link: the importer chains a million entries.
     position_text = str(position).encode()
     version_text = str(originator_version).encode()
@@ -82,7 +94,7 @@ def link_hash(
                 len(position_text).to_bytes(8, "big"),
                 position_text,
                 _ID_FRAME,
-                originator_id.bytes,
+                id_bytes,
                 len(version_text).to_bytes(8, "big"),
                 version_text,
                 len(topic_bytes).to_bytes(8, "big"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,7 +13,16 @@ from eventsourcing.persistence import Notification
 
 from ehcp_audit.domain.streams import ACTION_TOPICS, IMPORT_COMPLETED, PLAN_OPENED
 from ehcp_audit.errors import StoreError
-from ehcp_audit.store.chain import GENESIS, Link, as_uuid, expected_hash, links
+from ehcp_audit.store.chain import (
+    GENESIS,
+    Link,
+    as_uuid,
+    expected_hash,
+    hash_of,
+    id_bytes,
+    link_from_row,
+    links,
+)
 from ehcp_audit.store.recorders import ChainRecorder
 
 if TYPE_CHECKING:
@@ -95,7 +103,7 @@ def _pages(fetch: Any, page: int, after: int = 0) -> Iterator[Any]:
             return
         yield from rows
         last = rows[-1]
-        after = last.id if isinstance(last, Notification) else last.position
+        after = last.id if isinstance(last, Notification) else last[0]
 
 
 def _events(app: EhcpAudit, page: int, after: int = 0) -> Iterator[Notification]:
@@ -108,18 +116,20 @@ def _events(app: EhcpAudit, page: int, after: int = 0) -> Iterator[Notification]
     )
 
 
-def _upto(items: Iterator[Any], upto: int | None, position: Any) -> Iterator[Any]:
-    return items if upto is None else itertools.takewhile(lambda x: position(x) <= upto, items)
-
-
 def verify(
     app: EhcpAudit, page: int = PAGE, upto: int | None = None, start: Verified = START
 ) -> Verdict:
     """Recompute the chain after `start` (a point verified earlier) up to `upto` (the end)."""
     follower = ChainFollower(app, start, page)
-    for event in _upto(_events(app, page, start.position), upto, lambda n: n.id):
-        if not follower.step(event):
+    read, after = follower.recorder.select_entries, start.position
+    while follower.problem is None:
+        rows = read(after, page)
+        if upto is not None and rows and rows[-1][0] > upto:
+            rows = [row for row in rows if row[0] <= upto]
+        if not rows:
             break
+        follower.rows(rows)
+        after = rows[-1][0]
     return follower.verdict(upto)
 
 
@@ -135,50 +145,76 @@ class StoredEntry(NamedTuple):
 
 class ChainFollower:
     """Checks the log's entries against their links in position order, as a reader hands them
-    over: `verify` reading the log itself, or a rebuild of the view reading it anyway."""
+    over: `verify` reading the log itself, or a rebuild of the view reading it anyway.
+
+    Entries and links are compared as stored (ids as text, digests as bytes): an entry that
+    matches its link in every field, and whose link's hash is the one recomputed, costs no
+    object; any other goes to `_compare`, which alone decides and names the problem."""
 
     def __init__(self, app: EhcpAudit, start: Verified = START, page: int = PAGE) -> None:
         self.app = app
         self.recorder = chain_recorder(app)
         self.started = time.monotonic()
-        self.chain = _pages(self.recorder.select_links, page, start.position)
+        self.chain: Iterator[Sequence[Any]] = _pages(
+            self.recorder.select_links, page, start.position
+        )
         self.start, self.previous, self.checked = start, start.hash, start.entries
-        self.head: Link | None = None
+        self.last: Sequence[Any] | None = None  # the last link matched, as stored
         self.problem: Problem | None = None
 
-    def step(self, event: Notification | StoredEntry) -> bool:
-        """Check the next entry of the log against the next link; False once one does not match."""
-        if self.problem is None:
-            self._match(event, next(self.chain, None))
-        return self.problem is None
-
     def rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Check rows as `EhcpAudit.log_after` reads them (position, topic, originator id,
-        version, stored state: bytes, or the text of plain JSON)."""
-        chain, match = self.chain, self._match
-        for position, topic, originator_id, version, state in rows:
-            if self.problem is not None:
-                return
-            data = state.encode() if isinstance(state, str) else state
-            match(StoredEntry(position, originator_id, version, topic, data), next(chain, None))
+        """Check rows as stored (position, topic, stream id, version, state: bytes, or the text
+        of plain JSON), as `EhcpAudit.log_after` and the recorders' `select_entries` read them."""
+        if self.problem is not None:
+            return
+        chain, previous, checked, last = self.chain, self.previous, self.checked, self.last
+        digest, hashed, id_of = hashlib.sha256, hash_of, id_bytes
+        try:
+            for position, topic, originator_id, version, state in rows:
+                data = state.encode() if isinstance(state, str) else state
+                link = next(chain, None)
+                if (
+                    link is not None
+                    and link[0] == position
+                    and link[1] == originator_id
+                    and link[2] == version
+                    and link[3] == topic
+                    and digest(data).digest() == link[4]
+                    and hashed(previous, position, id_of(link[1]), version, topic, link[4])
+                    == link[5]
+                ):
+                    previous, checked, last = link[5], checked + 1, link
+                    continue
+                entry = StoredEntry(position, originator_id, version, topic, data)
+                self.problem = _compare(
+                    self.app,
+                    self.recorder,
+                    entry,
+                    link_from_row(link) if link is not None else None,
+                    previous,
+                )
+                if self.problem is not None:
+                    return
+                assert link is not None
+                previous, checked, last = link[5], checked + 1, link
+        finally:
+            self.previous, self.checked, self.last = previous, checked, last
 
     def verdict(self, upto: int | None = None) -> Verdict:
         """The result, once every entry up to `upto` (the end) has been handed over: a link left
         over up to there is an entry deleted."""
         if self.problem is None:
             link = next(self.chain, None)
-            if link is not None and (upto is None or link.position <= upto):
-                self._match(None, link)
+            if link is not None and (upto is None or link[0] <= upto):
+                self.problem = _compare(
+                    self.app, self.recorder, None, link_from_row(link), self.previous
+                )
+                if self.problem is None:
+                    self.previous, self.checked, self.last = link[5], self.checked + 1, link
         seconds = time.monotonic() - self.started
-        head = self.head
+        head = link_from_row(self.last) if self.last is not None else None
         reached = Verified(head.position, head.hash, self.checked) if head else self.start
         return Verdict(self.checked, head, self.problem, seconds, reached)
-
-    def _match(self, event: Notification | StoredEntry | None, link: Link | None) -> None:
-        self.problem = _compare(self.app, self.recorder, event, link, self.previous)
-        if self.problem is None:
-            assert link is not None
-            self.previous, self.head, self.checked = link.hash, link, self.checked + 1
 
 
 def _compare(

@@ -124,13 +124,20 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         return found
 
     # -- reading and rewriting the chain (integrity.verify) -------------------------------------
-    def select_links(self, after: int, limit: int) -> list[Link]:
+    def select_entries(self, after: int, limit: int) -> list[Sequence[Any]]:
+        """The entries after `after` as stored, for the chain check (`RawLogReader`'s rows)."""
+        return self.select_raw_notifications(after, limit)
+
+    def select_links(self, after: int, limit: int) -> list[Sequence[Any]]:
+        """The links after `after` as stored (`Link`'s fields, the stream id as its entries
+        store it): a check compares them with the entries without building a Link each."""
         with self.datastore.transaction(commit=False) as c:
             c.execute(
                 f"SELECT {_COLUMNS} FROM {TABLE} WHERE position > ? ORDER BY position LIMIT ?",
                 (after, limit),
             )
-            return [link_from_row(row) for row in c.fetchall()]
+            rows: list[Sequence[Any]] = c.fetchall()
+            return rows
 
     def head_link(self, at_position: int | None = None) -> Link | None:
         with self.datastore.transaction(commit=False) as c:
