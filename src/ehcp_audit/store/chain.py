@@ -83,27 +83,33 @@ def hash_of(
     state_sha256: bytes,
 ) -> bytes:
     """`link_hash` with the stream id as its 16 bytes (a check has them without a UUID)."""
-    # One join and one digest per link: the importer chains a million entries.
+    # One join and one digest per link: the importer chains, and a check hashes, a million.
     position_text = str(position).encode()
     version_text = str(originator_version).encode()
-    topic_bytes = topic.encode()
     return sha256(
         b"".join(
             (
                 previous,
-                len(position_text).to_bytes(8, "big"),
+                _LENGTHS[len(position_text)],
                 position_text,
                 _ID_FRAME,
                 id_bytes,
-                len(version_text).to_bytes(8, "big"),
+                _LENGTHS[len(version_text)],
                 version_text,
-                len(topic_bytes).to_bytes(8, "big"),
-                topic_bytes,
+                _topic_frame(topic),
                 _DIGEST_FRAME if len(state_sha256) == 32 else len(state_sha256).to_bytes(8, "big"),
                 state_sha256,
             )
         )
     ).digest()
+
+
+_LENGTHS = tuple(n.to_bytes(8, "big") for n in range(24))  # a 64-bit integer's digits and sign
+
+
+@functools.lru_cache(maxsize=256)
+def _topic_frame(topic: str) -> bytes:
+    return _frame(topic.encode())
 
 
 def links(previous: bytes, events: Iterable[tuple[int, StoredEvent]]) -> Iterator[Link]:

@@ -119,18 +119,59 @@ def _events(app: EhcpAudit, page: int, after: int = 0) -> Iterator[Notification]
 def verify(
     app: EhcpAudit, page: int = PAGE, upto: int | None = None, start: Verified = START
 ) -> Verdict:
-    """Recompute the chain after `start` (a point verified earlier) up to `upto` (the end)."""
-    follower = ChainFollower(app, start, page)
-    read, after = follower.recorder.select_entries, start.position
+    """Recompute the chain after `start` (a point verified earlier) up to `upto` (the end).
+    The whole log (`verify`, the inspection pack) is read a page of entries beside their links
+    at a time; a check from a point verified earlier (a few new pages) pairs them one by one."""
+    started = time.monotonic()
+    recorder = chain_recorder(app)
+    point, last = _clean_pages(recorder, start, page, upto) if start == START else (start, None)
+    follower = ChainFollower(app, point, page, last=last, started=started)
+    read, after = recorder.select_entries, point.position
     while follower.problem is None:
-        rows = read(after, page)
-        if upto is not None and rows and rows[-1][0] > upto:
-            rows = [row for row in rows if row[0] <= upto]
+        rows = _upto(read(after, page), upto)
         if not rows:
             break
         follower.rows(rows)
         after = rows[-1][0]
     return follower.verdict(upto)
+
+
+def _upto(rows: list[Sequence[Any]], upto: int | None) -> list[Sequence[Any]]:
+    if upto is not None and rows and rows[-1][0] > upto:
+        return [row for row in rows if row[0] <= upto]
+    return rows
+
+
+def _clean_pages(
+    recorder: ChainRecorder, start: Verified, page: int, upto: int | None
+) -> tuple[Verified, Sequence[Any] | None]:
+    """The point up to which whole pages match their links exactly, each entry read beside the
+    link at its position in one query: every entry has one naming its stream, version and
+    topic, with its digest and the hash recomputed, and no other link lies among them. From the
+    first page that does not, `ChainFollower` pairs entries with links one by one and names
+    the first that does not match, as it always has."""
+    point, last = start, None
+    digest, hashed, id_of = hashlib.sha256, hash_of, id_bytes
+    while rows := _upto(recorder.select_chained(point.position, page), upto):
+        previous = point.hash
+        try:
+            for position, topic, stream, version, state, state_sha256, hash_, same in rows:
+                if not (
+                    same
+                    and digest(state).digest() == state_sha256
+                    and hashed(previous, position, id_of(stream), version, topic, state_sha256)
+                    == hash_
+                ):
+                    return point, last
+                previous = hash_
+        except (TypeError, ValueError):  # a state or stream id not stored as ehcp-audit does
+            return point, last
+        end = rows[-1]
+        if recorder.count_links(point.position, end[0]) != len(rows):
+            return point, last
+        point = Verified(end[0], bytes(previous), point.entries + len(rows))
+        last = (end[0], end[2], end[3], end[1], end[5], end[6])
+    return point, last
 
 
 class StoredEntry(NamedTuple):
@@ -151,15 +192,24 @@ class ChainFollower:
     matches its link in every field, and whose link's hash is the one recomputed, costs no
     object; any other goes to `_compare`, which alone decides and names the problem."""
 
-    def __init__(self, app: EhcpAudit, start: Verified = START, page: int = PAGE) -> None:
+    def __init__(
+        self,
+        app: EhcpAudit,
+        start: Verified = START,
+        page: int = PAGE,
+        *,
+        last: Sequence[Any] | None = None,
+        started: float | None = None,
+    ) -> None:
+        """`last`: the link at `start`, as stored (the head, if nothing follows it)."""
         self.app = app
         self.recorder = chain_recorder(app)
-        self.started = time.monotonic()
+        self.started = time.monotonic() if started is None else started
         self.chain: Iterator[Sequence[Any]] = _pages(
             self.recorder.select_links, page, start.position
         )
         self.start, self.previous, self.checked = start, start.hash, start.entries
-        self.last: Sequence[Any] | None = None  # the last link matched, as stored
+        self.last = last  # the last link matched, as stored
         self.problem: Problem | None = None
 
     def rows(self, rows: Iterable[Sequence[Any]]) -> None:

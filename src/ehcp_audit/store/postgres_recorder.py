@@ -150,6 +150,29 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             (after, limit),
         )
 
+    def select_chained(self, after: int, limit: int) -> list[Sequence[Any]]:
+        """The entries after `after` as stored, each beside its position's link (see the
+        SQLite recorder's)."""
+        return self._tuples(
+            SQL(
+                "SELECT e.notification_id, e.topic, e.originator_id::text, e.originator_version, "
+                "e.state, l.state_sha256, l.hash, l.originator_id = e.originator_id "
+                "AND l.originator_version = e.originator_version AND l.topic = e.topic "
+                "FROM {} e LEFT JOIN {} l ON l.position = e.notification_id "
+                "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
+            ).format(self.events_table, self.chain_table),
+            (after, limit),
+        )
+
+    def count_links(self, after: int, upto: int) -> int:
+        rows = self._tuples(
+            SQL("SELECT count(*) FROM {} WHERE position > %s AND position <= %s").format(
+                self.chain_table
+            ),
+            (after, upto),
+        )
+        return int(rows[0][0])
+
     def select_links(self, after: int, limit: int) -> list[Sequence[Any]]:
         """The links after `after` as stored (`Link`'s fields, the stream id as text)."""
         return self._tuples(
