@@ -134,7 +134,12 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             return curs.fetchall()
 
     def _tuples(self, statement: Composed, params: Sequence[Any]) -> list[Sequence[Any]]:
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+        # Binary results: psycopg's Python implementation parses each text value (a quarter
+        # of a chain check's time; bytea comes as hex text).
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row, binary=True) as curs,
+        ):
             curs.execute(statement, params)
             rows: list[Sequence[Any]] = list(curs.fetchall())
             return rows
