@@ -170,7 +170,7 @@ def _clean_pages(
         if recorder.count_links(point.position, end[0]) != len(rows):
             return point, last
         point = Verified(end[0], bytes(previous), point.entries + len(rows))
-        last = (end[0], end[2], end[3], end[1], end[5], end[6])
+        last = (end[0], end[2], end[3], end[1], end[5], end[6])  # its link, as select_links
     return point, last
 
 
