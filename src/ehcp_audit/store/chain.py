@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from hashlib import sha256
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -47,16 +47,16 @@ def as_uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else _parsed_uuid(value)
 
 
-def link_from_row(row: Any) -> Link:
-    """A chain table row (a mapping of its columns, from either store) as a Link."""
-    return Link(
-        row["position"],
-        as_uuid(row["originator_id"]),
-        row["originator_version"],
-        row["topic"],
-        bytes(row["state_sha256"]),
-        bytes(row["hash"]),
-    )
+@functools.lru_cache(maxsize=2**16)
+def id_bytes(value: UUID | str) -> bytes:
+    """A stream id's 16 bytes, as its links hash them (from the id as stored)."""
+    return as_uuid(value).bytes
+
+
+def link_from_row(row: Sequence[Any]) -> Link:
+    """A chain table row as stored (its columns in `Link`'s order, from either store) as a Link."""
+    position, originator_id, version, topic, state_sha256, hash_ = row
+    return Link(position, as_uuid(originator_id), version, topic, bytes(state_sha256), bytes(hash_))
 
 
 _ID_FRAME = _frame(bytes(16))[:8]  # a UUID is always 16 bytes
@@ -71,27 +71,45 @@ def link_hash(
     topic: str,
     state_sha256: bytes,
 ) -> bytes:
-    # One join and one digest per link: the importer chains a million entries.
+    return hash_of(previous, position, originator_id.bytes, originator_version, topic, state_sha256)
+
+
+def hash_of(
+    previous: bytes,
+    position: int,
+    id_bytes: bytes,
+    originator_version: int,
+    topic: str,
+    state_sha256: bytes,
+) -> bytes:
+    """`link_hash` with the stream id as its 16 bytes (a check has them without a UUID)."""
+    # One join and one digest per link: the importer chains, and a check hashes, a million.
     position_text = str(position).encode()
     version_text = str(originator_version).encode()
-    topic_bytes = topic.encode()
     return sha256(
         b"".join(
             (
                 previous,
-                len(position_text).to_bytes(8, "big"),
+                _LENGTHS[len(position_text)],
                 position_text,
                 _ID_FRAME,
-                originator_id.bytes,
-                len(version_text).to_bytes(8, "big"),
+                id_bytes,
+                _LENGTHS[len(version_text)],
                 version_text,
-                len(topic_bytes).to_bytes(8, "big"),
-                topic_bytes,
+                _topic_frame(topic),
                 _DIGEST_FRAME if len(state_sha256) == 32 else len(state_sha256).to_bytes(8, "big"),
                 state_sha256,
             )
         )
     ).digest()
+
+
+_LENGTHS = tuple(n.to_bytes(8, "big") for n in range(24))  # a 64-bit integer's digits and sign
+
+
+@functools.lru_cache(maxsize=256)
+def _topic_frame(topic: str) -> bytes:
+    return _frame(topic.encode())
 
 
 def links(previous: bytes, events: Iterable[tuple[int, StoredEvent]]) -> Iterator[Link]:

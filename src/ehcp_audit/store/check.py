@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,7 +13,16 @@ from eventsourcing.persistence import Notification
 
 from ehcp_audit.domain.streams import ACTION_TOPICS, IMPORT_COMPLETED, PLAN_OPENED
 from ehcp_audit.errors import StoreError
-from ehcp_audit.store.chain import GENESIS, Link, as_uuid, expected_hash, links
+from ehcp_audit.store.chain import (
+    GENESIS,
+    Link,
+    as_uuid,
+    expected_hash,
+    hash_of,
+    id_bytes,
+    link_from_row,
+    links,
+)
 from ehcp_audit.store.recorders import ChainRecorder
 
 if TYPE_CHECKING:
@@ -95,7 +103,7 @@ def _pages(fetch: Any, page: int, after: int = 0) -> Iterator[Any]:
             return
         yield from rows
         last = rows[-1]
-        after = last.id if isinstance(last, Notification) else last.position
+        after = last.id if isinstance(last, Notification) else last[0]
 
 
 def _events(app: EhcpAudit, page: int, after: int = 0) -> Iterator[Notification]:
@@ -108,19 +116,62 @@ def _events(app: EhcpAudit, page: int, after: int = 0) -> Iterator[Notification]
     )
 
 
-def _upto(items: Iterator[Any], upto: int | None, position: Any) -> Iterator[Any]:
-    return items if upto is None else itertools.takewhile(lambda x: position(x) <= upto, items)
-
-
 def verify(
     app: EhcpAudit, page: int = PAGE, upto: int | None = None, start: Verified = START
 ) -> Verdict:
-    """Recompute the chain after `start` (a point verified earlier) up to `upto` (the end)."""
-    follower = ChainFollower(app, start, page)
-    for event in _upto(_events(app, page, start.position), upto, lambda n: n.id):
-        if not follower.step(event):
+    """Recompute the chain after `start` (a point verified earlier) up to `upto` (the end).
+    The whole log (`verify`, the inspection pack) is read a page of entries beside their links
+    at a time; a check from a point verified earlier (a few new pages) pairs them one by one."""
+    started = time.monotonic()
+    recorder = chain_recorder(app)
+    point, last = _clean_pages(recorder, start, page, upto) if start == START else (start, None)
+    follower = ChainFollower(app, point, page, last=last, started=started)
+    read, after = recorder.select_entries, point.position
+    while follower.problem is None:
+        rows = _upto(read(after, page), upto)
+        if not rows:
             break
+        follower.rows(rows)
+        after = rows[-1][0]
     return follower.verdict(upto)
+
+
+def _upto(rows: list[Sequence[Any]], upto: int | None) -> list[Sequence[Any]]:
+    if upto is not None and rows and rows[-1][0] > upto:
+        return [row for row in rows if row[0] <= upto]
+    return rows
+
+
+def _clean_pages(
+    recorder: ChainRecorder, start: Verified, page: int, upto: int | None
+) -> tuple[Verified, Sequence[Any] | None]:
+    """The point up to which whole pages match their links exactly, each entry read beside the
+    link at its position in one query: every entry has one naming its stream, version and
+    topic, with its digest and the hash recomputed, and no other link lies among them. From the
+    first page that does not, `ChainFollower` pairs entries with links one by one and names
+    the first that does not match, as it always has."""
+    point, last = start, None
+    digest, hashed, id_of = hashlib.sha256, hash_of, id_bytes
+    while rows := _upto(recorder.select_chained(point.position, page), upto):
+        previous = point.hash
+        try:
+            for position, topic, stream, version, state, state_sha256, hash_, same in rows:
+                if not (
+                    same
+                    and digest(state).digest() == state_sha256
+                    and hashed(previous, position, id_of(stream), version, topic, state_sha256)
+                    == hash_
+                ):
+                    return point, last
+                previous = hash_
+        except (TypeError, ValueError):  # a state or stream id not stored as ehcp-audit does
+            return point, last
+        end = rows[-1]
+        if recorder.count_links(point.position, end[0]) != len(rows):
+            return point, last
+        point = Verified(end[0], bytes(previous), point.entries + len(rows))
+        last = (end[0], end[2], end[3], end[1], end[5], end[6])  # its link, as select_links
+    return point, last
 
 
 class StoredEntry(NamedTuple):
@@ -135,50 +186,85 @@ class StoredEntry(NamedTuple):
 
 class ChainFollower:
     """Checks the log's entries against their links in position order, as a reader hands them
-    over: `verify` reading the log itself, or a rebuild of the view reading it anyway."""
+    over: `verify` reading the log itself, or a rebuild of the view reading it anyway.
 
-    def __init__(self, app: EhcpAudit, start: Verified = START, page: int = PAGE) -> None:
+    Entries and links are compared as stored (ids as text, digests as bytes): an entry that
+    matches its link in every field, and whose link's hash is the one recomputed, costs no
+    object; any other goes to `_compare`, which alone decides and names the problem."""
+
+    def __init__(
+        self,
+        app: EhcpAudit,
+        start: Verified = START,
+        page: int = PAGE,
+        *,
+        last: Sequence[Any] | None = None,
+        started: float | None = None,
+    ) -> None:
+        """`last`: the link at `start`, as stored (the head, if nothing follows it)."""
         self.app = app
         self.recorder = chain_recorder(app)
-        self.started = time.monotonic()
-        self.chain = _pages(self.recorder.select_links, page, start.position)
+        self.started = time.monotonic() if started is None else started
+        self.chain: Iterator[Sequence[Any]] = _pages(
+            self.recorder.select_links, page, start.position
+        )
         self.start, self.previous, self.checked = start, start.hash, start.entries
-        self.head: Link | None = None
+        self.last = last  # the last link matched, as stored
         self.problem: Problem | None = None
 
-    def step(self, event: Notification | StoredEntry) -> bool:
-        """Check the next entry of the log against the next link; False once one does not match."""
-        if self.problem is None:
-            self._match(event, next(self.chain, None))
-        return self.problem is None
-
     def rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        """Check rows as `EhcpAudit.log_after` reads them (position, topic, originator id,
-        version, stored state: bytes, or the text of plain JSON)."""
-        chain, match = self.chain, self._match
-        for position, topic, originator_id, version, state in rows:
-            if self.problem is not None:
-                return
-            data = state.encode() if isinstance(state, str) else state
-            match(StoredEntry(position, originator_id, version, topic, data), next(chain, None))
+        """Check rows as stored (position, topic, stream id, version, state: bytes, or the text
+        of plain JSON), as `EhcpAudit.log_after` and the recorders' `select_entries` read them."""
+        if self.problem is not None:
+            return
+        chain, previous, checked, last = self.chain, self.previous, self.checked, self.last
+        digest, hashed, id_of = hashlib.sha256, hash_of, id_bytes
+        try:
+            for position, topic, originator_id, version, state in rows:
+                data = state.encode() if isinstance(state, str) else state
+                link = next(chain, None)
+                if (
+                    link is not None
+                    and link[0] == position
+                    and link[1] == originator_id
+                    and link[2] == version
+                    and link[3] == topic
+                    and digest(data).digest() == link[4]
+                    and hashed(previous, position, id_of(link[1]), version, topic, link[4])
+                    == link[5]
+                ):
+                    previous, checked, last = link[5], checked + 1, link
+                    continue
+                entry = StoredEntry(position, originator_id, version, topic, data)
+                self.problem = _compare(
+                    self.app,
+                    self.recorder,
+                    entry,
+                    link_from_row(link) if link is not None else None,
+                    previous,
+                )
+                if self.problem is not None:
+                    return
+                assert link is not None
+                previous, checked, last = link[5], checked + 1, link
+        finally:
+            self.previous, self.checked, self.last = previous, checked, last
 
     def verdict(self, upto: int | None = None) -> Verdict:
         """The result, once every entry up to `upto` (the end) has been handed over: a link left
         over up to there is an entry deleted."""
         if self.problem is None:
             link = next(self.chain, None)
-            if link is not None and (upto is None or link.position <= upto):
-                self._match(None, link)
+            if link is not None and (upto is None or link[0] <= upto):
+                self.problem = _compare(
+                    self.app, self.recorder, None, link_from_row(link), self.previous
+                )
+                if self.problem is None:
+                    self.previous, self.checked, self.last = link[5], self.checked + 1, link
         seconds = time.monotonic() - self.started
-        head = self.head
+        head = link_from_row(self.last) if self.last is not None else None
         reached = Verified(head.position, head.hash, self.checked) if head else self.start
         return Verdict(self.checked, head, self.problem, seconds, reached)
-
-    def _match(self, event: Notification | StoredEntry | None, link: Link | None) -> None:
-        self.problem = _compare(self.app, self.recorder, event, link, self.previous)
-        if self.problem is None:
-            assert link is not None
-            self.previous, self.head, self.checked = link.hash, link, self.checked + 1
 
 
 def _compare(

@@ -10,7 +10,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError, StoredEv
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg import Cursor
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from ehcp_audit.errors import StoreError
@@ -20,6 +20,8 @@ from ehcp_audit.store.chain import GENESIS, TABLE, Link, as_uuid, chunks, link_f
 _CREATE_LOCK = 0x65686370_61756474  # pg_advisory_lock key ("ehcpaudt"), one per database
 
 _COLUMNS = SQL("position, originator_id, originator_version, topic, state_sha256, hash")
+# A check reads stream ids as text on both sides: psycopg would build a UUID per row.
+_TEXT_COLUMNS = SQL("position, originator_id::text, originator_version, topic, state_sha256, hash")
 
 
 def _params(link: Link) -> tuple[Any, ...]:
@@ -131,17 +133,62 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             curs.execute(statement, params)
             return curs.fetchall()
 
-    def select_links(self, after: int, limit: int) -> list[Link]:
-        rows = self._query(
+    def _tuples(self, statement: Composed, params: Sequence[Any]) -> list[Sequence[Any]]:
+        # Binary results: psycopg's Python implementation parses each text value (a quarter
+        # of a chain check's time; bytea comes as hex text).
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row, binary=True) as curs,
+        ):
+            curs.execute(statement, params)
+            rows: list[Sequence[Any]] = list(curs.fetchall())
+            return rows
+
+    def select_entries(self, after: int, limit: int) -> list[Sequence[Any]]:
+        """The entries after `after` as stored: (position, topic, stream id as text, version,
+        state), for the chain check."""
+        return self._tuples(
+            SQL(
+                "SELECT notification_id, topic, originator_id::text, originator_version, state "
+                "FROM {} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+            ).format(self.events_table),
+            (after, limit),
+        )
+
+    def select_chained(self, after: int, limit: int) -> list[Sequence[Any]]:
+        """The entries after `after` as stored, each beside its position's link (see the
+        SQLite recorder's)."""
+        return self._tuples(
+            SQL(
+                "SELECT e.notification_id, e.topic, e.originator_id::text, e.originator_version, "
+                "e.state, l.state_sha256, l.hash, l.originator_id = e.originator_id "
+                "AND l.originator_version = e.originator_version AND l.topic = e.topic "
+                "FROM {} e LEFT JOIN {} l ON l.position = e.notification_id "
+                "WHERE e.notification_id > %s ORDER BY e.notification_id LIMIT %s"
+            ).format(self.events_table, self.chain_table),
+            (after, limit),
+        )
+
+    def count_links(self, after: int, upto: int) -> int:
+        rows = self._tuples(
+            SQL("SELECT count(*) FROM {} WHERE position > %s AND position <= %s").format(
+                self.chain_table
+            ),
+            (after, upto),
+        )
+        return int(rows[0][0])
+
+    def select_links(self, after: int, limit: int) -> list[Sequence[Any]]:
+        """The links after `after` as stored (`Link`'s fields, the stream id as text)."""
+        return self._tuples(
             SQL("SELECT {} FROM {} WHERE position > %s ORDER BY position LIMIT %s").format(
-                _COLUMNS, self.chain_table
+                _TEXT_COLUMNS, self.chain_table
             ),
             (after, limit),
         )
-        return [link_from_row(r) for r in rows]
 
     def head_link(self, at_position: int | None = None) -> Link | None:
-        rows = self._query(
+        rows = self._tuples(
             SQL("SELECT {} FROM {} WHERE position <= %s ORDER BY position DESC LIMIT 1").format(
                 _COLUMNS, self.chain_table
             ),

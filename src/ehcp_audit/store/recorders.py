@@ -43,9 +43,17 @@ class RawLogReader(Protocol):
 
 @runtime_checkable
 class ChainRecorder(Protocol):
-    """Keeps the hash chain (both chained recorders; in-memory stores do not)."""
+    """Keeps the hash chain (both chained recorders; in-memory stores do not). A check reads
+    entries and links as stored rows: (position, topic, stream id, version, state) and `Link`'s
+    fields, the stream id as text in the same form on both sides."""
 
-    def select_links(self, after: int, limit: int) -> list[Link]: ...
+    def select_entries(self, after: int, limit: int) -> list[Sequence[Any]]: ...
+
+    def select_chained(self, after: int, limit: int) -> list[Sequence[Any]]: ...
+
+    def count_links(self, after: int, upto: int) -> int: ...
+
+    def select_links(self, after: int, limit: int) -> list[Sequence[Any]]: ...
 
     def head_link(self, at_position: int | None = None) -> Link | None: ...
 
