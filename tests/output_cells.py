@@ -84,3 +84,18 @@ def live_cells(folder: Path) -> list[str]:
             first.setdefault(where, what)
             count[where] += 1
     return [f"{where}: {what} ({count[where]} such cells)" for where, what in first.items()]
+
+
+def workbook_cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    book = load_workbook(path)
+    found: dict[str, list[tuple[object, ...]]] = {
+        sheet.title: [
+            (c.coordinate, c.value, c.data_type, c.number_format, bool(c.quotePrefix))
+            for row in sheet.iter_rows()
+            for c in row
+            if c.value not in (None, "")
+        ]
+        for sheet in book.worksheets
+    }
+    book.close()
+    return found

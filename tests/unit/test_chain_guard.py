@@ -16,8 +16,8 @@ import pytest
 from ehcp_audit.bootstrap import open_view
 from ehcp_audit.config import Settings
 from ehcp_audit.store.check import head_hash
+from tests.integrity_helpers import ALTERED, DELETED, RawStore
 from tests.store_helpers import AS_OF, generated, run
-from tests.unit.test_integrity import ALTERED, DELETED, RawStore
 
 Command = Callable[[Path], list[str]]
 

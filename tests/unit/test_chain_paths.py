@@ -25,8 +25,8 @@ from ehcp_audit.store.check import (
     not_intact,
     verify,
 )
+from tests.integrity_helpers import ALTERED, DELETED, SWAPPED, RawStore
 from tests.store_helpers import generated, run
-from tests.unit.test_integrity import ALTERED, DELETED, SWAPPED, RawStore
 
 Tamper = Callable[[RawStore, int], None]
 CHAIN_ALTERED, REMEMBERED = 130, 100

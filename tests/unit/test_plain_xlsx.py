@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
 
 from ehcp_audit.exports.safe_cells import write_plain_xlsx, write_xlsx
+from tests.output_cells import workbook_cells as cells
 from tests.output_cells import xlsx_formulas
 
 TRICKY = pd.DataFrame(
@@ -31,21 +31,6 @@ TRICKY = pd.DataFrame(
     }
 )
 SHEETS = {"First": TRICKY, "Empty": TRICKY.iloc[0:0], "Second": TRICKY.iloc[::-1]}
-
-
-def cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    book = load_workbook(path)
-    found: dict[str, list[tuple[object, ...]]] = {
-        sheet.title: [
-            (c.coordinate, c.value, c.data_type, c.number_format, bool(c.quotePrefix))
-            for row in sheet.iter_rows()
-            for c in row
-            if c.value not in (None, "")
-        ]
-        for sheet in book.worksheets
-    }
-    book.close()
-    return found
 
 
 @pytest.fixture(scope="module")

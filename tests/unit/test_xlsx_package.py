@@ -19,8 +19,8 @@ from ehcp_audit.exports import annex_a, sen2
 from ehcp_audit.exports.safe_cells import XLSX_MAX_ROWS, write_plain_xlsx, write_xlsx
 from ehcp_audit.exports.tables import write_frame
 from ehcp_audit.exports.xlsx_package import SheetLayout, TooLargeForXlsxError, write_workbook
+from tests.output_cells import workbook_cells as cells
 from tests.output_cells import xlsx_formulas
-from tests.unit.test_plain_xlsx import cells
 
 TEXTS = [
     *("=1+1", '=HYPERLINK("http://example.invalid","open")', "=", "+44 20", "-12", "-"),
