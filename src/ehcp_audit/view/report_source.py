@@ -11,10 +11,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from ehcp_audit.rules.effective import voided_by
 from ehcp_audit.view.compliance_view import ComplianceView
 from ehcp_audit.view.row_tuples import entries_by_child
 from ehcp_audit.view.sql_files import sql_text
+from ehcp_audit.view.voided_entries import voided_rows
 
 if TYPE_CHECKING:
     from ehcp_audit.store.check import Verified
@@ -96,11 +96,26 @@ class ViewReportData:
         """`fetch` of the query `sql/<name>.sql` over the view's entries up to the data's
         position, with `voided_input` (every voided entry) beside them."""
         limit = self.at_position if self.at_position is not None else 2**62
-        self.view.con.register("voided_input", self._voided_table())
+        con = self.view.con
+        if self._voids_kept():
+            con.execute(
+                "CREATE OR REPLACE TEMP VIEW voided_input AS "
+                "SELECT child_id, version, reason FROM voided_entries"
+            )
+        else:
+            con.register("voided_input", self._voided_table())
         try:
-            return fetch(self.view.con.sql(sql_text(name), params={"at": limit}))
+            return fetch(con.sql(sql_text(name), params={"at": limit}))
         finally:
-            self.view.con.unregister("voided_input")
+            if self._voids_kept():
+                con.execute("DROP VIEW IF EXISTS voided_input")
+            else:
+                con.unregister("voided_input")
+
+    def _voids_kept(self) -> bool:
+        """Whether the view's `voided_entries` (kept for its whole log) are the data's: not
+        for an earlier log position, whose voids are applied here."""
+        return self.at_position is None or self.at_position >= self.view.position()
 
     def _voided_table(self) -> pa.Table:
         if self._voided_rows is None:
@@ -114,12 +129,15 @@ class ViewReportData:
 
     def _voided(self) -> list[tuple[str, int, str | None]]:
         """(child, version, the void's reason) of every voided entry."""
+        if self._voids_kept():
+            return self.view.con.execute(
+                "SELECT child_id, version, reason FROM voided_entries"
+            ).fetchall()
         return [
-            (child_id, seq, void.get("reason"))
-            for child_id, entries in entries_by_child(
-                self.view.voiding_entry_rows(self.at_position)
+            (child_id, seq, reason)
+            for child_id, seq, _, reason in voided_rows(
+                entries_by_child(self.view.voiding_entry_rows(self.at_position))
             )
-            for seq, void in voided_by(entries).items()
         ]
 
     def entries(self) -> pd.DataFrame:
