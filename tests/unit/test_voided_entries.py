@@ -8,6 +8,7 @@ and in helper processes)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,7 @@ def _batch(
 
 
 def _record(app: EhcpAudit, batch: dict[str, list[NewEntry]]) -> None:
-    app.record(batch, app.plans(batch))
+    app.record(dict(batch.items()), app.plans(batch))
 
 
 def _reference(view: ComplianceView) -> list[tuple[Any, ...]]:
@@ -166,7 +167,7 @@ def test_the_hand_made_cases(tmp_path: Path) -> None:
         return _entry(child, "void", day, details, late)
 
     d1, d2 = DAYS[1], DAYS[2]
-    cases = {
+    cases: dict[str, Sequence[NewEntry]] = {
         # Two meetings on one day, two voids of it: the later-dated void is applied second,
         # whatever the order they were recorded in.
         "H1": [

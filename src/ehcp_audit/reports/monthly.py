@@ -29,6 +29,7 @@ from ehcp_audit.reports.steps import STEPS
 from ehcp_audit.reports.summary import monthly_summary, overdue_by_owner
 from ehcp_audit.reports.targets import target_arguments
 from ehcp_audit.reports.worklist import (
+    DUE_SOON_DAYS,
     Item,
     MissedItem,
     due_soon_items,
@@ -81,7 +82,6 @@ class MonthlyContext:
     quality_items: DataQuality
 
 
-DUE_SOON_DAYS = 28
 SCHOOL_MEASURES = (
     "review_on_time",
     "invitations_2_weeks",

@@ -8,7 +8,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from ehcp_audit.view.compliance_view import ComplianceView
@@ -17,6 +16,8 @@ from ehcp_audit.view.sql_files import sql_text
 from ehcp_audit.view.voided_entries import voided_rows
 
 if TYPE_CHECKING:
+    import pandas as pd  # loaded by the answers that are DataFrames, not by the others
+
     from ehcp_audit.store.check import Verified
 
 T = TypeVar("T")
@@ -87,10 +88,11 @@ class ViewReportData:
         """Provenance's rows per source (reports.provenance.source_rows), read in the view."""
         return self._with_voided("log_sources", _records)
 
-    def recorded_days(self) -> pd.Series:
-        """The business dates of the entries that stand, each once (reports.coverage)."""
+    def recorded_days(self) -> list[date]:
+        """The business dates of the entries that stand, each once, in order
+        (reports.coverage)."""
         days = self._with_voided("recorded_days", duckdb.DuckDBPyRelation.fetchall)
-        return pd.Series([d for (d,) in days], dtype=object)
+        return [d for (d,) in days]
 
     def _with_voided(self, name: str, fetch: Callable[[duckdb.DuckDBPyRelation], T]) -> T:
         """`fetch` of the query `sql/<name>.sql` over the view's entries up to the data's
@@ -147,6 +149,8 @@ class ViewReportData:
             keys = list(zip(frame["child_id"], frame["version"], strict=True))
             frame["voided"] = [k in voided for k in keys]
             frame["void_reason"] = [voided.get(k) for k in keys]
+            import pandas as pd
+
             frame["occurred_on"] = pd.to_datetime(frame["occurred_on"]).dt.date
             self._entries = frame.drop(columns=["version", "known_on"])
         return self._entries
@@ -158,6 +162,15 @@ class ViewReportData:
             'ORDER BY position, "row"',
             [limit],
         ).df()
+
+    def rejected_table(self) -> pa.Table:
+        """The rows of `rejected_rows()` as an Arrow table (reports.data.rejected_rows)."""
+        limit = self.at_position if self.at_position is not None else 2**62
+        return self.view.con.sql(
+            'SELECT imported_at, source, "row", error FROM rejected_rows WHERE position <= $at '
+            'ORDER BY position, "row"',
+            params={"at": limit},
+        ).to_arrow_table()
 
     def school_names(self) -> dict[str, str]:
         """Read once (a school report asks twice: is the URN known, and its name)."""
