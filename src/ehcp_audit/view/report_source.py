@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -179,17 +178,9 @@ class ViewReportData:
         return dict(self._names)
 
     def _school_names(self) -> dict[str, str]:
-        names: dict[str, str] = {}
         limit = self.at_position if self.at_position is not None else 2**62
-        for (details,) in self.view.con.execute(
-            "SELECT details FROM entries WHERE action IN ('plan_issued', 'placement_changed') "
-            "AND position <= ? ORDER BY position",
-            [limit],
-        ).fetchall():
-            fields = json.loads(details)
-            if fields.get("school_name") and fields.get("school_urn"):
-                names[fields["school_urn"]] = fields["school_name"]
-        return names
+        rows = self.view.con.execute(sql_text("school_names"), {"at": limit}).fetchall()
+        return dict(rows)
 
     def log_position(self) -> int:
         position = self.view.position()
