@@ -91,6 +91,27 @@ def rejected_rows(data: ReportData) -> Rows:
     return data.rejected_rows()
 
 
+def period_entry_rows(data: ReportData, start: date, end: date) -> Rows:
+    """At least the rows of `entry_rows(data)` recorded or dated in [start, end] (a month's
+    data-quality checks filter by period themselves): a store may offer just those
+    (`period_entry_rows(start, end)`, optional: the view's does)."""
+    cheaper = getattr(data, "period_entry_rows", None)
+    if cheaper is not None:
+        rows: Rows = cheaper(start, end)
+        return rows
+    return entry_rows(data)
+
+
+def action_entry_rows(data: ReportData, actions: tuple[str, ...]) -> Rows:
+    """At least the rows of `entry_rows(data)` with one of `actions`: a store may offer just
+    those (`action_entry_rows(actions)`, optional: the view's does)."""
+    cheaper = getattr(data, "action_entry_rows", None)
+    if cheaper is not None:
+        rows: Rows = cheaper(actions)
+        return rows
+    return entry_rows(data)
+
+
 def entry_rows(data: ReportData) -> Rows:
     """`data.entries()`, or the same rows as an Arrow table where the store offers them
     (`entry_rows()`, optional: the view's does)."""

@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from ehcp_audit.reports.benchmarks import Benchmark
-from ehcp_audit.reports.data import ReportData, compliance_rows, entry_rows
-from ehcp_audit.view.dfe_measures import COLUMNS, dfe_measure_rows, year_end
+from ehcp_audit.reports.data import ReportData, action_entry_rows, compliance_rows
+from ehcp_audit.view.dfe_measures import COLUMNS, READ_ACTIONS, dfe_measure_rows, year_end
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,9 @@ def dfe_figure(data: ReportData, variable: str, year: int, as_of: date) -> DfeFi
     if as_of < year_end(year):
         return DfeFigure(variable, year, missing=f"{year} was not over on {as_of:%d/%m/%Y}")
     # Arrow rows, not DataFrames: the year end's rows are kept in the view (view/kept_answers.py)
-    # and the entry log is the one the report's provenance reads.
-    found = dfe_measure_rows(compliance_rows(data, year_end(year)), entry_rows(data), year)
+    # and only the entries of the actions the figures read are fetched.
+    entries = action_entry_rows(data, READ_ACTIONS)
+    found = dfe_measure_rows(compliance_rows(data, year_end(year)), entries, year)
     rows: dict[str, dict[str, Any]] = {
         str(r["variable"]): r for r in (dict(zip(COLUMNS, t, strict=True)) for t in found)
     }

@@ -23,7 +23,7 @@ from ehcp_audit.reports.data import ReportData, compliance_rows
 from ehcp_audit.reports.figures import Counts, by_school
 from ehcp_audit.reports.headline import MeasureFigure, key_figures, measure_figures, trends
 from ehcp_audit.reports.output import write_report
-from ehcp_audit.reports.provenance import Provenance, load_log, provenance
+from ehcp_audit.reports.provenance import Provenance, load_month_log, provenance
 from ehcp_audit.reports.quality import DataQuality, QualityLists, capped_quality, data_quality
 from ehcp_audit.reports.steps import STEPS
 from ehcp_audit.reports.summary import monthly_summary, overdue_by_owner
@@ -117,7 +117,7 @@ def monthly_context(
     names = data.school_names()
     con = compliance_connection(compliance_rows(data, as_of))
     try:
-        load_log(con, data)
+        load_month_log(con, data, month.start, month.end)
         figures = measure_figures(con, data, month, as_of)
         counts = by_school(con, month)
         table = {

@@ -43,6 +43,7 @@ class ViewReportData:
         self._tables: dict[tuple[date, str | None], pa.Table] = {}
         self._entries: pd.DataFrame | None = None
         self._entry_table: pa.Table | None = None
+        self._action_tables: dict[tuple[str, ...], pa.Table] = {}
         self._voided_rows: pa.Table | None = None
         self._names: dict[str, str] | None = None
 
@@ -80,22 +81,42 @@ class ViewReportData:
     def entry_rows(self) -> pa.Table:
         """The rows of `entries()` as an Arrow table, built in DuckDB (reports.data.entry_rows)."""
         if self._entry_table is None:
-            self._entry_table = self._with_voided("entry_rows", _arrow)
+            self._entry_table = self._with_voided(sql_text("entry_rows"), _arrow)
         return self._entry_table
+
+    def period_entry_rows(self, start: date, end: date) -> pa.Table:
+        """The rows of `entry_rows()` recorded or dated in [start, end] (what a month's data
+        quality checks read: reports.data.period_entry_rows), selected in the view."""
+        if self._entry_table is not None:
+            return self._entry_table
+        query = sql_text("period_entry_rows").format(entry_rows=sql_text("entry_rows"))
+        return self._with_voided(query, _arrow, start=start, end=end)
+
+    def action_entry_rows(self, actions: tuple[str, ...]) -> pa.Table:
+        """The rows of `entry_rows()` with one of `actions` (reports.data.action_entry_rows),
+        selected in the view."""
+        if self._entry_table is not None:
+            return self._entry_table
+        if actions not in self._action_tables:
+            query = sql_text("action_entry_rows").format(entry_rows=sql_text("entry_rows"))
+            self._action_tables[actions] = self._with_voided(query, _arrow, actions=list(actions))
+        return self._action_tables[actions]
 
     def source_summary(self) -> list[dict[str, Any]]:
         """Provenance's rows per source (reports.provenance.source_rows), read in the view."""
-        return self._with_voided("log_sources", _records)
+        return self._with_voided(sql_text("log_sources"), _records)
 
     def recorded_days(self) -> list[date]:
         """The business dates of the entries that stand, each once, in order
         (reports.coverage)."""
-        days = self._with_voided("recorded_days", duckdb.DuckDBPyRelation.fetchall)
+        days = self._with_voided(sql_text("recorded_days"), duckdb.DuckDBPyRelation.fetchall)
         return [d for (d,) in days]
 
-    def _with_voided(self, name: str, fetch: Callable[[duckdb.DuckDBPyRelation], T]) -> T:
-        """`fetch` of the query `sql/<name>.sql` over the view's entries up to the data's
-        position, with `voided_input` (every voided entry) beside them."""
+    def _with_voided(
+        self, query: str, fetch: Callable[[duckdb.DuckDBPyRelation], T], **params: Any
+    ) -> T:
+        """`fetch` of `query` (with `params`) over the view's entries up to the data's
+        position $at, with `voided_input` (every voided entry) beside them."""
         limit = self.at_position if self.at_position is not None else 2**62
         con = self.view.con
         if self._voids_kept():
@@ -106,7 +127,7 @@ class ViewReportData:
         else:
             con.register("voided_input", self._voided_table())
         try:
-            return fetch(con.sql(sql_text(name), params={"at": limit}))
+            return fetch(con.sql(query, params={"at": limit, **params}))
         finally:
             if self._voids_kept():
                 con.execute("DROP VIEW IF EXISTS voided_input")
