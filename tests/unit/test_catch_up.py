@@ -18,7 +18,10 @@ from ehcp_audit.ingest.importer import import_actions
 from ehcp_audit.view import projector, recompute
 
 TODAY = date(2026, 11, 30)
-TABLES = ("base_rows", "cycle_inputs", "children", "entries", "plans", "dirty", "tracking")
+TABLES = (
+    *("base_rows", "cycle_inputs", "children", "entries", "plans", "dirty", "tracking"),
+    "voided_entries",
+)
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +78,11 @@ def test_catch_up_writes_only_groups_whose_facts_changed_and_equals_a_rebuild(
     forks: list[int] = []
     fork = recompute.forked
 
-    def spy(self: projector.Projector, chunk: list[str], changes: recompute.Changes) -> None:
+    def spy(
+        self: projector.Projector, chunk: list[str], changes: recompute.Changes, voided: Any
+    ) -> None:
         written.extend(changes.groups)
-        write(self, chunk, changes)
+        write(self, chunk, changes, voided)
 
     def spy_fork(there: Any, here: Any) -> Any:
         forks.append(len(there.args[0]))

@@ -3,6 +3,7 @@ only its children again) and the log's voided entries (read only for children wi
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -186,3 +187,49 @@ def test_the_summaries_read_in_the_view_equal_those_of_the_loaded_log(tmp_path: 
                 ]  # fmt: skip
                 assert counts[0] == counts[1] and counts[0], (at, day)
                 assert period.num_rows < whole.num_rows
+
+
+def test_a_months_entries_and_the_dfe_actions_read_in_the_view_give_the_same_answers(
+    tmp_path: Path,
+) -> None:
+    """The monthly report loads only the entries its data-quality checks read (recorded or dated
+    in the month), and the DfE figures only their actions' entries: the checks' lists and the
+    figures equal those from the whole log, with voids applied over the whole log."""
+    from ehcp_audit.reports.quality import data_quality
+    from ehcp_audit.view.dfe_measures import READ_ACTIONS, dfe_measure_rows, year_end
+    from ehcp_audit.view.frames import register_entries, register_rejected
+
+    store = Settings(db=str(tmp_path / "store.sqlite"))
+    app = open_app(store)
+    assert import_actions(app, generated(tmp_path, 60, seed=5)).rejected == 0
+    with open_view(store, app) as view:
+        view.catch_up()
+        voids = view.con.execute("SELECT min(position) FROM entries WHERE action = 'void'")
+        first_void = voids.fetchall()[0][0]
+        months = view.con.execute(
+            "SELECT DISTINCT CAST(date_trunc('month', known_on) AS DATE) FROM entries "
+            "WHERE action = 'void'"
+        ).fetchall()
+        seen = 0
+        for at in (None, first_void, first_void - 1):
+            for (start,) in months:
+                end = start.replace(day=monthrange(start.year, start.month)[1])
+                lists = []
+                for rows in (
+                    ViewReportData(view, at).period_entry_rows(start, end),
+                    ViewReportData(view, at).entry_rows(),
+                ):
+                    con = duckdb.connect(":memory:")
+                    register_entries(con, rows)
+                    register_rejected(con, ViewReportData(view, at).rejected_table())
+                    lists.append(data_quality(con, start, end))
+                assert lists[0] == lists[1], (at, start)
+                seen += len(lists[0].voids) + len(lists[0].late_entries)
+            data = ViewReportData(view, at)
+            whole = data.entry_rows()
+            chosen = ViewReportData(view, at).action_entry_rows(READ_ACTIONS)
+            assert chosen.num_rows < whole.num_rows
+            for year in (2024, 2025):
+                rows = data.compliance_rows(year_end(year))
+                assert dfe_measure_rows(rows, chosen, year) == dfe_measure_rows(rows, whole, year)
+        assert seen, "no void or late entry in the months checked: the test would not see one"

@@ -4,16 +4,17 @@ it is refused (RefusedError, exit status 2) unless the user asks for it (--allow
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-
-import pandas as pd
 
 from ehcp_audit.errors import RefusedError
 from ehcp_audit.reports.data import ReportData, Rows, entry_rows
 from ehcp_audit.reports.render import uk_date
 
 ALLOW = "give --allow-empty to write it anyway"
+# The business dates recorded, each once, in order (a plain list: no pandas to load).
+Days = Sequence[date]
 
 
 @dataclass(frozen=True)
@@ -25,27 +26,30 @@ class Period:
     end: date
 
 
-def recorded_days(entries: Rows) -> pd.Series:
+def recorded_days(entries: Rows) -> Days:
     """The business dates of the entries that stand. A void counts (the month's report shows the
     correction); an entry it cancelled does not."""
-    if not isinstance(entries, pd.DataFrame):
-        entries = entries.select(["occurred_on", "voided"]).to_pandas()
-    effective = entries[~entries["voided"].astype(bool)]
-    return pd.Series(effective["occurred_on"], dtype=object)
+    import pyarrow as pa  # loaded already by whatever made `entries`
+
+    if isinstance(entries, pa.Table):
+        days, voided = (entries.column(c).to_pylist() for c in ("occurred_on", "voided"))
+    else:
+        days, voided = list(entries["occurred_on"]), list(entries["voided"])
+    return sorted({day for day, gone in zip(days, voided, strict=True) if not gone})
 
 
-def recorded_days_of(data: ReportData) -> pd.Series:
-    """recorded_days of the data's entry log, each day once where the store offers them
+def recorded_days_of(data: ReportData) -> Days:
+    """recorded_days of the data's entry log, where the store offers them
     (`recorded_days()`, optional: the view's reads its own log, no copy)."""
     cheaper = getattr(data, "recorded_days", None)
     if cheaper is not None:
-        days: pd.Series = cheaper()
+        days: Days = cheaper()
         return days
     return recorded_days(entry_rows(data))
 
 
-def refuse_empty_store(days: pd.Series, allow: str = ALLOW) -> None:
-    if days.empty:
+def refuse_empty_store(days: Days, allow: str = ALLOW) -> None:
+    if not days:
         raise RefusedError(f"nothing is recorded in this store yet: no report made ({allow})")
 
 
@@ -69,12 +73,12 @@ def refuse_nothing_due(rows: int, label: str) -> None:
 
 
 def refuse_uncovered(
-    entries: Rows | pd.Series, period: Period, as_of: date, today: date, allow: str = ALLOW
+    entries: Rows | Days, period: Period, as_of: date, today: date, allow: str = ALLOW
 ) -> None:
     """Raise RefusedError, naming the reason in one line, where the data cannot support a report
     on `period` as of `as_of`. `entries`: the entry log, or its recorded_days; `allow`: how the
     user asks for it anyway (the web page has a checkbox, not --allow-empty)."""
-    days = entries if isinstance(entries, pd.Series) else recorded_days(entries)
+    days = entries if isinstance(entries, Sequence) else recorded_days(entries)
     refuse_empty_store(days, allow)
     if period.start > today:
         raise RefusedError(
@@ -86,10 +90,10 @@ def refuse_uncovered(
             f"({allow})"
         )
     last = min(period.end, as_of)
-    if not ((days >= period.start) & (days <= last)).any():
+    if not any(period.start <= day <= last for day in days):
         up_to = f" up to {uk_date(last)}" if last < period.end else ""
         raise RefusedError(
             f"nothing is recorded with a date in {period.label}{up_to} "
-            f"(recorded dates run from {uk_date(days.min())} to {uk_date(days.max())}); "
+            f"(recorded dates run from {uk_date(min(days))} to {uk_date(max(days))}); "
             f"import that period's action log first, or {allow}"
         )

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-import pandas as pd
-
 if TYPE_CHECKING:
+    # Annotations only: a report that writes no DataFrame never loads pandas (0.4 s).
+    import pandas as pd
     import pyarrow as pa
 
 # Rows in the form a store gives most cheaply, for loading into DuckDB (view/frames.py).
@@ -80,6 +80,37 @@ def period_rows(data: ReportData, as_of: date, start: date, end: date) -> Rows:
         rows: Rows = cheaper(as_of, start, end)
         return rows
     return compliance_rows(data, as_of)
+
+
+def rejected_rows(data: ReportData) -> Rows:
+    """`data.rejected_rows()`, or the same rows as an Arrow table where the store offers them
+    (`rejected_table()`, optional: the view's does)."""
+    cheaper = getattr(data, "rejected_table", None)
+    if cheaper is not None:
+        rows: Rows = cheaper()
+        return rows
+    return data.rejected_rows()
+
+
+def period_entry_rows(data: ReportData, start: date, end: date) -> Rows:
+    """At least the rows of `entry_rows(data)` recorded or dated in [start, end] (a month's
+    data-quality checks filter by period themselves): a store may offer just those
+    (`period_entry_rows(start, end)`, optional: the view's does)."""
+    cheaper = getattr(data, "period_entry_rows", None)
+    if cheaper is not None:
+        rows: Rows = cheaper(start, end)
+        return rows
+    return entry_rows(data)
+
+
+def action_entry_rows(data: ReportData, actions: tuple[str, ...]) -> Rows:
+    """At least the rows of `entry_rows(data)` with one of `actions`: a store may offer just
+    those (`action_entry_rows(actions)`, optional: the view's does)."""
+    cheaper = getattr(data, "action_entry_rows", None)
+    if cheaper is not None:
+        rows: Rows = cheaper(actions)
+        return rows
+    return entry_rows(data)
 
 
 def entry_rows(data: ReportData) -> Rows:

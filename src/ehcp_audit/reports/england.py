@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ehcp_audit.reports.benchmarks import Benchmark
-from ehcp_audit.reports.data import ReportData, compliance_rows, entry_rows
-from ehcp_audit.view.dfe_measures import dfe_measures, year_end
+from ehcp_audit.reports.data import ReportData, action_entry_rows, compliance_rows
+from ehcp_audit.view.dfe_measures import COLUMNS, READ_ACTIONS, dfe_measure_rows, year_end
 
 
 @dataclass(frozen=True)
@@ -38,9 +39,12 @@ def dfe_figure(data: ReportData, variable: str, year: int, as_of: date) -> DfeFi
     if as_of < year_end(year):
         return DfeFigure(variable, year, missing=f"{year} was not over on {as_of:%d/%m/%Y}")
     # Arrow rows, not DataFrames: the year end's rows are kept in the view (view/kept_answers.py)
-    # and the entry log is the one the report's provenance reads.
-    frame = dfe_measures(compliance_rows(data, year_end(year)), entry_rows(data), year)
-    rows = {str(r["variable"]): r for r in frame.to_dict("records")}
+    # and only the entries of the actions the figures read are fetched.
+    entries = action_entry_rows(data, READ_ACTIONS)
+    found = dfe_measure_rows(compliance_rows(data, year_end(year)), entries, year)
+    rows: dict[str, dict[str, Any]] = {
+        str(r["variable"]): r for r in (dict(zip(COLUMNS, t, strict=True)) for t in found)
+    }
     row = rows[variable]
     whole = int(rows[str(row["percent_of"])]["value"])
     if not whole:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import duckdb
-import pandas as pd
 
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports import rate_format
-from ehcp_audit.view.kpis import COUNT_COLUMNS, kpi_counts
+from ehcp_audit.view.kpis import COUNT_COLUMNS, kpi_count_rows
 from ehcp_audit.view.periods import Month, month_range
 from ehcp_audit.view.rates import rate_text
 
@@ -48,7 +48,7 @@ class Counts:
         return Counts(*(getattr(self, c) + getattr(other, c) for c in COUNT_COLUMNS))
 
 
-def _counts(row: pd.Series) -> Counts:
+def _counts(row: Mapping[str, Any]) -> Counts:
     return Counts(*(int(row[c]) for c in COUNT_COLUMNS))
 
 
@@ -56,9 +56,8 @@ def by_measure(
     con: duckdb.DuckDBPyConnection, start: date, end: date, school_urn: str | None = None
 ) -> dict[str, Counts]:
     """Counts per measure for the period [start, end] (every measure, zero when it has no rows)."""
-    frame = kpi_counts(con, start, end, by_school=False, school_urn=school_urn)
     totals = {m: Counts() for m in MEASURES}
-    for _, row in frame.iterrows():
+    for row in kpi_count_rows(con, start, end, by_school=False, school_urn=school_urn):
         measure = str(row["measure"])
         totals[measure] = totals.get(measure, Counts()) + _counts(row)
     return totals
@@ -72,8 +71,8 @@ def monthly_series(
     school_urn: str | None = None,
 ) -> dict[str, list[tuple[Month, Counts]]]:
     """Counts per month from `first` to `last` for each measure (one query for the whole range)."""
-    frame = kpi_counts(con, first.start, last.end, by_school=False, school_urn=school_urn)
-    found = {(str(r["period"]), str(r["measure"])): _counts(r) for _, r in frame.iterrows()}
+    rows = kpi_count_rows(con, first.start, last.end, by_school=False, school_urn=school_urn)
+    found = {(str(r["period"]), str(r["measure"])): _counts(r) for r in rows}
     return series_from(found, first, last, measures)
 
 
@@ -90,19 +89,17 @@ def counts_by_school(
 ) -> dict[str, dict[tuple[str, str], Counts]]:
     """Counts per school URN ('' when none recorded), then per (month 'YYYY-MM', measure), for
     [start, end]: every setting's figures from one query (`report school --all`)."""
-    frame = kpi_counts(con, start, end, by_school=True, school_urn=school_urn)
     table: dict[str, dict[tuple[str, str], Counts]] = {}
-    keys = zip(frame["school_urn"], frame["period"], frame["measure"], strict=True)
-    counts = zip(*(frame[c] for c in COUNT_COLUMNS), strict=True)
-    for (urn, period, measure), values in zip(keys, counts, strict=True):
-        table.setdefault(str(urn), {})[(str(period), str(measure))] = Counts(*map(int, values))
+    for r in kpi_count_rows(con, start, end, by_school=True, school_urn=school_urn):
+        table.setdefault(str(r["school_urn"]), {})[(str(r["period"]), str(r["measure"]))] = (
+            _counts(r)
+        )
     return table
 
 
 def by_school(con: duckdb.DuckDBPyConnection, month: Month) -> dict[str, dict[str, Counts]]:
     """Counts per school URN ('' when none recorded) and measure for one month."""
-    frame = kpi_counts(con, month.start, month.end, by_school=True)
     table: dict[str, dict[str, Counts]] = {}
-    for _, row in frame.iterrows():
+    for row in kpi_count_rows(con, month.start, month.end, by_school=True):
         table.setdefault(str(row["school_urn"]), {})[str(row["measure"])] = _counts(row)
     return table

@@ -23,12 +23,13 @@ from ehcp_audit.reports.data import ReportData, compliance_rows
 from ehcp_audit.reports.figures import Counts, by_school
 from ehcp_audit.reports.headline import MeasureFigure, key_figures, measure_figures, trends
 from ehcp_audit.reports.output import write_report
-from ehcp_audit.reports.provenance import Provenance, load_log, provenance
+from ehcp_audit.reports.provenance import Provenance, load_month_log, provenance
 from ehcp_audit.reports.quality import DataQuality, QualityLists, capped_quality, data_quality
 from ehcp_audit.reports.steps import STEPS
 from ehcp_audit.reports.summary import monthly_summary, overdue_by_owner
 from ehcp_audit.reports.targets import target_arguments
 from ehcp_audit.reports.worklist import (
+    DUE_SOON_DAYS,
     Item,
     MissedItem,
     due_soon_items,
@@ -81,7 +82,6 @@ class MonthlyContext:
     quality_items: DataQuality
 
 
-DUE_SOON_DAYS = 28
 SCHOOL_MEASURES = (
     "review_on_time",
     "invitations_2_weeks",
@@ -117,7 +117,7 @@ def monthly_context(
     names = data.school_names()
     con = compliance_connection(compliance_rows(data, as_of))
     try:
-        load_log(con, data)
+        load_month_log(con, data, month.start, month.end)
         figures = measure_figures(con, data, month, as_of)
         counts = by_school(con, month)
         table = {

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from ehcp_audit.reports.data import ReportData, entry_rows
+from ehcp_audit.reports.data import ReportData, entry_rows, period_entry_rows, rejected_rows
 from ehcp_audit.view.frames import register_entries, register_rejected
 from ehcp_audit.view.queries import records
 
@@ -44,7 +44,19 @@ class Provenance:
 def load_log(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
     """Put the entry log and the rejected rows beside the compliance rows."""
     register_entries(con, entry_rows(data))
-    register_rejected(con, data.rejected_rows())
+    register_rejected(con, rejected_rows(data))
+
+
+def load_month_log(
+    con: duckdb.DuckDBPyConnection, data: ReportData, start: date, end: date
+) -> None:
+    """load_log for a month's report, which reads of the entry log only its data-quality checks
+    of [start, end] and provenance: where the store summarises its own sources, only the
+    entries recorded or dated in the period are loaded (at authority scale a whole log is
+    about a million rows copied twice)."""
+    summarised = getattr(data, "source_summary", None) is not None
+    register_entries(con, period_entry_rows(data, start, end) if summarised else entry_rows(data))
+    register_rejected(con, rejected_rows(data))
 
 
 def load_for_provenance(con: duckdb.DuckDBPyConnection, data: ReportData) -> None:
@@ -52,7 +64,7 @@ def load_for_provenance(con: duckdb.DuckDBPyConnection, data: ReportData) -> Non
     entry log only where the store cannot summarise its own (source_rows)."""
     if getattr(data, "source_summary", None) is None:
         register_entries(con, entry_rows(data))
-    register_rejected(con, data.rejected_rows())
+    register_rejected(con, rejected_rows(data))
 
 
 def source_rows(con: duckdb.DuckDBPyConnection, data: ReportData) -> list[dict[str, Any]]:

@@ -26,7 +26,6 @@ from ehcp_audit.reports.headline import (
     figures_from,
     trend_charts,
 )
-from ehcp_audit.reports.monthly import DUE_SOON_DAYS
 from ehcp_audit.reports.output import write_report
 from ehcp_audit.reports.provenance import (
     Provenance,
@@ -38,6 +37,7 @@ from ehcp_audit.reports.steps import SETTING
 from ehcp_audit.reports.summary import overdue_by_owner, school_summary
 from ehcp_audit.reports.targets import target_arguments
 from ehcp_audit.reports.worklist import (
+    DUE_SOON_DAYS,
     Item,
     MissedItem,
     due_soon_items,

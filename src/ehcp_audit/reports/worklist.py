@@ -12,6 +12,8 @@ import duckdb
 from ehcp_audit.reports.steps import STEPS, Step
 from ehcp_audit.view.queries import records
 
+# The due-soon list's window (monthly and school reports), from the as-of day.
+DUE_SOON_DAYS = 28
 
 @dataclass(frozen=True)
 class Item:

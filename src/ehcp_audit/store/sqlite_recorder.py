@@ -173,10 +173,15 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             return link_from_row(row) if row is not None else None
 
     def prefix_counts(self, position: int) -> tuple[int, int]:
-        """How many entries and how many links the log has up to `position`."""
+        """How many entries and how many links the log has up to `position`. The entries are
+        all of them less those after `position`: SQLite counts a whole table on its smallest
+        index (the streams' key, a tenth of the table), where counting a range of rowids reads
+        every event's state; the entries after a point checked before are few."""
+        events = self.events_table_name
         with self.datastore.transaction(commit=False) as c:
             c.execute(
-                f"SELECT (SELECT count(*) FROM {self.events_table_name} WHERE rowid <= ?), "
+                f"SELECT (SELECT count(*) FROM {events}) - "
+                f"(SELECT count(*) FROM {events} WHERE rowid > ?), "
                 f"(SELECT count(*) FROM {TABLE} WHERE position <= ?)",
                 (position, position),
             )

@@ -147,6 +147,7 @@ class ComplianceView:
             "verified",
             "kept_days",
             "kept_rows",
+            "voided_entries",
         ):
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
         self.con.execute(sql_text("schema"))

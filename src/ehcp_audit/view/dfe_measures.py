@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from ehcp_audit.view.frames import compliance_connection, register_entries
 from ehcp_audit.view.queries import records
 
 if TYPE_CHECKING:
+    import pandas as pd  # the export's output; a report reads the rows (dfe_measure_rows)
     import pyarrow as pa
 
 COLUMNS = (
@@ -109,6 +108,16 @@ def dfe_measures(
     `compliance`: the rows as of 31 December of `year` (year_end); `entries`: every entry with its
     `voided` flag (reports.data.ReportData.entries); either as a DataFrame or an Arrow table.
     """
+    import pandas as pd
+
+    rows = dfe_measure_rows(compliance, entries, year)
+    return pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+
+
+def dfe_measure_rows(
+    compliance: pd.DataFrame | pa.Table, entries: pd.DataFrame | pa.Table, year: int
+) -> list[tuple[object, ...]]:
+    """The rows of `dfe_measures` as tuples of COLUMNS."""
     con = compliance_connection(_only(compliance, "measure", READ_MEASURES))
     try:
         register_entries(con, _only(entries, "action", READ_ACTIONS))
@@ -119,18 +128,18 @@ def dfe_measures(
         con.close()
     rows = _rows(year, ANNUAL_REVIEWS, _review_figures(year), reviews)
     rows += _rows(year, PHASE_TRANSFERS, _transfer_figures(year), transfers)
-    return pd.DataFrame.from_records(rows, columns=list(COLUMNS))
+    return rows
 
 
 def _only(
     rows: pd.DataFrame | pa.Table, column: str, values: tuple[str, ...]
 ) -> pd.DataFrame | pa.Table:
     """The rows whose `column` is one of `values`."""
-    if isinstance(rows, pd.DataFrame):
-        return rows[rows[column].isin(values)]
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not isinstance(rows, pa.Table):
+        return rows[rows[column].isin(values)]
     return rows.filter(pc.is_in(rows[column], value_set=pa.array(values)))
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from ehcp_audit.view.queries import execute
 
 if TYPE_CHECKING:
+    import pandas as pd  # a DataFrame is loaded as given: pandas is never imported here
     import pyarrow as pa
 
 COMPLIANCE_COLUMNS = (
@@ -48,13 +48,15 @@ def _load(
 ) -> None:
     """`frame` (a DataFrame, or an Arrow table: no Python object per cell) as the typed
     relation `name`."""
-    given = frame.columns if isinstance(frame, pd.DataFrame) else frame.column_names
+    import pyarrow as pa
+
+    given = frame.column_names if isinstance(frame, pa.Table) else frame.columns
     missing = [c for c in columns if c not in given]
     if missing:
         raise ValueError(f"{name} rows lack the columns {', '.join(missing)}")
     view = f"{name}_input"
     chosen = (
-        frame.loc[:, list(columns)] if isinstance(frame, pd.DataFrame) else frame.select(columns)
+        frame.select(columns) if isinstance(frame, pa.Table) else frame.loc[:, list(columns)]
     )
     con.register(view, chosen)
     try:
@@ -72,7 +74,7 @@ def register_entries(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame | pa.Ta
     _load(con, frame, ENTRY_COLUMNS, "entries")
 
 
-def register_rejected(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+def register_rejected(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame | pa.Table) -> None:
     _load(con, frame, REJECTED_COLUMNS, "rejected")
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
-import pandas as pd
 
 from ehcp_audit.view.periods import Month
-from ehcp_audit.view.queries import run
+from ehcp_audit.view.queries import records, run
 from ehcp_audit.view.rates import rate_text
+
+if TYPE_CHECKING:
+    import pandas as pd  # `export kpis` writes a DataFrame; the reports read plain rows
 
 KPI_COLUMNS = (
     "period",
@@ -40,6 +42,20 @@ def kpi_counts(
     for column in COUNT_COLUMNS:
         frame[column] = frame[column].astype("int64")
     return frame
+
+
+def kpi_count_rows(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    *,
+    by_school: bool,
+    school_urn: str | None = None,
+) -> list[dict[str, Any]]:
+    """`kpi_counts` as plain rows (counts as int), what the reports read."""
+    return records(
+        con, "kpi_counts", start=start, end=end, by_school=by_school, school_urn=school_urn
+    )
 
 
 def with_rates(counts: pd.DataFrame) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from ehcp_audit.view.staging import insert, staged, transaction
 # Written with the position: a view written in another format (an earlier version of this
 # program, say plans keyed differently) is rebuilt rather than read. Change it when the rules
 # change too: a catch-up judges a group of rows again only when its facts change.
-FORMAT = "view 3"
+FORMAT = "view 4"
 ACTION_OF_TOPIC = {topic: action for action, topic in ACTION_TOPICS.items()}
 IMPORT_COLUMNS = (
     "position",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from ehcp_audit.view.sql_files import sql_text
+
+if TYPE_CHECKING:
+    import pandas as pd  # DuckDB loads it for `run` alone
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pd.DataFrame:

@@ -14,9 +14,16 @@ import duckdb
 from ehcp_audit.rules.compliance import PHASE_TRANSFER
 from ehcp_audit.rules.facts import TRANSFERS
 from ehcp_audit.view.evaluator import Evaluation, Helpers, evaluate_rows, forked, helper_count
-from ehcp_audit.view.row_tuples import BASE_COLUMNS, BASE_ENTRY_FIELDS, Key, cycle_texts
+from ehcp_audit.view.row_tuples import (
+    BASE_COLUMNS,
+    BASE_ENTRY_FIELDS,
+    Key,
+    base_entries_by_child,
+    cycle_texts,
+)
 from ehcp_audit.view.sql_files import sql_text
 from ehcp_audit.view.staging import insert, transaction
+from ehcp_audit.view.voided_entries import VOIDED_COLUMNS, VoidedRow, voided_rows
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -67,13 +74,16 @@ class Recompute:
                 else:
                     stored = self._stored(chunk)
                     judged = _judged(self._entry_rows(chunk), stored)
-                    self._write_changes(chunk, _changes(judged, stored, chunk))
+                    changes = _changes(judged, stored, chunk)
+                    self._write_changes(chunk, changes, self._voided(chunk))
                 if progress is not None:
                     progress("computed", len(chunk))
             return len(dirty)
         with Helpers(helpers) as pool:
-            for chunk, *tables in pool.map((c, self._entries_of(c)) for c in chunks):
-                self._replace_rows(chunk, *tables)
+            for chunk, base, children, inputs in pool.map(
+                (c, self._entries_of(c)) for c in chunks
+            ):
+                self._replace_rows(chunk, base, children, inputs, self._voided(chunk))
                 if progress is not None:
                     progress("computed", len(chunk))
         return len(dirty)
@@ -90,6 +100,16 @@ class Recompute:
     def _entry_rows(self, chunk: list[str]) -> list[tuple[Any, ...]]:
         return self.con.execute(self._entries_query(), [chunk]).fetchall()
 
+    def _voided(self, chunk: list[str]) -> list[VoidedRow]:
+        """The entries a void cancels among the chunk's: only its children with a void have any."""
+        rows = self.con.execute(
+            f"SELECT {BASE_ENTRY_FIELDS} FROM entries WHERE child_id IN "
+            f"(SELECT child_id FROM entries WHERE action = 'void' AND {IN_CHUNK}) "
+            "ORDER BY child_id, version",
+            [chunk],
+        ).fetchall()
+        return voided_rows(base_entries_by_child(rows))
+
     def _recompute_split(self, chunk: list[str]) -> None:
         """Judge the chunk, part of it in a forked copy of this process, and write it. The
         stored digests and the copy's entries are read first (it never touches DuckDB); then,
@@ -105,7 +125,7 @@ class Recompute:
         both = Evaluation(
             there.base + here.base, there.inputs + here.inputs, there.last_on + here.last_on
         )
-        self._write_changes(chunk, _changes(both, stored, chunk))
+        self._write_changes(chunk, _changes(both, stored, chunk), self._voided(chunk))
 
     def _stored(self, chunk: list[str]) -> Stored:
         """These children's stored digests of their groups' facts, and their stored last
@@ -119,10 +139,14 @@ class Recompute:
         ).fetchall()
         return {(c, k): d for c, k, d in digests}, last_on
 
-    def _write_changes(self, chunk: list[str], changes: Changes) -> None:
-        """The changed groups' base rows and digests and the changed last dates replace the
-        stored ones, and the chunk is no longer dirty: one transaction."""
+    def _write_changes(
+        self, chunk: list[str], changes: Changes, voided: list[VoidedRow]
+    ) -> None:
+        """The changed groups' base rows and digests, the changed last dates and the chunk's
+        voided entries replace the stored ones, and the chunk is no longer dirty: one
+        transaction."""
         with transaction(self.con) as con:
+            _replace_voided(con, chunk, voided)
             if changes.groups:
                 children, groups = (list(c) for c in zip(*changes.groups, strict=True))
                 con.execute(
@@ -153,11 +177,18 @@ class Recompute:
             con.execute(f"DELETE FROM dirty WHERE {IN_CHUNK}", [chunk])
 
     def _replace_rows(
-        self, chunk: list[str], base: pa.Table, children: pa.Table, inputs: pa.Table
+        self,
+        chunk: list[str],
+        base: pa.Table,
+        children: pa.Table,
+        inputs: pa.Table,
+        voided: list[VoidedRow],
     ) -> None:
-        """All the chunk's base rows, last dates and digests are replaced (a rebuild, or many
-        children judged by helpers), and it is no longer dirty: one transaction."""
+        """All the chunk's base rows, last dates, digests and voided entries are replaced (a
+        rebuild, or many children judged by helpers), and it is no longer dirty: one
+        transaction."""
         with transaction(self.con) as con:
+            _replace_voided(con, chunk, voided)
             for table, columns, rows in (
                 ("base_rows", BASE_COLUMNS, base),
                 ("children", CHILDREN_COLUMNS, children),
@@ -178,6 +209,13 @@ class Changes(NamedTuple):
     inputs: list[tuple[str, int, str]]
     children: set[str]
     last_on: Rows
+
+
+def _replace_voided(
+    con: duckdb.DuckDBPyConnection, chunk: list[str], voided: list[VoidedRow]
+) -> None:
+    con.execute(f"DELETE FROM voided_entries WHERE {IN_CHUNK}", [chunk])
+    insert(con, "voided_entries", VOIDED_COLUMNS, voided)
 
 
 def _judged(entry_rows: Rows, stored: Stored) -> Evaluation:

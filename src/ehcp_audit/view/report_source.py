@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
-from ehcp_audit.rules.effective import voided_by
 from ehcp_audit.view.compliance_view import ComplianceView
 from ehcp_audit.view.row_tuples import entries_by_child
 from ehcp_audit.view.sql_files import sql_text
+from ehcp_audit.view.voided_entries import voided_rows
 
 if TYPE_CHECKING:
+    import pandas as pd  # loaded by the answers that are DataFrames, not by the others
+
     from ehcp_audit.store.check import Verified
 
 T = TypeVar("T")
@@ -43,6 +43,7 @@ class ViewReportData:
         self._tables: dict[tuple[date, str | None], pa.Table] = {}
         self._entries: pd.DataFrame | None = None
         self._entry_table: pa.Table | None = None
+        self._action_tables: dict[tuple[str, ...], pa.Table] = {}
         self._voided_rows: pa.Table | None = None
         self._names: dict[str, str] | None = None
 
@@ -80,27 +81,63 @@ class ViewReportData:
     def entry_rows(self) -> pa.Table:
         """The rows of `entries()` as an Arrow table, built in DuckDB (reports.data.entry_rows)."""
         if self._entry_table is None:
-            self._entry_table = self._with_voided("entry_rows", _arrow)
+            self._entry_table = self._with_voided(sql_text("entry_rows"), _arrow)
         return self._entry_table
+
+    def period_entry_rows(self, start: date, end: date) -> pa.Table:
+        """The rows of `entry_rows()` recorded or dated in [start, end] (what a month's data
+        quality checks read: reports.data.period_entry_rows), selected in the view."""
+        if self._entry_table is not None:
+            return self._entry_table
+        query = sql_text("period_entry_rows").format(entry_rows=sql_text("entry_rows"))
+        return self._with_voided(query, _arrow, start=start, end=end)
+
+    def action_entry_rows(self, actions: tuple[str, ...]) -> pa.Table:
+        """The rows of `entry_rows()` with one of `actions` (reports.data.action_entry_rows),
+        selected in the view."""
+        if self._entry_table is not None:
+            return self._entry_table
+        if actions not in self._action_tables:
+            query = sql_text("action_entry_rows").format(entry_rows=sql_text("entry_rows"))
+            self._action_tables[actions] = self._with_voided(query, _arrow, actions=list(actions))
+        return self._action_tables[actions]
 
     def source_summary(self) -> list[dict[str, Any]]:
         """Provenance's rows per source (reports.provenance.source_rows), read in the view."""
-        return self._with_voided("log_sources", _records)
+        return self._with_voided(sql_text("log_sources"), _records)
 
-    def recorded_days(self) -> pd.Series:
-        """The business dates of the entries that stand, each once (reports.coverage)."""
-        days = self._with_voided("recorded_days", duckdb.DuckDBPyRelation.fetchall)
-        return pd.Series([d for (d,) in days], dtype=object)
+    def recorded_days(self) -> list[date]:
+        """The business dates of the entries that stand, each once, in order
+        (reports.coverage)."""
+        days = self._with_voided(sql_text("recorded_days"), duckdb.DuckDBPyRelation.fetchall)
+        return [d for (d,) in days]
 
-    def _with_voided(self, name: str, fetch: Callable[[duckdb.DuckDBPyRelation], T]) -> T:
-        """`fetch` of the query `sql/<name>.sql` over the view's entries up to the data's
-        position, with `voided_input` (every voided entry) beside them."""
+    def _with_voided(
+        self, query: str, fetch: Callable[[duckdb.DuckDBPyRelation], T], **params: Any
+    ) -> T:
+        """`fetch` of `query` (with `params`) over the view's entries up to the data's
+        position $at, with `voided_input` (every voided entry) beside them."""
         limit = self.at_position if self.at_position is not None else 2**62
-        self.view.con.register("voided_input", self._voided_table())
+        con = self.view.con
+        if self._voids_kept():
+            con.execute(
+                "CREATE OR REPLACE TEMP VIEW voided_input AS "
+                "SELECT child_id, version, reason FROM voided_entries"
+            )
+        else:
+            con.register("voided_input", self._voided_table())
         try:
-            return fetch(self.view.con.sql(sql_text(name), params={"at": limit}))
+            return fetch(con.sql(query, params={"at": limit, **params}))
         finally:
-            self.view.con.unregister("voided_input")
+            if self._voids_kept():
+                con.execute("DROP VIEW IF EXISTS voided_input")
+            else:
+                con.unregister("voided_input")
+
+    def _voids_kept(self) -> bool:
+        """Whether the view's `voided_entries` (kept for its whole log) are the data's: not
+        for an earlier log position, whose voids are applied here."""
+        return self.at_position is None or self.at_position >= self.view.position()
 
     def _voided_table(self) -> pa.Table:
         if self._voided_rows is None:
@@ -114,12 +151,15 @@ class ViewReportData:
 
     def _voided(self) -> list[tuple[str, int, str | None]]:
         """(child, version, the void's reason) of every voided entry."""
+        if self._voids_kept():
+            return self.view.con.execute(
+                "SELECT child_id, version, reason FROM voided_entries"
+            ).fetchall()
         return [
-            (child_id, seq, void.get("reason"))
-            for child_id, entries in entries_by_child(
-                self.view.voiding_entry_rows(self.at_position)
+            (child_id, seq, reason)
+            for child_id, seq, _, reason in voided_rows(
+                entries_by_child(self.view.voiding_entry_rows(self.at_position))
             )
-            for seq, void in voided_by(entries).items()
         ]
 
     def entries(self) -> pd.DataFrame:
@@ -129,6 +169,8 @@ class ViewReportData:
             keys = list(zip(frame["child_id"], frame["version"], strict=True))
             frame["voided"] = [k in voided for k in keys]
             frame["void_reason"] = [voided.get(k) for k in keys]
+            import pandas as pd
+
             frame["occurred_on"] = pd.to_datetime(frame["occurred_on"]).dt.date
             self._entries = frame.drop(columns=["version", "known_on"])
         return self._entries
@@ -141,6 +183,15 @@ class ViewReportData:
             [limit],
         ).df()
 
+    def rejected_table(self) -> pa.Table:
+        """The rows of `rejected_rows()` as an Arrow table (reports.data.rejected_rows)."""
+        limit = self.at_position if self.at_position is not None else 2**62
+        return self.view.con.sql(
+            'SELECT imported_at, source, "row", error FROM rejected_rows WHERE position <= $at '
+            'ORDER BY position, "row"',
+            params={"at": limit},
+        ).to_arrow_table()
+
     def school_names(self) -> dict[str, str]:
         """Read once (a school report asks twice: is the URN known, and its name)."""
         if self._names is None:
@@ -148,17 +199,9 @@ class ViewReportData:
         return dict(self._names)
 
     def _school_names(self) -> dict[str, str]:
-        names: dict[str, str] = {}
         limit = self.at_position if self.at_position is not None else 2**62
-        for (details,) in self.view.con.execute(
-            "SELECT details FROM entries WHERE action IN ('plan_issued', 'placement_changed') "
-            "AND position <= ? ORDER BY position",
-            [limit],
-        ).fetchall():
-            fields = json.loads(details)
-            if fields.get("school_name") and fields.get("school_urn"):
-                names[fields["school_urn"]] = fields["school_name"]
-        return names
+        rows = self.view.con.execute(sql_text("school_names"), {"at": limit}).fetchall()
+        return dict(rows)
 
     def log_position(self) -> int:
         position = self.view.position()

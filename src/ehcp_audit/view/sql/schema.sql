@@ -67,3 +67,11 @@ CREATE TABLE IF NOT EXISTS kept_rows (
     done_on DATE,
     status VARCHAR NOT NULL
 );
+-- Each entry a void cancels (rules.effective.voided_by over the child's whole log), written with
+-- the child's base rows by every recompute: the reports read the voided entries here.
+CREATE TABLE IF NOT EXISTS voided_entries (
+    child_id VARCHAR NOT NULL,
+    version INTEGER NOT NULL,    -- the voided entry
+    void_version INTEGER NOT NULL,
+    reason VARCHAR
+);
