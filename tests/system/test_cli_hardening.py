@@ -3,6 +3,7 @@ or an input, reading never creates a store, readers wait for the view, and no tr
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import subprocess
@@ -117,6 +118,7 @@ def test_tracker_rejects_may_not_overwrite_the_mapping(tmp_path: Path) -> None:
 
 
 def test_samples_may_not_overwrite_the_store(store: Path) -> None:
+    gc.collect()  # as below
     size = store.stat().st_size
     result = run(store, "samples", "generate", "--children", "2", "--out", str(store))
     assert result.exit_code == 2, result.output
@@ -129,6 +131,7 @@ def test_out_at_a_folder_and_a_report_folder_at_a_file(store: Path) -> None:
     result = run(store, "export", "compliance", "--out", str(folder))
     assert result.exit_code == 2 and "is a folder" in result.output, result.output
     no_traceback(result)
+    gc.collect()  # an earlier command's store connection, closed when collected, checkpoints
     size = store.stat().st_size
     result = run(store, "report", "monthly", "--month", "2024-05", "--out", str(store))
     assert result.exit_code == 2, result.output

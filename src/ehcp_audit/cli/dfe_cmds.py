@@ -30,8 +30,8 @@ def export_dfe_measures(settings: Settings, year: int, fmt: str | None, out: Pat
     from ehcp_audit.view.dfe_measures import dfe_measures, year_end
     from ehcp_audit.view.report_source import ViewReportData
 
-    fmt = output_format(fmt, out, ("csv", "xlsx"))
     check_outputs(settings, [("--out", out)])
+    fmt = output_format(fmt, out, ("csv", "xlsx"))
     boot = wiring()
     boot.require_store()
     with boot.checked_view()[0] as view:

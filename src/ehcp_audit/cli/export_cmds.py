@@ -117,9 +117,9 @@ def export_compliance(
     """
     from ehcp_audit.exports.tables import write_frame
 
-    written = output_format(fmt, out, FORMATS)
     boot = wiring()
     check_outputs(settings, [("--out", out)])
+    written = output_format(fmt, out, FORMATS)
     boot.require_store()
     finish = _finisher(settings, pseudonymise)
     day = as_of or clock.today()
@@ -153,9 +153,9 @@ def export_kpis(
     from ehcp_audit.exports.tables import write_frame
     from ehcp_audit.view.kpis import kpis_frame
 
-    written = output_format(fmt, out, FORMATS)
     boot = wiring()
     check_outputs(settings, [("--out", out)])
+    written = output_format(fmt, out, FORMATS)
     boot.require_store()
     finish = _finisher(settings, pseudonymise)
     day = as_of or clock.today()

@@ -102,7 +102,8 @@ def format_option(*formats: str) -> Any:
 
 def output_format(fmt: str | None, out: Path, formats: tuple[str, ...]) -> str:
     """The format to write `out` in; a --format that contradicts the file's extension is
-    refused before anything is read."""
+    refused before anything is read (call it after the output paths' own checks, whose
+    refusal matters more)."""
     named = SUFFIX_FORMATS.get(out.suffix.lower())
     if fmt is None:
         return named if named in formats else "csv"

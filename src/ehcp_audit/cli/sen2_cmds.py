@@ -38,9 +38,10 @@ def export_sen2(
 
     if census is not None and census.year != year:
         raise click.BadParameter(f"{census} is not in {year}", param_hint="--census")
-    fmt = output_format(fmt, out, ("csv", "xlsx"))
-    parts = [out] if fmt == "xlsx" else [out, sibling(out, "ceased_plans"), sibling(out, "checks")]
+    xlsx = (fmt or out.suffix.lower().lstrip(".")) == "xlsx"
+    parts = [out] if xlsx else [out, sibling(out, "ceased_plans"), sibling(out, "checks")]
     check_outputs(settings, [("--out", path) for path in parts])
+    fmt = output_format(fmt, out, ("csv", "xlsx"))
     boot = wiring()
     boot.require_store()
     day = census or census_date(year)
