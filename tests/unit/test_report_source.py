@@ -196,7 +196,12 @@ def test_a_months_entries_and_the_dfe_actions_read_in_the_view_give_the_same_ans
     in the month), and the DfE figures only their actions' entries: the checks' lists and the
     figures equal those from the whole log, with voids applied over the whole log."""
     from ehcp_audit.reports.quality import data_quality
-    from ehcp_audit.view.dfe_measures import READ_ACTIONS, dfe_measure_rows, year_end
+    from ehcp_audit.view.dfe_measures import (
+        READ_ACTIONS,
+        READ_MEASURES,
+        dfe_measure_rows,
+        year_end,
+    )
     from ehcp_audit.view.frames import register_entries, register_rejected
 
     store = Settings(db=str(tmp_path / "store.sqlite"))
@@ -232,4 +237,9 @@ def test_a_months_entries_and_the_dfe_actions_read_in_the_view_give_the_same_ans
             for year in (2024, 2025):
                 rows = data.compliance_rows(year_end(year))
                 assert dfe_measure_rows(rows, chosen, year) == dfe_measure_rows(rows, whole, year)
+                # The figures' own measures, cut in the view, give the same figures.
+                cut = ViewReportData(view, at).measure_rows(year_end(year), READ_MEASURES)
+                assert set(cut.column("measure").to_pylist()) <= set(READ_MEASURES)
+                assert cut.num_rows < rows.num_rows
+                assert dfe_measure_rows(cut, chosen, year) == dfe_measure_rows(rows, chosen, year)
         assert seen, "no void or late entry in the months checked: the test would not see one"

@@ -113,6 +113,17 @@ def action_entry_rows(data: ReportData, actions: tuple[str, ...]) -> Rows:
     return entry_rows(data)
 
 
+def measure_rows(data: ReportData, as_of: date, measures: Sequence[str]) -> Rows:
+    """At least the rows of `compliance_rows(data, as_of)` of `measures` (the caller filters
+    by measure itself): a store may offer just those (`measure_rows(as_of, measures)`,
+    optional: the view's does)."""
+    cheaper = getattr(data, "measure_rows", None)
+    if cheaper is not None:
+        rows: Rows = cheaper(as_of, measures)
+        return rows
+    return compliance_rows(data, as_of)
+
+
 def entry_rows(data: ReportData) -> Rows:
     """`data.entries()`, or the same rows as an Arrow table where the store offers them
     (`entry_rows()`, optional: the view's does)."""

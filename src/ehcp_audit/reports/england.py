@@ -14,8 +14,14 @@ from datetime import date
 from typing import Any
 
 from ehcp_audit.reports.benchmarks import Benchmark
-from ehcp_audit.reports.data import ReportData, action_entry_rows, compliance_rows
-from ehcp_audit.view.dfe_measures import COLUMNS, READ_ACTIONS, dfe_measure_rows, year_end
+from ehcp_audit.reports.data import ReportData, action_entry_rows, measure_rows
+from ehcp_audit.view.dfe_measures import (
+    COLUMNS,
+    READ_ACTIONS,
+    READ_MEASURES,
+    dfe_measure_rows,
+    year_end,
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,8 @@ def dfe_figure(data: ReportData, variable: str, year: int, as_of: date) -> DfeFi
     # Arrow rows, not DataFrames: the year end's rows are kept in the view (view/kept_answers.py)
     # and only the entries of the actions the figures read are fetched.
     entries = action_entry_rows(data, READ_ACTIONS)
-    found = dfe_measure_rows(compliance_rows(data, year_end(year)), entries, year)
+    rows_read = measure_rows(data, year_end(year), READ_MEASURES)
+    found = dfe_measure_rows(rows_read, entries, year)
     rows: dict[str, dict[str, Any]] = {
         str(r["variable"]): r for r in (dict(zip(COLUMNS, t, strict=True)) for t in found)
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -218,6 +218,13 @@ class ComplianceView:
         what a month's counts read, a thirty-sixth of the rows at authority scale."""
         return self._answer(as_of, None, at_position, None, partial(_fetch_period, start, end))
 
+    def measure_table(
+        self, as_of: date, measures: Sequence[str], at_position: int | None = None
+    ) -> pa.Table:
+        """The rows of `compliance_table` of `measures` only: what DfE's measures read, a
+        sixth of the rows."""
+        return self._answer(as_of, None, at_position, None, partial(_fetch_measures, measures))
+
     def _answer(
         self,
         as_of: date,
@@ -372,6 +379,11 @@ def _fetch_frame(answer: duckdb.DuckDBPyRelation) -> pd.DataFrame:
 
 def _fetch_table(answer: duckdb.DuckDBPyRelation) -> pa.Table:
     return answer.to_arrow_table()
+
+
+def _fetch_measures(measures: Sequence[str], answer: duckdb.DuckDBPyRelation) -> pa.Table:
+    listed = ", ".join("'" + m.replace("'", "''") + "'" for m in measures)
+    return answer.filter(f"measure IN ({listed})").to_arrow_table()
 
 
 def _fetch_period(start: date, end: date, answer: duckdb.DuckDBPyRelation) -> pa.Table:

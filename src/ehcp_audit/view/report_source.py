@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -77,6 +77,13 @@ class ViewReportData:
         if (as_of, None) in self._tables:
             return self._tables[(as_of, None)]
         return self.view.period_table(as_of, start, end, at_position=self.at_position)
+
+    def measure_rows(self, as_of: date, measures: Sequence[str]) -> pa.Table:
+        """`compliance_rows(as_of)` cut to `measures` (in the view, or the day's rows when
+        those are at hand)."""
+        if (as_of, None) in self._tables:
+            return self._tables[(as_of, None)]
+        return self.view.measure_table(as_of, measures, at_position=self.at_position)
 
     def entry_rows(self) -> pa.Table:
         """The rows of `entries()` as an Arrow table, built in DuckDB (reports.data.entry_rows)."""
