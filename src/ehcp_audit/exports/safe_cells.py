@@ -14,9 +14,13 @@ import csv
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any, Final, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Final, TypeVar
 
-import pandas as pd
+if TYPE_CHECKING:
+    # Imported where frames are handled: writing a work list from plain rows needs none.
+    import pandas as pd
+
+    from ehcp_audit.exports.xlsx_package import Sheet
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 # The characters XML 1.0, so XLSX, cannot hold: control characters, the two non-characters
@@ -27,7 +31,7 @@ NOT_IN_XLSX: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe
 REPLACEMENT: Final = "\ufffd"
 
 T = TypeVar("T")
-SheetStyle = Callable[[Any, pd.DataFrame], None]
+SheetStyle = Callable[[Any, "pd.DataFrame"], None]
 
 
 def csv_cell(value: T) -> T | str:
@@ -69,6 +73,8 @@ def write_xlsx(
     """One workbook, a sheet per frame, every text cell a string cell (never a formula), through
     openpyxl: the reference that the package writer (`write_plain_xlsx`, `xlsx_package`),
     which writes every workbook the project makes, is tested against."""
+    import pandas as pd
+
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             safe = _map_text(
@@ -85,7 +91,7 @@ def write_xlsx(
 XLSX_MAX_ROWS: Final = 1_048_576
 
 
-def write_plain_xlsx(out: Path, sheets: Mapping[str, pd.DataFrame]) -> None:
+def write_plain_xlsx(out: Path, sheets: Mapping[str, Sheet]) -> None:
     """What `write_xlsx` writes without a style (the same cells, types, date formats and quote
     prefixes), written as the package's XML parts: an order of magnitude faster than openpyxl
     for a work list. A sheet longer than XLSX allows is refused, never cut."""
@@ -110,6 +116,8 @@ def text_not_formulas(sheet: Any) -> None:
 def _map_text(
     frame: pd.DataFrame, needs: Callable[[object], bool], change: Callable[[Any], Any]
 ) -> pd.DataFrame:
+    import pandas as pd
+
     out = frame
     for column in frame.columns:
         values = frame[column]

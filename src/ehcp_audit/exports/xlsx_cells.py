@@ -10,8 +10,6 @@ import re
 from datetime import UTC, date, datetime
 from typing import Final
 
-import pandas as pd
-
 from ehcp_audit.exports.safe_cells import FORMULA_STARTS, xlsx_cell
 
 MAIN_NS: Final = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -24,6 +22,9 @@ CUT_MARK: Final = "\u2026"
 # Excel reads `_x0041_` in a string as "A"; such text keeps its characters as `_x005F_x0041_`.
 _EXCEL_ESCAPE: Final = re.compile("_x[0-9A-Fa-f]{4}_")
 _EPOCH: Final = datetime(1899, 12, 30)
+# pandas' missing values (NaT is a datetime): told by their type's name, so that writing a
+# workbook never imports pandas.
+_MISSING_TYPES: Final = frozenset({"NaTType", "NAType"})
 _SECONDS_A_DAY: Final = 86_400
 _FONTS: Final = (
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
@@ -106,7 +107,7 @@ class CellWriter:
 
     def body(self, value: object, number_format: str | None = None) -> str:
         """The cell for `value` ("" for none); `number_format` overrides the column's own."""
-        if value is None or value is pd.NaT or value is pd.NA:
+        if value is None or type(value).__name__ in _MISSING_TYPES:
             return ""
         if isinstance(value, str):
             text = fit(xlsx_cell(value))

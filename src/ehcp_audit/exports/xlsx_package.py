@@ -1,5 +1,5 @@
-"""An XLSX workbook written as its XML parts: one sheet per frame, a bold header row kept in
-view and filterable, columns as wide as their text; the cells as xlsx_cells writes them.
+"""An XLSX workbook written as its XML parts: one sheet per frame (or Table), a bold header
+row kept in view and filterable, columns as wide as their text; the cells as xlsx_cells writes them.
 
 Each column is turned into XML once per distinct value (a work list's 400,000 cells hold a few
 tens of thousands) and a sheet is joined from its columns: a cell-by-cell writer had spent
@@ -9,12 +9,13 @@ most of the monthly report's time on its workbook.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final, NamedTuple, TypeAlias
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from ehcp_audit.errors import RefusedError
 from ehcp_audit.exports.safe_cells import XLSX_MAX_ROWS
@@ -45,24 +46,56 @@ class SheetLayout:
     title_counts: int = MAX_COLUMNS
 
 
+class Table(NamedTuple):
+    """A sheet as its column titles and rows: what a caller with no DataFrame passes (the
+    monthly report's work list), so that writing it never loads pandas. Missing values are
+    None."""
+
+    titles: Sequence[str]
+    rows: Sequence[Sequence[object]]
+
+
+Sheet: TypeAlias = "pd.DataFrame | Table"
+
+
+class _Columns(NamedTuple):
+    titles: list[str]
+    values: list[list[object]]
+    length: int
+
+
+def _columns(sheet: Sheet) -> _Columns:
+    if isinstance(sheet, Table):
+        values = [list(c) for c in zip(*sheet.rows, strict=True)]
+        titles = [str(t) for t in sheet.titles]
+        return _Columns(titles, values or [[] for _ in titles], len(sheet.rows))
+    values = []
+    for i in range(len(sheet.columns)):
+        column = sheet.iloc[:, i]
+        missing = column.isna().tolist()
+        values.append([None if m else v for v, m in zip(column.tolist(), missing, strict=True)])
+    return _Columns([str(t) for t in sheet.columns], values, len(sheet))
+
+
 class TooLargeForXlsxError(RefusedError, ValueError):
     """A sheet longer than XLSX holds: refused (exit status 2), never cut."""
 
 
 def write_workbook(
-    out: Path, sheets: Mapping[str, pd.DataFrame], layout: SheetLayout | None = None
+    out: Path, sheets: Mapping[str, Sheet], layout: SheetLayout | None = None
 ) -> None:
-    """Write `sheets` (name -> frame, in order) as one workbook at `out`. Every check runs
-    before the file is opened, so a refused workbook leaves no file behind."""
-    _check(sheets)
+    """Write `sheets` (name -> frame or Table, in order) as one workbook at `out`. Every check
+    runs before the file is opened, so a refused workbook leaves no file behind."""
+    tables = {name: _columns(sheet) for name, sheet in sheets.items()}
+    _check(tables)
     cells = CellWriter()
     parts = {
-        f"xl/worksheets/sheet{n}.xml": _sheet_xml(frame, cells, layout or SheetLayout(), n == 1)
-        for n, frame in enumerate(sheets.values(), start=1)
+        f"xl/worksheets/sheet{n}.xml": _sheet_xml(table, cells, layout or SheetLayout(), n == 1)
+        for n, table in enumerate(tables.values(), start=1)
     }
     parts["xl/sharedStrings.xml"] = cells.strings.xml()
     parts["xl/styles.xml"] = cells.styles.xml()
-    filtered = {name: _corner(frame) for name, frame in sheets.items()}
+    filtered = {name: _corner(table) for name, table in tables.items()}
     parts = {**_package_parts(filtered), **parts}
     with zipfile.ZipFile(out, "w") as book:
         for name, text in parts.items():
@@ -71,40 +104,40 @@ def write_workbook(
             book.writestr(part, text, zipfile.ZIP_DEFLATED, compresslevel=1)
 
 
-def _check(sheets: Mapping[str, pd.DataFrame]) -> None:
+def _check(sheets: Mapping[str, _Columns]) -> None:
     if not sheets:
         raise ValueError("a workbook needs at least one sheet")
     seen: set[str] = set()
-    for name, frame in sheets.items():
+    for name, table in sheets.items():
         if not 1 <= len(name) <= 31 or _FORBIDDEN_IN_SHEET_NAME & set(name):
             raise ValueError(f"sheet name {name!r}: 1 to 31 characters, none of []:*?/\\")
         if name.startswith("'") or name.endswith("'") or name.casefold() in seen:
             raise ValueError(f"sheet name {name!r}: taken, or begins or ends with '")
         seen.add(name.casefold())
-        if len(frame) + 1 > XLSX_MAX_ROWS or len(frame.columns) > MAX_COLUMNS:
+        if table.length + 1 > XLSX_MAX_ROWS or len(table.titles) > MAX_COLUMNS:
             raise TooLargeForXlsxError(
-                f"sheet {name!r} has {len(frame):,} rows and {len(frame.columns)} columns: more "
+                f"sheet {name!r} has {table.length:,} rows and {len(table.titles)} columns: more "
                 f"than XLSX can hold ({XLSX_MAX_ROWS - 1:,} rows under the header, "
                 f"{MAX_COLUMNS:,} columns); write it as CSV or Parquet instead"
             )
 
 
-def _sheet_xml(frame: pd.DataFrame, cells: CellWriter, layout: SheetLayout, first: bool) -> str:
-    letters = [_letters(i) for i in range(len(frame.columns))]
-    titles = [str(title) for title in frame.columns]
+def _sheet_xml(table: _Columns, cells: CellWriter, layout: SheetLayout, first: bool) -> str:
+    letters = [_letters(i) for i in range(len(table.titles))]
+    titles = table.titles
     header = "".join(f'<c r="{x}1"{cells.header(t)}' for x, t in zip(letters, titles, strict=True))
-    numbers = [str(n) for n in range(2, len(frame) + 2)]
+    numbers = [str(n) for n in range(2, table.length + 2)]
     columns, widths = [], []
     for i, (letter, title) in enumerate(zip(letters, titles, strict=True)):
         number_format = layout.column_formats.get(title)
-        column, longest = _column_cells(frame.iloc[:, i], letter, numbers, cells, number_format)
+        column, longest = _column_cells(table.values[i], letter, numbers, cells, number_format)
         columns.append(column)
         widths.append(min(max(min(len(title), layout.title_counts), longest) + 2, layout.widest))
     starts = [f'<row r="{n}">' for n in numbers]
     body = "</row>".join(map("".join, zip(starts, *columns, strict=True)))
     data = f'<row r="1">{header}</row>' if letters else ""
     data += f"{body}</row>" if starts else ""
-    corner = _corner(frame)
+    corner = _corner(table)
     view = _frozen(layout.freeze) if corner else ""
     table_filter = f'<autoFilter ref="A1:{corner}"/>' if corner else ""
     tab = ' tabSelected="1"' if first else ""
@@ -118,22 +151,29 @@ def _sheet_xml(frame: pd.DataFrame, cells: CellWriter, layout: SheetLayout, firs
 
 
 def _column_cells(
-    values: pd.Series, letter: str, numbers: list[str], cells: CellWriter, number_format: str | None
+    values: list[object],
+    letter: str,
+    numbers: list[str],
+    cells: CellWriter,
+    number_format: str | None,
 ) -> tuple[list[str], int]:
     """Each row's cell of one column ("" where it has none), each distinct value turned into
-    XML once, and the length of its longest value as shown. A column of mixed types is taken
-    value by value: a distinct-value pass would count True and 1 as one value."""
-    codes: Iterable[int]
-    if pd.api.types.infer_dtype(values, skipna=True).startswith("mixed"):
-        shown = values.tolist()
-        table = [cells.body(v, number_format) for v in shown]
-        codes = range(len(table))
-    else:
-        found, distinct = pd.factorize(values, use_na_sentinel=True)
-        shown = distinct.tolist()
-        table = [cells.body(v, number_format) for v in shown]
-        table.append("")  # code -1: a missing value
-        codes = found.tolist()
+    XML once, and the length of its longest value as shown. Values are told apart by type too:
+    True and 1 are one key to a dict, but not one cell."""
+    index: dict[tuple[type, object], int] = {}
+    codes: list[int] = []
+    for value in values:
+        if value is None:
+            codes.append(-1)
+            continue
+        key = (type(value), value)
+        try:
+            codes.append(index.setdefault(key, len(index)))
+        except TypeError:  # an unhashable value: a cell of its own
+            codes.append(index.setdefault((type(value), id(value)), len(index)))
+    shown = [key[1] for key in index]
+    table = [cells.body(v, number_format) for v in shown]
+    table.append("")  # code -1: a missing value
     column = [
         f'<c r="{letter}{n}"{b}' if (b := table[c]) else ""
         for n, c in zip(numbers, codes, strict=True)
@@ -141,10 +181,10 @@ def _column_cells(
     return column, max(map(shown_length, shown), default=0)
 
 
-def _corner(frame: pd.DataFrame) -> str | None:
+def _corner(table: _Columns) -> str | None:
     """The bottom right cell of a sheet's table, header included; None for a sheet with no
     columns."""
-    return f"{_letters(len(frame.columns) - 1)}{len(frame) + 1}" if len(frame.columns) else None
+    return f"{_letters(len(table.titles) - 1)}{table.length + 1}" if table.titles else None
 
 
 def _frozen(cell: str) -> str:

@@ -5,14 +5,14 @@ the data-quality checks, which the report only counts or lists in part."""
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Sequence
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ehcp_audit.exports.safe_cells import write_plain_xlsx
+from ehcp_audit.exports.xlsx_package import Table
 from ehcp_audit.reports.quality import (
     DataQuality,
     LateEntry,
@@ -41,7 +41,7 @@ def worklist_name(month: Month) -> str:
     return f"worklist-{month}.xlsx"
 
 
-def _frame(items: Sequence[Item], days: str) -> pd.DataFrame:
+def _table(items: Sequence[Item], days: str) -> Table:
     rows = [
         (
             i.child_id,
@@ -57,24 +57,27 @@ def _frame(items: Sequence[Item], days: str) -> pd.DataFrame:
         )
         for i in items
     ]
-    return pd.DataFrame(rows, columns=[c.format(days=days) for c in _COLUMNS])
+    return Table([c.format(days=days) for c in _COLUMNS], rows)
 
 
-def _closed_counts(closed: Sequence[Item]) -> pd.DataFrame:
-    frame = _frame(closed, "days_late")
-    columns = ["school_urn", "school_name", "measure", "step", "owed_by"]
-    counts = frame.groupby(columns, dropna=False).size().reset_index(name="steps")
-    return counts.sort_values(["steps", "school_urn", "measure"], ascending=[False, True, True])
+def _closed_counts(closed: Sequence[Item]) -> Table:
+    """Closed reviews' steps never done, counted by setting and step: most first, then by
+    setting (none last) and measure."""
+    counts = Counter((i.school_urn, i.school_name, i.measure, i.step, i.owner) for i in closed)
+    rows = sorted(
+        ((*key, steps) for key, steps in counts.items()),
+        key=lambda r: (-r[5], r[0] is None, r[0] or "", r[2]),
+    )
+    return Table(["school_urn", "school_name", "measure", "step", "owed_by", "steps"], rows)
 
 
-def _rows(items: Sequence[Any], kind: type) -> pd.DataFrame:
+def _rows(items: Sequence[Any], kind: type) -> Table:
     """One row per item of dataclass `kind`, its fields as columns (`owner` as `owed_by`)."""
     names = [f.name for f in dataclasses.fields(kind)]
     # Every field is a plain value: attrgetter's shallow tuple, not astuple's deep copies (0.7 s
     # for a 20,000-child authority's lists).
     fields = attrgetter(*names)
-    rows = [fields(i) for i in items]
-    return pd.DataFrame(rows, columns=["owed_by" if n == "owner" else n for n in names])
+    return Table(["owed_by" if n == "owner" else n for n in names], [fields(i) for i in items])
 
 
 def write_worklist(
@@ -89,9 +92,9 @@ def write_worklist(
     the data-quality checks' rows, each in the report's order."""
     closed = [i for i in overdue if i.closed]
     sheets = {
-        "Overdue (current)": _frame([i for i in overdue if not i.closed], "days_late"),
-        "Due soon (current)": _frame([i for i in due_soon if not i.closed], "days_left"),
-        "Closed without step": _frame(closed, "days_late"),
+        "Overdue (current)": _table([i for i in overdue if not i.closed], "days_late"),
+        "Due soon (current)": _table([i for i in due_soon if not i.closed], "days_left"),
+        "Closed without step": _table(closed, "days_late"),
         "Closed by setting": _closed_counts(closed),
         "Missed in month": _rows(missed, MissedItem),
         "Late entries": _rows(quality.late_entries, LateEntry),
