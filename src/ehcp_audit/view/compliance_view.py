@@ -19,6 +19,7 @@ from ehcp_audit.rules.compliance import PHASE_TRANSFER
 from ehcp_audit.rules.facts import TRANSFERS
 from ehcp_audit.view.columns import arrow_schema
 from ehcp_audit.view.evaluator import arrow_table, forked, judge_children
+from ehcp_audit.view.gc_tuning import bulk_work
 from ehcp_audit.view.kept_answers import KEEP_FROM_ROWS, keep, kept_position
 from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
 from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE, IN_CHUNK
@@ -294,19 +295,21 @@ class ComplianceView:
         cut = len(children) * FORKED_SHARE // 100 if len(children) >= FORK_FROM_CHILDREN else 0
         schemas = arrow_schema(BASE_COLUMNS), arrow_schema(("child_id", "cycle"))
         judge = partial(_judged_groups, schemas=schemas, as_of=as_of, known_on=known_on)
-        if cut:
-            # pyarrow loads pandas on its first conversion of dates (about 0.3 s): once, here,
-            # rather than in both processes.
-            import pandas  # noqa: F401
+        # Bulk work: hundreds of thousands of entries and rows, none in a cycle (gc_tuning).
+        with bulk_work():
+            if cut:
+                # pyarrow loads pandas on its first conversion of dates (about 0.3 s): once,
+                # here, rather than in both processes.
+                import pandas  # noqa: F401
 
-            theirs = self._judge_inputs(children[:cut], limit, as_of, known_on)
-            there, here = forked(
-                partial(judge, *theirs),
-                lambda: judge(*self._judge_inputs(children[cut:], limit, as_of, known_on)),
-            )
-            base, reused = (pa.concat_tables(t) for t in zip(there, here, strict=True))
-        else:
-            base, reused = judge(*self._judge_inputs(children, limit, as_of, known_on))
+                theirs = self._judge_inputs(children[:cut], limit, as_of, known_on)
+                there, here = forked(
+                    partial(judge, *theirs),
+                    lambda: judge(*self._judge_inputs(children[cut:], limit, as_of, known_on)),
+                )
+                base, reused = (pa.concat_tables(t) for t in zip(there, here, strict=True))
+            else:
+                base, reused = judge(*self._judge_inputs(children, limit, as_of, known_on))
         self.con.register("judged_rows", base)
         self.con.register("reused_groups", reused)
         try:
