@@ -20,7 +20,7 @@ from ehcp_audit.rules.facts import TRANSFERS
 from ehcp_audit.view.columns import arrow_schema
 from ehcp_audit.view.evaluator import arrow_table, forked, judge_children
 from ehcp_audit.view.gc_tuning import bulk_work
-from ehcp_audit.view.kept_answers import KEEP_FROM_ROWS, keep, kept_position
+from ehcp_audit.view.kept_answers import KEEP_FROM_ROWS, keep, kept_position, stale_children
 from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
 from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE, IN_CHUNK
 from ehcp_audit.view.row_tuples import (
@@ -236,9 +236,7 @@ class ComplianceView:
             open_children = f"SELECT child_id FROM children WHERE last_on > $as_of AND {scope}"
             kept = kept_position(self.con, as_of) if school_urn is None else None
             if kept is not None:
-                open_children += (
-                    " AND child_id IN (SELECT child_id FROM entries WHERE position > $kept)"
-                )
+                open_children = stale_children()
                 params["kept"] = kept
         else:
             settled = f"SELECT * FROM ({sql_text('compliance_settled')}) WHERE false"

@@ -1,5 +1,5 @@
--- A kept day's rows of the children with entries after the position they were judged at: they
--- are judged again (kept_answers.py).
+-- A kept day's rows of the children whose rows may no longer hold (kept_changed.sql):
+-- they are judged again, or, with no entry after the day left (a void), read as settled.
 DELETE FROM kept_rows
 WHERE as_of = $as_of
-  AND child_id IN (SELECT child_id FROM entries WHERE position > $kept);
+  AND child_id IN ({changed});
