@@ -330,16 +330,22 @@ class ComplianceView:
         fields = ENTRY_FIELDS if known_on is not None else BASE_ENTRY_FIELDS
         # An entry dated after the day counts for nothing as of the day, and the only void it
         # could meet is one of its own date: only voids are read whatever their date.
-        rows = self.con.execute(
+        query = (
             f"SELECT {fields} FROM entries WHERE {IN_CHUNK} AND position <= ? "
-            "AND (occurred_on <= ? OR action = 'void') ORDER BY child_id, version",
-            [children, limit, as_of],
-        ).fetchall()
+            "AND (occurred_on <= ? OR action = 'void') ORDER BY child_id, version"
+        )
+        params = [children, limit, as_of]
         digests = self.con.execute(
             f"SELECT child_id, cycle, digest FROM cycle_inputs WHERE {IN_CHUNK}", [children]
         ).fetchall()
-        by_child = entries_by_child(rows) if known_on is not None else base_entries_by_child(rows)
-        return by_child, {(c, k): d for c, k, d in digests}
+        stored = {(c, k): d for c, k, d in digests}
+        if known_on is not None:
+            return entries_by_child(self.con.execute(query, params).fetchall()), stored
+        # Hundreds of thousands of entries: through Arrow, each column made a Python list in
+        # one call, costs a third less than fetchall's tuple per row (measured).
+        table = self.con.sql(query, params=params).to_arrow_table()
+        columns = [column.to_pylist() for column in table.columns]
+        return base_entries_by_child(zip(*columns, strict=True)), stored
 
     def entry_rows(self, at_position: int | None = None) -> list[tuple[Any, ...]]:
         """Every entry as rule inputs (see records.entries_by_child), by child and version."""
