@@ -20,7 +20,13 @@ from ehcp_audit.rules.facts import TRANSFERS
 from ehcp_audit.view.columns import arrow_schema
 from ehcp_audit.view.evaluator import arrow_table, forked, judge_children
 from ehcp_audit.view.gc_tuning import bulk_work
-from ehcp_audit.view.kept_answers import KEEP_FROM_ROWS, keep, kept_position, stale_children
+from ehcp_audit.view.kept_answers import (
+    KEEP_FROM_ROWS,
+    KEPT_TABLES,
+    keep,
+    kept_position,
+    stale_children,
+)
 from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
 from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE, IN_CHUNK
 from ehcp_audit.view.row_tuples import (
@@ -146,8 +152,7 @@ class ComplianceView:
             "base_rows",
             "cycle_inputs",
             "verified",
-            "kept_days",
-            "kept_rows",
+            *KEPT_TABLES,
         ):
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
         self.con.execute(sql_text("schema"))
@@ -260,6 +265,7 @@ class ComplianceView:
             return fetch(self.con.sql(union, params={"as_of": as_of}))
         finally:
             self.con.execute("DROP TABLE IF EXISTS evaluated_rows")
+            self.con.execute("DROP TABLE IF EXISTS judged_children")
 
     def _count(self, query: str) -> int:
         return int(self.con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0])
@@ -308,6 +314,12 @@ class ComplianceView:
                 base, reused = (pa.concat_tables(t) for t in zip(there, here, strict=True))
             else:
                 base, reused = judge(*self._judge_inputs(children, limit, as_of, known_on))
+        # Which children were judged (some have no rows as of the day): what a kept day records.
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE judged_children AS "
+            "SELECT unnest(CAST(? AS VARCHAR[])) AS child_id",
+            [children],
+        )
         self.con.register("judged_rows", base)
         self.con.register("reused_groups", reused)
         try:
