@@ -9,6 +9,7 @@ from datetime import date, timedelta
 # a deadline from a year-9999 booking is "not yet" and one from a year-1 date long past.
 _FIRST_MONTH = date.min.year * 12
 _LAST_MONTH = date.max.year * 12 + 11
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def add_months(d: date, months: int) -> date:
@@ -19,8 +20,11 @@ def add_months(d: date, months: int) -> date:
     if index > _LAST_MONTH:
         return date.max
     year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(d.day, last))
+    day = d.day
+    if day > 28:
+        # calendar.monthrange also works out the month's first weekday: most of its cost.
+        day = min(day, _MONTH_DAYS[month] + (month == 1 and calendar.isleap(year)))
+    return date(year, month + 1, day)
 
 
 def add_days(d: date, days: int) -> date:

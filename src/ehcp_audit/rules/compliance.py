@@ -52,23 +52,13 @@ class Row(NamedTuple):
 def cycle_rows(child_id: str, facts: CycleFacts) -> list[BaseRow]:
     """A cycle's 16 rows, from its facts alone."""
     cycle = facts.cycle
-    held = cycle.meeting is not None
+    held, ceased_on = cycle.meeting is not None, facts.ceased_on
+    # What the 16 rows share, worked out once.
+    cycle_fields = (child_id, cycle.number, cycle.due_on, cycle.meeting_on, facts.school_urn)
     rows: list[BaseRow] = []
     for name, measure in CYCLE_MEASURES.items():
-        base, deadline, done_on = base_status(measure(facts), held, facts.ceased_on)
-        rows.append(
-            BaseRow(
-                child_id,
-                cycle.number,
-                cycle.due_on,
-                cycle.meeting_on,
-                facts.school_urn,
-                name,
-                deadline,
-                done_on,
-                base,
-            )
-        )
+        base, deadline, done_on = base_status(measure(facts), held, ceased_on)
+        rows.append(BaseRow(*cycle_fields, name, deadline, done_on, base))
     return rows
 
 

@@ -91,13 +91,13 @@ def build_history(entries: list[Entry]) -> PlanHistory | None:
 
     Returns None when the child has no plan (yet, or any more after a void).
     """
-    plans = [e for e in entries if e.action == "plan_issued"]
-    if not plans:
+    plan = next((e for e in entries if e.action == "plan_issued"), None)
+    if plan is None:
         return None
-    plan = plans[0]
     issued = plan.occurred_on
     dob = plan.date_of("date_of_birth") or issued
-    entries = [e for e in entries if e.occurred_on >= issued]
+    if entries[0].occurred_on < issued:  # rare: entries in business order start at the plan
+        entries = [e for e in entries if e.occurred_on >= issued]
     ceased = next((e.occurred_on for e in entries if e.action == "plan_ceased"), None)
 
     meetings = [e for e in entries if e.action == "meeting_held" and is_annual(e)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from operator import attrgetter
 
 from ehcp_audit.domain.entry import Entry
 
@@ -16,15 +17,12 @@ def voided_by(entries: Iterable[Entry], known_on: date | None = None) -> dict[in
     imported (lowest seq) entry with its action and date that no earlier void removed. With
     `known_on`, entries and voids not yet known on that day are left out.
     """
-    kept: list[Entry] = []
-    voids: list[Entry] = []
-    for entry in entries:
-        if known_on is not None and entry.known_on is not None and entry.known_on > known_on:
-            continue
-        (voids if entry.action == "void" else kept).append(entry)
+    known = list(entries) if known_on is None else [e for e in entries if _known(e, known_on)]
+    voids = [e for e in known if e.action == "void"]
     removed: dict[int, Entry] = {}
     if not voids:
         return removed
+    kept = [e for e in known if e.action != "void"]
     by_key: dict[tuple[str, str], list[Entry]] = {}
     for entry in sorted(kept, key=lambda e: e.seq):
         by_key.setdefault((entry.action, entry.occurred_on.isoformat()), []).append(entry)
@@ -41,15 +39,18 @@ def apply_voids(entries: Iterable[Entry], known_on: date | None = None) -> list[
     known left out; in business order (occurred_on, then seq)."""
     entries = list(entries)
     removed = voided_by(entries, known_on)
-    kept = [
-        e
-        for e in entries
-        if e.action != "void"
-        and e.seq not in removed
-        and (known_on is None or e.known_on is None or e.known_on <= known_on)
-    ]
-    kept.sort(key=lambda e: (e.occurred_on, e.seq))
+    kept = [e for e in entries if e.action != "void" and e.seq not in removed]
+    if known_on is not None:
+        kept = [e for e in kept if _known(e, known_on)]
+    kept.sort(key=_BUSINESS_ORDER)
     return kept
+
+
+_BUSINESS_ORDER = attrgetter("occurred_on", "seq")
+
+
+def _known(entry: Entry, known_on: date | None) -> bool:
+    return known_on is None or entry.known_on is None or entry.known_on <= known_on
 
 
 def as_of(entries: list[Entry], day: date) -> list[Entry]:

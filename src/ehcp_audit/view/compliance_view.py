@@ -19,7 +19,14 @@ from ehcp_audit.rules.compliance import PHASE_TRANSFER
 from ehcp_audit.rules.facts import TRANSFERS
 from ehcp_audit.view.columns import arrow_schema
 from ehcp_audit.view.evaluator import arrow_table, forked, judge_children
-from ehcp_audit.view.kept_answers import KEEP_FROM_ROWS, keep, kept_position
+from ehcp_audit.view.gc_tuning import bulk_work
+from ehcp_audit.view.kept_answers import (
+    KEEP_FROM_ROWS,
+    KEPT_TABLES,
+    keep,
+    kept_position,
+    stale_children,
+)
 from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
 from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE, IN_CHUNK
 from ehcp_audit.view.row_tuples import (
@@ -145,9 +152,8 @@ class ComplianceView:
             "base_rows",
             "cycle_inputs",
             "verified",
-            "kept_days",
-            "kept_rows",
             "voided_entries",
+            *KEPT_TABLES,
         ):
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
         self.con.execute(sql_text("schema"))
@@ -243,9 +249,7 @@ class ComplianceView:
             open_children = f"SELECT child_id FROM children WHERE last_on > $as_of AND {scope}"
             kept = kept_position(self.con, as_of) if school_urn is None else None
             if kept is not None:
-                open_children += (
-                    " AND child_id IN (SELECT child_id FROM entries WHERE position > $kept)"
-                )
+                open_children = stale_children()
                 params["kept"] = kept
         else:
             settled = f"SELECT * FROM ({sql_text('compliance_settled')}) WHERE false"
@@ -269,6 +273,7 @@ class ComplianceView:
             return fetch(self.con.sql(union, params={"as_of": as_of}))
         finally:
             self.con.execute("DROP TABLE IF EXISTS evaluated_rows")
+            self.con.execute("DROP TABLE IF EXISTS judged_children")
 
     def _count(self, query: str) -> int:
         return int(self.con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0])
@@ -302,19 +307,27 @@ class ComplianceView:
         cut = len(children) * FORKED_SHARE // 100 if len(children) >= FORK_FROM_CHILDREN else 0
         schemas = arrow_schema(BASE_COLUMNS), arrow_schema(("child_id", "cycle"))
         judge = partial(_judged_groups, schemas=schemas, as_of=as_of, known_on=known_on)
-        if cut:
-            # pyarrow loads pandas on its first conversion of dates (about 0.3 s): once, here,
-            # rather than in both processes.
-            import pandas  # noqa: F401
+        # Bulk work: hundreds of thousands of entries and rows, none in a cycle (gc_tuning).
+        with bulk_work():
+            if cut:
+                # pyarrow loads pandas on its first conversion of dates (about 0.3 s): once,
+                # here, rather than in both processes.
+                import pandas  # noqa: F401
 
-            theirs = self._judge_inputs(children[:cut], limit, as_of, known_on)
-            there, here = forked(
-                partial(judge, *theirs),
-                lambda: judge(*self._judge_inputs(children[cut:], limit, as_of, known_on)),
-            )
-            base, reused = (pa.concat_tables(t) for t in zip(there, here, strict=True))
-        else:
-            base, reused = judge(*self._judge_inputs(children, limit, as_of, known_on))
+                theirs = self._judge_inputs(children[:cut], limit, as_of, known_on)
+                there, here = forked(
+                    partial(judge, *theirs),
+                    lambda: judge(*self._judge_inputs(children[cut:], limit, as_of, known_on)),
+                )
+                base, reused = (pa.concat_tables(t) for t in zip(there, here, strict=True))
+            else:
+                base, reused = judge(*self._judge_inputs(children, limit, as_of, known_on))
+        # Which children were judged (some have no rows as of the day): what a kept day records.
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE judged_children AS "
+            "SELECT unnest(CAST(? AS VARCHAR[])) AS child_id",
+            [children],
+        )
         self.con.register("judged_rows", base)
         self.con.register("reused_groups", reused)
         try:
@@ -337,16 +350,22 @@ class ComplianceView:
         fields = ENTRY_FIELDS if known_on is not None else BASE_ENTRY_FIELDS
         # An entry dated after the day counts for nothing as of the day, and the only void it
         # could meet is one of its own date: only voids are read whatever their date.
-        rows = self.con.execute(
+        query = (
             f"SELECT {fields} FROM entries WHERE {IN_CHUNK} AND position <= ? "
-            "AND (occurred_on <= ? OR action = 'void') ORDER BY child_id, version",
-            [children, limit, as_of],
-        ).fetchall()
+            "AND (occurred_on <= ? OR action = 'void') ORDER BY child_id, version"
+        )
+        params = [children, limit, as_of]
         digests = self.con.execute(
             f"SELECT child_id, cycle, digest FROM cycle_inputs WHERE {IN_CHUNK}", [children]
         ).fetchall()
-        by_child = entries_by_child(rows) if known_on is not None else base_entries_by_child(rows)
-        return by_child, {(c, k): d for c, k, d in digests}
+        stored = {(c, k): d for c, k, d in digests}
+        if known_on is not None:
+            return entries_by_child(self.con.execute(query, params).fetchall()), stored
+        # Hundreds of thousands of entries: through Arrow, each column made a Python list in
+        # one call, costs a third less than fetchall's tuple per row (measured).
+        table = self.con.sql(query, params=params).to_arrow_table()
+        columns = [column.to_pylist() for column in table.columns]
+        return base_entries_by_child(zip(*columns, strict=True)), stored
 
     def entry_rows(self, at_position: int | None = None) -> list[tuple[Any, ...]]:
         """Every entry as rule inputs (see records.entries_by_child), by child and version."""

@@ -2,8 +2,11 @@
 judges those children again from their entries (most of a past month's cost); the rows are
 kept with the log position they were judged at, so that the next answer for the same day (the
 next report of that month, `report school --all`, tomorrow's monthly report after a catch-up)
-judges again only the children with entries after that position, as a catch-up does for base
-rows. Voids and late entries are entries too: a child with any of them is judged again."""
+judges again only the children whose rows as of the day may have changed since: those with a
+new entry dated on or before the day (a late entry), or a new void of any date. A child whose
+new entries are all dated after the day, none a void, has the same entries up to the day, so
+its kept rows still hold (a day's new actions are nearly all of this kind). A child not judged
+when the day was kept (kept_children) that has entries after it now is judged too."""
 
 from __future__ import annotations
 
@@ -27,24 +30,37 @@ def kept_position(con: duckdb.DuckDBPyConnection, as_of: date) -> int | None:
     return int(found[0][0]) if found else None
 
 
+def stale_children() -> str:
+    """The query (parameters $as_of, $kept) of the children a kept day's answer judges again."""
+    return sql_text("kept_stale").format(changed=sql_text("kept_changed"))
+
+
 def keep(
     con: duckdb.DuckDBPyConnection, as_of: date, kept: int | None, position: int, rows: str
 ) -> None:
     """Store the day's rows judged again (relation `rows`, ROW_COLUMNS) as judged at
-    `position`: the rows of the children with entries after `kept` are replaced. Call inside a
-    transaction."""
+    `position`, and the children judged (temporary table `judged_children`): what was kept of
+    them, and of the children whose rows may have changed since `kept`, is replaced. Call
+    inside a transaction."""
     used = con.execute("SELECT coalesce(max(used), 0) + 1 FROM kept_days").fetchall()[0][0]
     if kept is None:
-        for (day,) in con.execute(
+        evicted = con.execute(
             "SELECT as_of FROM kept_days ORDER BY used DESC OFFSET ?", [KEPT_DAYS - 1]
-        ).fetchall():
-            con.execute("DELETE FROM kept_rows WHERE as_of = ?", [day])
-            con.execute("DELETE FROM kept_days WHERE as_of = ?", [day])
+        ).fetchall()
+        # The day itself too: nothing of it may be left but what this answer keeps.
+        for day in {as_of, *(d for (d,) in evicted)}:
+            for table in KEPT_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE as_of = ?", [day])
         con.execute("INSERT INTO kept_days VALUES (?, ?, ?)", [as_of, position, used])
     else:
-        con.execute(sql_text("kept_forget"), {"as_of": as_of, "kept": kept})
+        for table in ("kept_rows", "kept_children"):
+            forget = sql_text("kept_forget").format(table=table, changed=sql_text("kept_changed"))
+            con.execute(forget, {"as_of": as_of, "kept": kept})
         con.execute(
             "UPDATE kept_days SET position = ?, used = ? WHERE as_of = ?", [position, used, as_of]
         )
     con.execute(sql_text("kept_insert").format(rows=rows), {"as_of": as_of})
+    con.execute("INSERT INTO kept_children SELECT ?, child_id FROM judged_children", [as_of])
 
+
+KEPT_TABLES = ("kept_rows", "kept_children", "kept_days")

@@ -99,13 +99,16 @@ def base_entries_by_child(
     number of occurred_on, details)."""
     current: str | None = None
     entries: list[Entry] = []
-    days = _DAYS
+    days, details_of, make = _DAYS, _details, Entry._make
     for child_id, version, action, day, details in rows:
         if child_id != current:
             if current is not None:
                 yield current, entries
             current, entries = child_id, []
-        entries.append(Entry(child_id, action, days[day], _details(details), seq=version))
+        # Entry's eight fields in order: _make takes them as one tuple, where the keyword
+        # constructor (a Python function filling in defaults) costs half as much again.
+        fields = (child_id, action, days[day], details_of(details), "", "", version, None)
+        entries.append(make(fields))
     if current is not None:
         yield current, entries
 
@@ -160,24 +163,33 @@ def _facts_text(facts: CycleFacts | PlanFacts) -> str:
     change to any field changes the text). An entry is its version: an event never changes,
     so within a child its version stands for its content. A cycle's entries by action are its
     entries' versions, sorted: rules.cycles.build_history files each entry under its own
-    action in business order, so the set of entries decides the lists."""
+    action in business order, so the set of entries decides the lists. Dates as str() gives
+    them ('None' for none), each made once (_FACT_DAYS): the digests stored in the view were
+    made from this very text."""
+    day = _FACT_DAYS
     if isinstance(facts, PlanFacts):
         outlines = facts.cycles
-        cycles = ",".join([f"{c.number}/{c.anchor}/{c.due_on}/{c.meeting_on}" for c in outlines])
-        placements = ",".join([f"{day}/{urn!r}" for day, urn in facts.placements])
-        finals = ",".join([str(day) for day in facts.final_plans])
+        cycles = ",".join(
+            [f"{c.number}/{day[c.anchor]}/{day[c.due_on]}/{day[c.meeting_on]}" for c in outlines]
+        )
+        placements = ",".join([f"{day[on]}/{urn!r}" for on, urn in facts.placements])
+        finals = ",".join([day[on] for on in facts.final_plans])
         return (
-            f"plan|{facts.date_of_birth}|{facts.issued_on}|{facts.ceased_on}|{cycles}|"
-            f"{placements}|{finals}"
+            f"plan|{day[facts.date_of_birth]}|{day[facts.issued_on]}|{day[facts.ceased_on]}|"
+            f"{cycles}|{placements}|{finals}"
         )
     c = facts.cycle
     meeting = c.meeting.seq if c.meeting is not None else None
     actions = sorted([e.seq for filed in c.actions.values() for e in filed])
     return (
-        f"{c.number}|{c.anchor}|{c.due_on}|{meeting}|{actions}|{facts.issued_on}|"
-        f"{facts.previous_decision}|{facts.decided_from_here}|{facts.date_of_birth}|"
-        f"{facts.ceased_on}|{facts.school_urn!r}"
+        f"{c.number}|{day[c.anchor]}|{day[c.due_on]}|{meeting}|{actions}|"
+        f"{day[facts.issued_on]}|{day[facts.previous_decision]}|"
+        f"{day[facts.decided_from_here]}|{day[facts.date_of_birth]}|{day[facts.ceased_on]}|"
+        f"{facts.school_urn!r}"
     )
+
+
+_FACT_DAYS = _Iso({None: "None"})
 
 
 def facts_digest(facts: CycleFacts | PlanFacts) -> str:

@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS cycle_inputs (child_id VARCHAR NOT NULL, cycle INTEGE
 CREATE TABLE IF NOT EXISTS verified (position BIGINT NOT NULL, hash BLOB NOT NULL, entries BIGINT NOT NULL);
 -- Past as-of answers kept (view/kept_answers.py): for each day, the rows of the children with
 -- entries after it, judged at log position `position`; a later answer for that day judges again
--- only the children with entries after that position. `used`: order of last use (for eviction).
+-- only the children whose rows as of the day may have changed. `used`: order of last use.
 CREATE TABLE IF NOT EXISTS kept_days (as_of DATE NOT NULL, position BIGINT NOT NULL, used BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS kept_rows (
     as_of DATE NOT NULL,
@@ -75,3 +75,8 @@ CREATE TABLE IF NOT EXISTS voided_entries (
     void_version INTEGER NOT NULL,
     reason VARCHAR
 );
+
+-- The children judged for a kept day, with rows as of it or none (a plan issued after the day):
+-- a child with entries after the day that is not here had none when the day was kept, and is
+-- judged at the day's next answer (view/sql/kept_stale.sql).
+CREATE TABLE IF NOT EXISTS kept_children (as_of DATE NOT NULL, child_id VARCHAR NOT NULL);
