@@ -160,18 +160,25 @@ def _column_cells(
     """Each row's cell of one column ("" where it has none), each distinct value turned into
     XML once, and the length of its longest value as shown. Values are told apart by type too:
     True and 1 are one key to a dict, but not one cell."""
-    index: dict[tuple[type, object], int] = {}
-    codes: list[int] = []
-    for value in values:
-        if value is None:
-            codes.append(-1)
-            continue
-        key = (type(value), value)
-        try:
-            codes.append(index.setdefault(key, len(index)))
-        except TypeError:  # an unhashable value: a cell of its own
-            codes.append(index.setdefault((type(value), id(value)), len(index)))
-    shown = [key[1] for key in index]
+    kinds = set(map(type, values)) - {type(None)}
+    if len(kinds) <= 1 and all(kind.__hash__ is not None for kind in kinds):
+        # One type (most columns): the values themselves are the keys.
+        index: dict[object, int] = {}
+        known = index.setdefault
+        codes = [-1 if v is None else known(v, len(index)) for v in values]
+        shown = list(index)
+    else:
+        typed: dict[tuple[type, object], int] = {}
+        codes, shown = [], []
+        for value in values:
+            if value is None:
+                codes.append(-1)
+                continue
+            key = (type(value), value if type(value).__hash__ is not None else id(value))
+            code = typed.setdefault(key, len(typed))
+            if code == len(shown):
+                shown.append(value)
+            codes.append(code)
     table = [cells.body(v, number_format) for v in shown]
     table.append("")  # code -1: a missing value
     column = [

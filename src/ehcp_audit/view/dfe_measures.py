@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+import duckdb
+
 from ehcp_audit.view.frames import compliance_connection, register_entries
 from ehcp_audit.view.queries import records
 
@@ -134,13 +136,19 @@ def dfe_measure_rows(
 def _only(
     rows: pd.DataFrame | pa.Table, column: str, values: tuple[str, ...]
 ) -> pd.DataFrame | pa.Table:
-    """The rows whose `column` is one of `values`."""
+    """The rows whose `column` (one of ours) is one of `values`."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if not isinstance(rows, pa.Table):
         return rows[rows[column].isin(values)]
-    return rows.filter(pc.is_in(rows[column], value_set=pa.array(values)))
+    # In DuckDB: pyarrow builds its value set through pandas (0.3 s to import).
+    con = duckdb.connect()
+    try:
+        con.register("candidates", rows)
+        chosen = f"SELECT * FROM candidates WHERE {column} = ANY($values)"
+        return con.execute(chosen, {"values": list(values)}).to_arrow_table()
+    finally:
+        con.close()
 
 
 def _rows(

@@ -149,7 +149,10 @@ def arrow_table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
     """Row tuples as an Arrow table of `schema` (columns converted in C, not cell by cell)."""
     import pyarrow as pa
 
-    columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    if not rows:
+        # pa.array of any Python list imports pandas (0.3 s), even of an empty one.
+        return pa.Table.from_batches([], schema=schema)
+    columns: list[tuple[Any, ...]] = list(zip(*rows, strict=True))
     return pa.Table.from_arrays(
         [pa.array(list(c), type=f.type) for c, f in zip(columns, schema, strict=True)],
         schema=schema,
