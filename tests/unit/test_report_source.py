@@ -131,6 +131,12 @@ def _plain(frame: pd.DataFrame) -> list[tuple[object, ...]]:
     return [tuple(cell(v) for v in row) for row in frame.itertuples(index=False)]
 
 
+def _rules_order(row: tuple[object, ...]) -> tuple[object, ...]:
+    """child_id, cycle, measure, then deadline with blanks first (RULES.md section 4)."""
+    deadline = row[6]
+    return (row[0], row[1], row[5], deadline is not None, deadline or pd.Timestamp.min)
+
+
 def test_the_arrow_answers_hold_the_dataframes_rows(tmp_path: Path) -> None:
     """compliance_table and entry_rows (what the reports load) equal compliance and entries."""
     store = Settings(db=str(tmp_path / "store.sqlite"))
@@ -144,7 +150,10 @@ def test_the_arrow_answers_hold_the_dataframes_rows(tmp_path: Path) -> None:
                 frame = view.compliance(day, **options)
                 table = view.compliance_table(day, **options)
                 assert table.column_names == list(frame.columns)
-                assert _plain(table.to_pandas()) == _plain(frame)
+                # The same rows; the table comes unsorted, the export's frame in RULES.md order.
+                rows = _plain(table.to_pandas())
+                assert sorted(rows, key=repr) == sorted(_plain(frame), key=repr)
+                assert _plain(frame) == sorted(_plain(frame), key=_rules_order)
         voids = view.con.execute("SELECT min(position) FROM entries WHERE action = 'void'")
         first_void = voids.fetchall()[0][0]
         for at in (None, first_void, first_void - 1):

@@ -1,5 +1,6 @@
 -- Compliance as of a day: the settled rows and the rows judged again (the queries the caller
--- puts in the FROMs below), sorted per RULES.md.
+-- puts in the FROMs below). Unsorted: an export sorts them per RULES.md (compliance_view's
+-- RULES_ORDER); a report loads them into DuckDB and asks its own questions.
 SELECT child_id, cycle, due_on, meeting_on, school_urn, measure, deadline, done_on, status
 FROM (
     SELECT * FROM ({settled})
@@ -9,4 +10,3 @@ FROM (
            status
     FROM ({judged})
 )
-ORDER BY child_id, cycle, measure, deadline NULLS FIRST
