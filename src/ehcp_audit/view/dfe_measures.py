@@ -146,7 +146,7 @@ def _only(
     try:
         con.register("candidates", rows)
         chosen = f"SELECT * FROM candidates WHERE {column} = ANY($values)"
-        return con.execute(chosen, {"values": list(values)}).to_arrow_table()
+        return con.sql(chosen, params={"values": list(values)}).to_arrow_table()
     finally:
         con.close()
 
