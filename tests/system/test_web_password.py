@@ -35,15 +35,7 @@ def newcomer(store: WebStore, name: str, role: str = "la", urn: str | None = Non
         accounts.add(name, role, PASSWORD, urn)  # type: ignore[arg-type]
     finally:
         accounts.close()
-    client = TestClient(create_app(store.settings), raise_server_exceptions=False)
-    csrf = csrf_of(client.get("/login").text)
-    answer = client.post(
-        "/login",
-        data={"username": name, "password": PASSWORD, "csrf_token": csrf},
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303
-    return client
+    return signed_in_again(store, name, PASSWORD)
 
 
 def change(client: TestClient, current: str, new: str, again: str | None = None) -> Any:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 from ehcp_audit.errors import RefusedError
 from ehcp_audit.exports.safe_cells import XLSX_MAX_ROWS
 from ehcp_audit.exports.xlsx_cells import MAIN_NS, XML_HEAD, CellWriter, escape, shown_length
+from ehcp_audit.ingest.tracker.cells import column_letter
 
 MAX_COLUMNS: Final = 16_384
 _FORBIDDEN_IN_SHEET_NAME: Final = frozenset("[]:*?/\\")
@@ -123,7 +124,7 @@ def _check(sheets: Mapping[str, _Columns]) -> None:
 
 
 def _sheet_xml(table: _Columns, cells: CellWriter, layout: SheetLayout, first: bool) -> str:
-    letters = [_letters(i) for i in range(len(table.titles))]
+    letters = [column_letter(i) for i in range(len(table.titles))]
     titles = table.titles
     header = "".join(f'<c r="{x}1"{cells.header(t)}' for x, t in zip(letters, titles, strict=True))
     numbers = [str(n) for n in range(2, table.length + 2)]
@@ -191,7 +192,7 @@ def _column_cells(
 def _corner(table: _Columns) -> str | None:
     """The bottom right cell of a sheet's table, header included; None for a sheet with no
     columns."""
-    return f"{_letters(len(table.titles) - 1)}{table.length + 1}" if table.titles else None
+    return f"{column_letter(len(table.titles) - 1)}{table.length + 1}" if table.titles else None
 
 
 def _frozen(cell: str) -> str:
@@ -216,16 +217,6 @@ def _widths_xml(widths: list[int]) -> str:
         for n, w in enumerate(widths, start=1)
     )
     return f"<cols>{cols}</cols>" if cols else ""
-
-
-def _letters(index: int) -> str:
-    """The column letters of a 0-based column index (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _column_number(letters: str) -> int:

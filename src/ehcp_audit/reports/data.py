@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Protocol, TypeAlias, cast
 
 if TYPE_CHECKING:
     # Annotations only: a report that writes no DataFrame never loads pandas (0.4 s).
@@ -64,10 +64,9 @@ def compliance_rows(data: ReportData, as_of: date, urn: str | None = None) -> Ro
     """`data.compliance(as_of)` (with `urn`: `setting_compliance(as_of, urn)`) for loading into
     DuckDB: a store may offer the same rows as an Arrow table (`compliance_rows(as_of, urn)`,
     optional: the view's does), a fraction of a DataFrame's cost at authority scale."""
-    cheaper = getattr(data, "compliance_rows", None)
-    if cheaper is not None:
-        rows: Rows = cheaper(as_of, urn)
-        return rows
+    offered = _offered(data, "compliance_rows", as_of, urn)
+    if offered is not None:
+        return offered
     return data.compliance(as_of) if urn is None else data.setting_compliance(as_of, urn)
 
 
@@ -75,63 +74,45 @@ def period_rows(data: ReportData, as_of: date, start: date, end: date) -> Rows:
     """At least the rows of `compliance_rows(data, as_of)` that a count of the days [start, end]
     reads (figures.by_measure filters by period itself): a store may offer just those
     (`period_rows(as_of, start, end)`, optional: the view's does)."""
-    cheaper = getattr(data, "period_rows", None)
-    if cheaper is not None:
-        rows: Rows = cheaper(as_of, start, end)
-        return rows
-    return compliance_rows(data, as_of)
+    offered = _offered(data, "period_rows", as_of, start, end)
+    return offered if offered is not None else compliance_rows(data, as_of)
 
 
 def rejected_rows(data: ReportData) -> Rows:
     """`data.rejected_rows()`, or the same rows as an Arrow table where the store offers them
     (`rejected_table()`, optional: the view's does)."""
-    cheaper = getattr(data, "rejected_table", None)
-    if cheaper is not None:
-        rows: Rows = cheaper()
-        return rows
-    return data.rejected_rows()
+    offered = _offered(data, "rejected_table")
+    return offered if offered is not None else data.rejected_rows()
 
 
 def period_entry_rows(data: ReportData, start: date, end: date) -> Rows:
     """At least the rows of `entry_rows(data)` recorded or dated in [start, end] (a month's
     data-quality checks filter by period themselves): a store may offer just those
     (`period_entry_rows(start, end)`, optional: the view's does)."""
-    cheaper = getattr(data, "period_entry_rows", None)
-    if cheaper is not None:
-        rows: Rows = cheaper(start, end)
-        return rows
-    return entry_rows(data)
+    offered = _offered(data, "period_entry_rows", start, end)
+    return offered if offered is not None else entry_rows(data)
 
 
 def action_entry_rows(data: ReportData, actions: tuple[str, ...]) -> Rows:
     """At least the rows of `entry_rows(data)` with one of `actions`: a store may offer just
     those (`action_entry_rows(actions)`, optional: the view's does)."""
-    cheaper = getattr(data, "action_entry_rows", None)
-    if cheaper is not None:
-        rows: Rows = cheaper(actions)
-        return rows
-    return entry_rows(data)
+    offered = _offered(data, "action_entry_rows", actions)
+    return offered if offered is not None else entry_rows(data)
 
 
 def measure_rows(data: ReportData, as_of: date, measures: Sequence[str]) -> Rows:
     """At least the rows of `compliance_rows(data, as_of)` of `measures` (the caller filters
     by measure itself): a store may offer just those (`measure_rows(as_of, measures)`,
     optional: the view's does)."""
-    cheaper = getattr(data, "measure_rows", None)
-    if cheaper is not None:
-        rows: Rows = cheaper(as_of, measures)
-        return rows
-    return compliance_rows(data, as_of)
+    offered = _offered(data, "measure_rows", as_of, measures)
+    return offered if offered is not None else compliance_rows(data, as_of)
 
 
 def entry_rows(data: ReportData) -> Rows:
     """`data.entries()`, or the same rows as an Arrow table where the store offers them
     (`entry_rows()`, optional: the view's does)."""
-    cheaper = getattr(data, "entry_rows", None)
-    if cheaper is not None:
-        rows: Rows = cheaper()
-        return rows
-    return data.entries()
+    offered = _offered(data, "entry_rows")
+    return offered if offered is not None else data.entries()
 
 
 def child_entries(data: ReportData, children: Sequence[str]) -> pd.DataFrame:
@@ -147,3 +128,10 @@ def child_entries(data: ReportData, children: Sequence[str]) -> pd.DataFrame:
 
     wanted = pa.array(list(children), type=rows.schema.field("child_id").type)
     return rows.filter(pc.is_in(rows.column("child_id"), value_set=wanted)).to_pandas()
+
+
+def _offered(data: ReportData, name: str, *args: object) -> Rows | None:
+    """The rows the store offers in a cheaper form under `name` (an optional method of
+    ReportData: the view's has them all), or None when it offers none."""
+    cheaper = getattr(data, name, None)
+    return cast("Rows", cheaper(*args)) if cheaper is not None else None
