@@ -10,7 +10,7 @@ from typing import Any
 import duckdb
 
 from ehcp_audit.reports.steps import STEPS, Step
-from ehcp_audit.view.queries import records
+from ehcp_audit.view.queries import records, rows
 
 # The due-soon list's window (monthly and school reports), from the as-of day.
 DUE_SOON_DAYS = 28
@@ -37,15 +37,26 @@ def _items(
     days_column: str,
     **params: object,
 ) -> list[Item]:
+    at, found = rows(con, query, **params)
+    wanted = ("child_id", "cycle", "school_urn", "measure", "deadline", days_column, "closed")
+    child, cycle, urn, measure, deadline, days, closed = (at[c] for c in wanted)
     items: list[Item] = []
-    for row in records(con, query, **params):
-        step, common = _common(row, names)
+    for row in found:
+        step = STEPS.get(row[measure], Step(row[measure], "", ""))
+        school = row[urn] or ""
         items.append(
             Item(
-                **common,
-                days=row[days_column],
-                next_action=step.next_action,
-                closed=bool(row["closed"]),
+                row[child],
+                row[cycle],
+                school,
+                names.get(school, ""),
+                row[measure],
+                step.title,
+                row[deadline],
+                row[days],
+                step.next_action,
+                step.owner,
+                bool(row[closed]),
             )
         )
     return items

@@ -27,3 +27,13 @@ def records(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[di
     cursor = con.execute(sql_text(name), params or None)
     columns = [d[0] for d in cursor.description or ()]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def rows(
+    con: duckdb.DuckDBPyConnection, name: str, **params: Any
+) -> tuple[dict[str, int], list[tuple[Any, ...]]]:
+    """`records` as row tuples and each column's index: tens of thousands of rows without a
+    dict each."""
+    cursor = con.execute(sql_text(name), params or None)
+    columns = {d[0]: i for i, d in enumerate(cursor.description or ())}
+    return columns, cursor.fetchall()
