@@ -116,12 +116,16 @@ def test_monthly_headline_equals_kpis(data: FakeReportData, monthly: Path) -> No
         assert shown(fig) == expected.get(("", fig["data-measure"]), ZERO), fig["data-measure"]
 
 
-def test_monthly_comparisons_equal_kpis_of_their_month_end(
+def test_monthly_comparisons_equal_kpis_as_of_the_report_day(
     data: FakeReportData, monthly: Path
 ) -> None:
+    """RULES.md: every figure of a report is computed as of the report's as-of date, the
+    comparison months too (not as each stood at its own month end)."""
     text = monthly.read_text("utf-8")
-    previous = kpi_table(kpis(data, "2025-02", "none", date(2025, 2, 28)), by_school=False)
-    last_year = kpi_table(kpis(data, "2024-03", "none", date(2024, 3, 31)), by_school=False)
+    previous = kpi_table(kpis(data, "2025-02", "none"), by_school=False)
+    last_year = kpi_table(kpis(data, "2024-03", "none"), by_school=False)
+    at_month_end = kpi_table(kpis(data, "2025-02", "none", date(2025, 2, 28)), by_school=False)
+    assert previous != at_month_end  # the data tells the two readings apart
     for measure in MEASURES:
         row = re.search(rf'<tr data-measure="{measure}" data-school="".*?</tr>', text, re.S)
         assert row, measure
@@ -155,6 +159,26 @@ def test_school_report_equals_kpis_for_its_urn(data: FakeReportData, school: Pat
     text = school.read_text("utf-8")
     assert "St Mary&#39;s C of E Academy" in text
     assert "C0000" not in text  # a child of another setting
+
+
+def test_school_comparisons_equal_kpis_as_of_the_report_day(
+    data: FakeReportData, school: Path
+) -> None:
+    text = school.read_text("utf-8")
+    tables = [
+        kpi_table(kpis(data, month, "school"), by_school=True) for month in ("2025-02", "2024-03")
+    ]
+    compared = 0
+    for measure in MEASURES:
+        row = re.search(rf'<tr data-measure="{measure}" data-school="100002".*?</tr>', text, re.S)
+        if row is None:
+            continue
+        cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
+        for cell, table in zip(cells[-2:], tables, strict=True):
+            met, missed, overdue = (int(n) for n in table.get(("100002", measure), ZERO)[:3])
+            assert re.sub(r"<[^>]+>", "", cell).startswith(one_decimal(met, met + missed + overdue))
+            compared += 1
+    assert compared >= 8
 
 
 def test_inspection_figures_equal_summed_kpis(data: FakeReportData, inspection: Path) -> None:

@@ -31,7 +31,7 @@ def run_server(
         viewers_see_ids=viewers_see_ids,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    click.echo("catching up the compliance view and judging last month's figures...", err=True)
+    click.echo("catching up the compliance view...", err=True)
     app.state.web.warm_up()
     click.echo(f"serving {settings.display_db} at http://{host}:{port}/ (Ctrl+C stops)", err=True)
     uvicorn.run(

@@ -1,5 +1,5 @@
 """The headline figure per measure for a month, with the previous month and the same month a year
-earlier as each stood at its own month end (compliance recomputed as of that date)."""
+earlier, all counted from the same rows as of the report's as-of date."""
 
 from __future__ import annotations
 
@@ -13,12 +13,11 @@ import duckdb
 from ehcp_audit.domain.vocabulary import MEASURES
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.charts import TrendChart, trend_chart
-from ehcp_audit.reports.data import ReportData, compliance_rows, period_rows
+from ehcp_audit.reports.data import ReportData
 from ehcp_audit.reports.england import DfeFigure, dfe_figures
-from ehcp_audit.reports.figures import Counts, by_measure, counts_by_school, monthly_series
+from ehcp_audit.reports.figures import Counts, by_measure, monthly_series
 from ehcp_audit.reports.rate_format import change_text
 from ehcp_audit.reports.steps import KEY_MEASURES, STEPS
-from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.periods import Month
 
 
@@ -41,42 +40,13 @@ class MeasureFigure:
     dfe: DfeFigure | None = None  # the authority on the benchmark's DfE definition and year
 
 
-def comparison_as_of(month: Month, as_of: date) -> date:
-    """A comparison month is taken at its own month end, never later than the report's as-of."""
-    return min(month.end, as_of)
-
-
-def _comparison(
-    data: ReportData, month: Month, as_of: date, school_urn: str | None
+def comparison(
+    con: duckdb.DuckDBPyConnection, month: Month, school_urn: str | None = None
 ) -> tuple[str, dict[str, Counts]]:
-    at = comparison_as_of(month, as_of)
-    # The month's counts read only rows dated in it: the authority's are cut in the view.
-    rows = (
-        period_rows(data, at, month.start, month.end)
-        if school_urn is None
-        else compliance_rows(data, at, school_urn)
-    )
-    con = compliance_connection(rows)
-    try:
-        return comparison_label(month, at), by_measure(con, month.start, month.end, school_urn)
-    finally:
-        con.close()
-
-
-def comparison_label(month: Month, at: date) -> str:
-    return f"{month.label} as of {at.day} {at:%B %Y}"
-
-
-def comparison_by_school(
-    data: ReportData, month: Month, as_of: date
-) -> tuple[str, dict[str, dict[tuple[str, str], Counts]]]:
-    """_comparison for every setting at once: its label, and counts_by_school."""
-    at = comparison_as_of(month, as_of)
-    con = compliance_connection(compliance_rows(data, at))
-    try:
-        return comparison_label(month, at), counts_by_school(con, month.start, month.end)
-    finally:
-        con.close()
+    """A comparison month's counts from the report's own rows: like every figure of a report,
+    as of the report's as-of date (RULES.md "Headline rates"), so a card's "since last month"
+    and the trend chart's point for that month are the same figure."""
+    return month.label, by_measure(con, month.start, month.end, school_urn)
 
 
 def measure_figures(
@@ -90,8 +60,8 @@ def measure_figures(
     benchmarks = national_benchmarks() if with_benchmarks else {}
     return figures_from(
         by_measure(con, month.start, month.end, school_urn),
-        _comparison(data, month.shift(-1), as_of, school_urn),
-        _comparison(data, month.shift(-12), as_of, school_urn),
+        comparison(con, month.shift(-1), school_urn),
+        comparison(con, month.shift(-12), school_urn),
         benchmarks,
         dfe_figures(data, benchmarks, as_of) if school_urn is None else {},
     )

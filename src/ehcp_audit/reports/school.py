@@ -20,9 +20,6 @@ from ehcp_audit.reports.filenames import safe_name
 from ehcp_audit.reports.headline import (
     MeasureFigure,
     chart_measures,
-    comparison_as_of,
-    comparison_by_school,
-    comparison_label,
     figures_from,
     trend_charts,
 )
@@ -89,9 +86,9 @@ class SchoolWork:
     targets: Mapping[str, Decimal]
     names: dict[str, str]
     authority: dict[str, Counts]
-    counts: dict[str, dict[tuple[str, str], Counts]]  # URN -> (month, measure): 12 months
-    previous: tuple[str, dict[str, dict[tuple[str, str], Counts]]]
-    last_year: tuple[str, dict[str, dict[tuple[str, str], Counts]]]
+    # URN -> (month, measure): the 12 months of the trend charts and the month a year before,
+    # all as of the report's as-of date.
+    counts: dict[str, dict[tuple[str, str], Counts]]
     overdue: dict[str, list[Item]]
     due_soon: dict[str, list[Item]]
     missed: dict[str, list[MissedItem]]
@@ -136,37 +133,20 @@ def school_work(
         due_until = as_of + timedelta(days=DUE_SOON_DAYS)
         if only is None:
             authority = by_measure(con, month.start, month.end)
-            previous = comparison_by_school(data, month.shift(-1), as_of)
-            last_year = comparison_by_school(data, month.shift(-12), as_of)
         else:
             authority = authority_counts(data, month, as_of)
-            previous = _one_comparison(data, month.shift(-1), as_of, only)
-            last_year = _one_comparison(data, month.shift(-12), as_of, only)
         return SchoolWork(
             month=month,
             as_of=as_of,
             targets=targets,
             names=names,
             authority=authority,
-            counts=counts_by_school(con, month.shift(-11).start, month.end, only),
-            previous=previous,
-            last_year=last_year,
+            counts=counts_by_school(con, month.shift(-12).start, month.end, only),
             overdue=_by_urn(overdue_items(con, as_of, names, school_urn=only)),
             due_soon=_by_urn(due_soon_items(con, as_of, due_until, names, school_urn=only)),
             missed=_by_urn(missed_items(con, month.start, month.end, names, school_urn=only)),
             provenance=provenance(con, data, as_of, _command(month, as_of, only or "", targets)),
         )
-    finally:
-        con.close()
-
-
-def _one_comparison(
-    data: ReportData, month: Month, as_of: date, urn: str
-) -> tuple[str, dict[str, dict[tuple[str, str], Counts]]]:
-    at = comparison_as_of(month, as_of)
-    con = compliance_connection(compliance_rows(data, at, urn))
-    try:
-        return comparison_label(month, at), counts_by_school(con, month.start, month.end, urn)
     finally:
         con.close()
 
@@ -181,8 +161,8 @@ def school_context_from(work: SchoolWork, urn: str) -> SchoolContext:
     counts = work.counts.get(urn, {})
     figures = figures_from(
         _per_measure(counts, month),
-        (work.previous[0], _per_measure(work.previous[1].get(urn, {}), month.shift(-1))),
-        (work.last_year[0], _per_measure(work.last_year[1].get(urn, {}), month.shift(-12))),
+        (month.shift(-1).label, _per_measure(counts, month.shift(-1))),
+        (month.shift(-12).label, _per_measure(counts, month.shift(-12))),
         {},
     )
     overdue = tuple(work.overdue.get(urn, ()))

@@ -4,18 +4,15 @@ and paged there: nothing re-judges the authority or loads it into pandas."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from ehcp_audit.reports.benchmarks import Benchmark, national_benchmarks
 from ehcp_audit.reports.figures import Counts, by_measure
-from ehcp_audit.reports.headline import comparison_as_of, comparison_label
+from ehcp_audit.reports.headline import comparison
 from ehcp_audit.reports.rate_format import change_text
 from ehcp_audit.reports.steps import LOCAL_AUTHORITY, SETTING, STEPS, Step
-from ehcp_audit.view.frames import compliance_connection
 from ehcp_audit.view.periods import Month
 from ehcp_audit.web.filters import OPEN, PAGE_SIZE, Filters, Paging
 from ehcp_audit.web.live_view import Reading
@@ -23,9 +20,6 @@ from ehcp_audit.web.sql_files import web_sql
 
 DUE_SOON_DAYS = 28
 BUSIEST_SHOWN = 5
-# Last month as it stood at its month end is judged again from the entries (seconds on a large
-# authority): kept this long, then judged again if the log has moved.
-COMPARISON_FRESH_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -162,39 +156,11 @@ class Dashboard:
     busiest: tuple[SchoolLine, ...]  # the settings with most overdue steps
 
 
-class Comparisons:
-    """Last month's counts as they stood at its month end, as the monthly report computes
-    them (headline.comparison_as_of), kept for COMPARISON_FRESH_SECONDS."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._kept: dict[Month, tuple[float, int, str, dict[str, Counts]]] = {}
-
-    def of(self, reading: Reading, month: Month) -> tuple[str, dict[str, Counts]]:
-        from ehcp_audit.view.report_source import ViewReportData
-
-        with self._lock:
-            kept = self._kept.get(month)
-            fresh = kept is not None and (
-                kept[1] == reading.position or time.monotonic() - kept[0] < COMPARISON_FRESH_SECONDS
-            )
-            if kept is not None and fresh:
-                return kept[2], kept[3]
-            at = comparison_as_of(month, reading.today)
-            con = compliance_connection(ViewReportData(reading.view).compliance(at))
-            try:
-                counts = by_measure(con, month.start, month.end, None)
-            finally:
-                con.close()
-            label = comparison_label(month, at)
-            self._kept[month] = (time.monotonic(), reading.position, label, counts)
-            return label, counts
-
-
-def dashboard(reading: Reading, comparisons: Comparisons) -> Dashboard:
+def dashboard(reading: Reading) -> Dashboard:
     month = Month.of(reading.today)
     now = by_measure(reading.con, month.start, month.end, None)
-    label, before = comparisons.of(reading, month.shift(-1))
+    # Last month from the same rows as of today, as the monthly report counts its comparisons.
+    label, before = comparison(reading.con, month.shift(-1))
     benchmarks = national_benchmarks()
     figures = tuple(
         Figure(m, STEPS[m], now[m], before[m], change_text(now[m], before[m]), benchmarks.get(m))

@@ -11,7 +11,6 @@ from pathlib import Path
 from ehcp_audit.accounts import Accounts
 from ehcp_audit.bootstrap import Bootstrap
 from ehcp_audit.web.live_view import LiveView
-from ehcp_audit.web.questions import Comparisons
 
 
 @dataclass
@@ -21,7 +20,6 @@ class Web:
     pseudonym_key: bytes | None  # a viewer sees pseudonyms (None: ids, as the deployment chose)
     work_dir: Path  # uploads waiting for confirmation, reports made here
     live: LiveView = field(init=False)
-    comparisons: Comparisons = field(default_factory=Comparisons)
 
     _accounts: Accounts | None = field(default=None, init=False)
     _accounts_lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -38,13 +36,9 @@ class Web:
             yield self._accounts
 
     def warm_up(self) -> None:
-        """Judge last month's figures before the first dashboard asks (seconds on a large
-        authority)."""
-        from ehcp_audit import clock
-        from ehcp_audit.view.periods import Month
-
-        with self.live.reading() as reading:
-            self.comparisons.of(reading, Month.of(clock.today()).shift(-1))
+        """Catch the view up before the first request asks (seconds on a large authority)."""
+        with self.live.reading():
+            pass
 
     def close(self) -> None:
         if self._accounts is not None:

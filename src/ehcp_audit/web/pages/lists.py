@@ -30,7 +30,7 @@ async def dashboard(request: Request) -> Response:
 
     def read() -> questions.Dashboard:
         with state.live.reading() as reading:
-            return questions.dashboard(reading, state.comparisons)
+            return questions.dashboard(reading)
 
     board = await run_in_threadpool(read)
     return page(request, "dashboard.html", access=access, board=board)
