@@ -160,6 +160,11 @@ class EhcpAudit(Application[UUID]):
                         position, limit, inclusive_of_start=False
                     )
                 ]
+            # PostgreSQL's positions can have gaps (a rolled-back insert uses its number): a page
+            # of `stop - position` rows may run past `stop`.
+            past_stop = stop is not None and bool(rows) and rows[-1][0] > stop
+            if past_stop:
+                rows = [r for r in rows if r[0] <= cast(int, stop)]
             if not rows:
                 return
             if stored is not None:
@@ -168,6 +173,8 @@ class EhcpAudit(Application[UUID]):
                 yield list(map(LoggedEvent._make, rows))
             else:
                 yield self._readable(rows)
+            if past_stop:
+                return
             position = rows[-1][0]
 
     def _readable(self, rows: Sequence[Sequence[Any]]) -> list[LoggedEvent]:
