@@ -126,6 +126,7 @@ def test_monthly_comparisons_equal_kpis_as_of_the_report_day(
     last_year = kpi_table(kpis(data, "2024-03", "none"), by_school=False)
     at_month_end = kpi_table(kpis(data, "2025-02", "none", date(2025, 2, 28)), by_school=False)
     assert previous != at_month_end  # the data tells the two readings apart
+    assert "Previous month and same month last year are counted as they stand on" in text
     for measure in MEASURES:
         row = re.search(rf'<tr data-measure="{measure}" data-school="".*?</tr>', text, re.S)
         assert row, measure
