@@ -26,7 +26,10 @@ def test_the_chained_recorders_declare_their_reads(tmp_path: Path) -> None:
     assert isinstance(app.recorder, ChainedSQLiteApplicationRecorder)
     for protocol in (StreamReader, RawLogReader, ChainRecorder):
         assert isinstance(app.recorder, protocol), protocol
-    for method in ("select_streams", "select_links", "head_link", "replace_chain"):
+    for method in (
+        *("select_streams", "select_raw_notifications", "select_links", "head_link"),
+        "replace_chain",
+    ):
         assert callable(getattr(ChainedPostgresApplicationRecorder, method))
     assert keeps_chain(app)
 
@@ -60,3 +63,29 @@ def test_a_read_up_to_a_position_stops_there_across_gaps(
         read = [e.position for page in app.log_after(0, page_size, stop=9) for e in page]
         assert read == [2, 4, 6, 8], page_size
     assert [e.position for p in app.log_after(4, 2, stop=12) for e in p] == [6, 8, 10, 12]
+
+
+@pytest.mark.postgres
+def test_raw_rows_are_the_librarys_notifications(fresh_postgres_url: str, tmp_path: Path) -> None:
+    """A rebuild on PostgreSQL reads plain rows (no Notification object each): the same
+    positions, topics, streams, versions and states as the library's read, the state as text
+    when asked."""
+    log = tmp_path / "log.csv"
+    rows = [f"C{n:02},plan_issued,2024-01-0{n},100001,2012-01-01" for n in range(1, 6)]
+    log.write_text("child_id,action,occurred_on,school_urn,date_of_birth\n" + "\n".join(rows))
+    app = open_app(Settings(db=fresh_postgres_url))
+    try:
+        assert import_actions(app, log, today=date(2024, 2, 1)).rejected == 0
+        assert isinstance(app.recorder, RawLogReader)
+        library = [
+            (n.id, n.topic, str(n.originator_id), n.originator_version, bytes(n.state))
+            for n in app.recorder.select_notifications(1, 3, inclusive_of_start=False)
+        ]
+        raw = app.recorder.select_raw_notifications(1, 3)
+        assert [(*r[:4], bytes(r[4])) for r in raw] == library and len(library) == 3
+        text = app.recorder.select_raw_notifications(1, 3, text=True)
+        assert [r[4] for r in text] == [state.decode() for *_, state in library]
+        every = [n.id for n in app.recorder.select_notifications(0, 100)]
+        assert [e.position for page in app.log_after(0, 2) for e in page] == every
+    finally:
+        app.close()

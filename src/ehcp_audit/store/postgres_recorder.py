@@ -155,6 +155,21 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             (after, limit),
         )
 
+    def select_raw_notifications(
+        self, after: int, limit: int, text: bool = False
+    ) -> list[Sequence[Any]]:
+        """The log after `after` as plain rows, the state as text when `text` (plain JSON): a
+        rebuild reads millions, and the library's Notification objects (a UUID each) cost more
+        than the rest of the read (as the SQLite recorder's)."""
+        state = SQL("convert_from(state, 'UTF8')" if text else "state")
+        return self._tuples(
+            SQL(
+                "SELECT notification_id, topic, originator_id::text, originator_version, {} "
+                "FROM {} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+            ).format(state, self.events_table),
+            (after, limit),
+        )
+
     def select_chained(self, after: int, limit: int) -> list[Sequence[Any]]:
         """The entries after `after` as stored, each beside its position's link (see the
         SQLite recorder's)."""

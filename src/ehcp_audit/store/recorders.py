@@ -34,7 +34,7 @@ class StreamReader(Protocol):
 
 @runtime_checkable
 class RawLogReader(Protocol):
-    """Reads the log as plain rows, the state as text when asked (the SQLite recorder)."""
+    """Reads the log as plain rows, the state as text when asked (both chained recorders)."""
 
     def select_raw_notifications(
         self, after: int, limit: int, text: bool = False
