@@ -144,12 +144,18 @@ except SystemExit as done:
     assert not done.code, done.code
 """
 
-# Past as-of answers are kept in the view (view/kept_answers.py): a cold run forgets them first.
+# Past as-of answers are kept in the view (view/kept_answers.py): a cold run forgets them first,
+# all but the days a rebuild itself judges and keeps (bootstrap.pinned_days: DfE's year ends),
+# so a cold run is the first time a day is asked after a rebuild.
 FORGET_KEPT = """
 import sys, duckdb
+from ehcp_audit.bootstrap import pinned_days
 con = duckdb.connect(sys.argv[1])
-con.execute("DELETE FROM kept_rows")
-con.execute("DELETE FROM kept_days")
+for table in ("kept_rows", "kept_children", "kept_days"):
+    con.execute(
+        f"DELETE FROM {table} WHERE NOT list_contains(CAST(? AS DATE[]), as_of)",
+        [list(pinned_days())],
+    )
 con.execute("CHECKPOINT")
 """
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,7 +75,17 @@ def open_accounts(settings: Settings, passwords: Passwords | None = None) -> Acc
 def compliance_view(settings: Settings, app: EhcpAudit) -> ComplianceView:
     from ehcp_audit.view.compliance_view import ComplianceView
 
-    return ComplianceView(settings.analytics_path, app)
+    return ComplianceView(settings.analytics_path, app, pinned_days())
+
+
+def pinned_days() -> tuple[date, ...]:
+    """The days the view keeps answers for from the start: 31 December of each year whose
+    England figure the reports show on DfE's definition (reports/england.py)."""
+    from ehcp_audit.reports.benchmarks import national_benchmarks
+    from ehcp_audit.view.dfe_measures import year_end
+
+    years = {int(b.period) for b in national_benchmarks().values() if b.dfe_variable}
+    return tuple(year_end(y) for y in sorted(years))
 
 
 def view_report_data(boot: Bootstrap, at_position: int | None, full_check: bool) -> ReportData:

@@ -83,7 +83,11 @@ def _wait_seconds() -> float:
 
 
 class ComplianceView:
-    def __init__(self, path: Path, app: EhcpAudit) -> None:
+    def __init__(self, path: Path, app: EhcpAudit, pinned_days: Sequence[date] = ()) -> None:
+        """`pinned_days`: days whose answers the view keeps from the moment it is built (a
+        rebuild's helpers judge them too) and never lets go of: the days every monthly report
+        reads (DfE's year end for England's figure). A view in memory, built again by every
+        command, keeps none ahead."""
         self.path = path
         self.app = app
         self.con = _connect(path)
@@ -94,6 +98,8 @@ class ComplianceView:
         self.con.execute("PRAGMA disable_checkpoint_on_shutdown")
         self.con.execute(sql_text("schema"))
         self.projector = Projector(self.con, app)
+        self.pinned_days = tuple(pinned_days) if str(path) != ":memory:" else ()
+        self.projector.pinned_days = self.pinned_days
         # What the chain check made while the view was built from an empty one (None: not).
         self.rebuild_verdict: Verdict | None = None
 
@@ -158,6 +164,7 @@ class ComplianceView:
             self.con.execute(f"DROP TABLE IF EXISTS {table}")
         self.con.execute(sql_text("schema"))
         self.projector = Projector(self.con, self.app)
+        self.projector.pinned_days = self.pinned_days
         read = self._project(progress)
         self.con.execute("CHECKPOINT")
         return read
@@ -265,7 +272,7 @@ class ComplianceView:
                 union = sql_text("compliance_union").format(settled=settled, judged=judged)
                 return fetch(self.con.sql(union, params={"as_of": as_of}))
             with self.projector.transaction() as con:
-                keep(con, as_of, kept, self.position(), "evaluated_rows")
+                keep(con, as_of, kept, self.position(), "evaluated_rows", self.pinned_days)
             self._checkpoint_if_large()
             union = sql_text("compliance_union").format(
                 settled=settled, judged=sql_text("kept_rows_of_day")

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import cache
 from typing import IO, TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -132,17 +132,69 @@ def forked(there: Callable[[], R], here: Callable[[], S]) -> tuple[R, S]:
     return theirs, mine
 
 
-def evaluate(entries: pa.Table) -> tuple[pa.Table, pa.Table, pa.Table]:
+def evaluate(entries: pa.Table, days: Sequence[date] = ()) -> list[pa.Table]:
     """`evaluate_rows` (every group judged) from and to Arrow tables (what helpers exchange):
-    base rows, (child_id, last_on) and the groups' digests."""
+    base rows, (child_id, last_on) and the groups' digests; then for each of `days`, the
+    children with entries after it judged as of it (`judge_days`): three tables a day."""
     columns = [entries.column(i).to_pylist() for i in range(entries.num_columns)]
-    judged = evaluate_rows(zip(*columns, strict=True))
+    children = list(base_entries_by_child(zip(*columns, strict=True)))
+    judged = judge_children(children)
     base_schema, children_schema, inputs_schema = schemas()
-    return (
+    tables = [
         arrow_table(judged.base, base_schema),
         arrow_table(judged.last_on, children_schema),
         arrow_table(judged.inputs, inputs_schema),
-    )
+    ]
+    for day in judge_days(children, judged, days):
+        tables += [
+            arrow_table(day.base, base_schema),
+            arrow_table(day.reused, reused_schema()),
+            arrow_table([(c,) for c in day.children], judged_schema()),
+        ]
+    return tables
+
+
+class DayJudgement(NamedTuple):
+    """Some children's rows as of a day, as compliance_view._judge makes them: the base rows
+    of the groups whose facts as of the day differ from the latest ones, the (child, group) of
+    the others (read from base_rows), and the children judged (those with entries after it)."""
+
+    base: list[tuple[Any, ...]]
+    reused: list[Key]
+    children: list[str]
+
+
+def judge_days(
+    children: Sequence[tuple[str, list[Entry]]], latest: Evaluation, days: Sequence[date]
+) -> Iterator[DayJudgement]:
+    """Each of `days` for the children judged just now (`latest`, their judgement on every
+    entry): the children whose last entry is after the day judged as of it, each group whose
+    facts equal its latest ones reused."""
+    if not days:
+        return
+    digests = {(c, g): d for c, g, d in latest.inputs}
+    last_on = dict(latest.last_on)
+    for day in days:
+        later = [(c, e) for c, e in children if (last := last_on.get(c)) is not None and last > day]
+        judged = judge_children(later, digests, day)
+        reused = [(c, g) for c, g, d in judged.inputs if digests.get((c, g)) == d]
+        yield DayJudgement(judged.base, reused, [c for c, _ in later])
+
+
+@cache
+def reused_schema() -> pa.Schema:
+    return arrow_schema(("child_id", "cycle"))
+
+
+@cache
+def judged_schema() -> pa.Schema:
+    return arrow_schema(("child_id",))
+
+
+def days_table(days: Sequence[date]) -> pa.Table:
+    import pyarrow as pa
+
+    return pa.table({"as_of": pa.array(list(days), type=pa.date32())})
 
 
 def arrow_table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
@@ -197,7 +249,9 @@ def _from_ipc(data: bytes, count: int) -> list[pa.Table]:
 class Helpers:
     """A few evaluator processes; `map` keeps each busy with up to two chunks in flight."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, days: Sequence[date] = ()) -> None:
+        """`days`: each chunk's children are also judged as of these (evaluate)."""
+        self.days = tuple(days)
         self.processes = [
             subprocess.Popen(
                 [sys.executable, "-m", "ehcp_audit.view.evaluator"],
@@ -212,16 +266,16 @@ class Helpers:
         for process, results in zip(self.processes, self.results, strict=True):
             threading.Thread(target=_collect, args=(process, results), daemon=True).start()
 
-    def map(self, chunks: Iterator[Any]) -> Iterator[tuple[Any, pa.Table, pa.Table, pa.Table]]:
-        """(key, base rows, children, digests) per (key, entries table) of `chunks`, in
-        order."""
+    def map(self, chunks: Iterator[Any]) -> Iterator[tuple[Any, list[pa.Table]]]:
+        """(key, `evaluate`'s tables) per (key, entries table) of `chunks`, in order."""
         in_flight: list[tuple[int, Any]] = []
+        days = days_table(self.days)
         for turn, (key, entries) in enumerate(chunks):
             worker = turn % len(self.processes)
             stdin = self.processes[worker].stdin
             assert stdin is not None
             try:
-                _write_frame(stdin, _to_ipc(entries))
+                _write_frame(stdin, _to_ipc(entries, days))
             except BrokenPipeError:
                 raise self._failed() from None
             in_flight.append((worker, key))
@@ -230,12 +284,11 @@ class Helpers:
         while in_flight:
             yield self._receive(*in_flight.pop(0))
 
-    def _receive(self, worker: int, key: Any) -> tuple[Any, pa.Table, pa.Table, pa.Table]:
+    def _receive(self, worker: int, key: Any) -> tuple[Any, list[pa.Table]]:
         data = self.results[worker].get()
         if data is None:
             raise self._failed()
-        base, children, inputs = _from_ipc(data, 3)
-        return key, base, children, inputs
+        return key, _from_ipc(data, 3 + 3 * len(self.days))
 
     def _failed(self) -> StoreError:
         return StoreError("a rules evaluation process stopped unexpectedly (see above)")
@@ -279,8 +332,8 @@ def helper_count() -> int:
 def _serve() -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while (data := _read_frame(stdin)) is not None and data:
-        (entries,) = _from_ipc(data, 1)
-        _write_frame(stdout, _to_ipc(*evaluate(entries)))
+        entries, days = _from_ipc(data, 2)
+        _write_frame(stdout, _to_ipc(*evaluate(entries, days.column(0).to_pylist())))
 
 
 if __name__ == "__main__":

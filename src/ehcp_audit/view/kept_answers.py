@@ -6,15 +6,27 @@ judges again only the children whose rows as of the day may have changed since: 
 new entry dated on or before the day (a late entry), or a new void of any date. A child whose
 new entries are all dated after the day, none a void, has the same entries up to the day, so
 its kept rows still hold (a day's new actions are nearly all of this kind). A child not judged
-when the day was kept (kept_children) that has entries after it now is judged too."""
+when the day was kept (kept_children) that has entries after it now is judged too.
+
+Some days are pinned (bootstrap.pinned_days: DfE's year ends, which every monthly report
+reads): a rebuild's helpers judge them beside every child's latest rows (evaluator.judge_days,
+KeptDays below), and no other day evicts them."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
 
+from ehcp_audit.rules.compliance import PHASE_TRANSFER
+from ehcp_audit.rules.facts import TRANSFERS
 from ehcp_audit.view.sql_files import sql_text
+from ehcp_audit.view.staging import transaction
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 # An answer judging fewer rows than this is quick to judge again: not kept.
 KEEP_FROM_ROWS = 20_000
@@ -36,16 +48,23 @@ def stale_children() -> str:
 
 
 def keep(
-    con: duckdb.DuckDBPyConnection, as_of: date, kept: int | None, position: int, rows: str
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    kept: int | None,
+    position: int,
+    rows: str,
+    pinned: Collection[date] = (),
 ) -> None:
     """Store the day's rows judged again (relation `rows`, ROW_COLUMNS) as judged at
     `position`, and the children judged (temporary table `judged_children`): what was kept of
-    them, and of the children whose rows may have changed since `kept`, is replaced. Call
-    inside a transaction."""
+    them, and of the children whose rows may have changed since `kept`, is replaced. The
+    `pinned` days are never evicted. Call inside a transaction."""
     used = con.execute("SELECT coalesce(max(used), 0) + 1 FROM kept_days").fetchall()[0][0]
     if kept is None:
         evicted = con.execute(
-            "SELECT as_of FROM kept_days ORDER BY used DESC OFFSET ?", [KEPT_DAYS - 1]
+            "SELECT as_of FROM kept_days WHERE NOT list_contains(CAST(? AS DATE[]), as_of) "
+            "ORDER BY used DESC OFFSET ?",
+            [list(pinned), KEPT_DAYS - 1],
         ).fetchall()
         # The day itself too: nothing of it may be left but what this answer keeps.
         for day in {as_of, *(d for (d,) in evicted)}:
@@ -64,3 +83,46 @@ def keep(
 
 
 KEPT_TABLES = ("kept_rows", "kept_children", "kept_days")
+
+
+class KeptDays:
+    """Days judged a chunk at a time beside a rebuild's judgement (evaluator.judge_days, three
+    Arrow tables a day and a chunk), kept in the view once every chunk is in: the answer
+    compliance_view._answer would keep for each day, judged without fetching the entries
+    again."""
+
+    def __init__(self, days: Sequence[date]) -> None:
+        self.days = tuple(days)
+        self.parts: list[list[Sequence[pa.Table]]] = [[] for _ in self.days]
+
+    def add(self, tables: Sequence[pa.Table]) -> None:
+        for k, parts in enumerate(self.parts):
+            parts.append(tables[3 * k : 3 * k + 3])
+
+    def keep(self, con: duckdb.DuckDBPyConnection, position: int) -> None:
+        import pyarrow as pa
+
+        for day, parts in zip(self.days, self.parts, strict=True):
+            if not parts:
+                continue
+            base, reused, children = (pa.concat_tables([p[i] for p in parts]) for i in range(3))
+            con.register("judged_rows", base)
+            con.register("reused_groups", reused)
+            con.register("day_children", children)
+            try:
+                con.execute(
+                    "CREATE OR REPLACE TEMP TABLE evaluated_rows AS "
+                    + sql_text("compliance_judged"),
+                    {"as_of": day, "transfer": PHASE_TRANSFER, "transfers": TRANSFERS},
+                )
+                con.execute(
+                    "CREATE OR REPLACE TEMP TABLE judged_children AS "
+                    "SELECT child_id FROM day_children"
+                )
+                with transaction(con):
+                    keep(con, day, None, position, "evaluated_rows", self.days)
+            finally:
+                for name in ("judged_rows", "reused_groups", "day_children"):
+                    con.unregister(name)
+                con.execute("DROP TABLE IF EXISTS evaluated_rows")
+                con.execute("DROP TABLE IF EXISTS judged_children")

@@ -19,7 +19,7 @@ from ehcp_audit.application import EhcpAudit
 from ehcp_audit.view.gc_tuning import bulk_work
 from ehcp_audit.view.pages import ACTION_OF_TOPIC, FORMAT, PageWriter, prefetched
 from ehcp_audit.view.recompute import Recompute
-from ehcp_audit.view.staging import transaction
+from ehcp_audit.view.staging import tracked_position, transaction
 
 PAGE = 10_000
 BIG_PAGE = 50_000
@@ -41,8 +41,7 @@ class Projector(PageWriter, Recompute):
         )
 
     def position(self) -> int:
-        rows = self.con.execute("SELECT max(position) FROM tracking").fetchall()
-        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+        return tracked_position(self.con)
 
     def readable(self) -> bool:
         """Whether the view is empty or in this program's format."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -14,6 +15,7 @@ import duckdb
 from ehcp_audit.rules.compliance import PHASE_TRANSFER
 from ehcp_audit.rules.facts import TRANSFERS
 from ehcp_audit.view.evaluator import Evaluation, Helpers, evaluate_rows, forked, helper_count
+from ehcp_audit.view.kept_answers import KeptDays
 from ehcp_audit.view.row_tuples import (
     BASE_COLUMNS,
     BASE_ENTRY_FIELDS,
@@ -22,7 +24,7 @@ from ehcp_audit.view.row_tuples import (
     cycle_texts,
 )
 from ehcp_audit.view.sql_files import sql_text
-from ehcp_audit.view.staging import insert, transaction
+from ehcp_audit.view.staging import insert, tracked_position, transaction
 from ehcp_audit.view.voided_entries import VOIDED_COLUMNS, VoidedRow, voided_rows
 
 if TYPE_CHECKING:
@@ -52,6 +54,7 @@ class Recompute:
     """The projector's part that judges dirty children again (see projector.Projector)."""
 
     con: duckdb.DuckDBPyConnection
+    pinned_days: tuple[date, ...] = ()
 
     def recompute_dirty(self, progress: StageProgress | None = None) -> int:
         dirty = [
@@ -79,14 +82,24 @@ class Recompute:
                 if progress is not None:
                     progress("computed", len(chunk))
             return len(dirty)
-        with Helpers(helpers) as pool:
-            for chunk, base, children, inputs in pool.map(
+        # Built from nothing (a rebuild, or a view's first catch-up): the helpers also judge
+        # the days the view keeps answers for from the start (compliance_view.PINNED: DfE's
+        # year ends), on the entries they already hold.
+        days = self.pinned_days if self._empty("base_rows") else ()
+        kept = KeptDays(days)
+        with Helpers(helpers, days) as pool:
+            for chunk, (base, children, inputs, *as_of_days) in pool.map(
                 (c, self._entries_of(c)) for c in chunks
             ):
                 self._replace_rows(chunk, base, children, inputs, self._voided(chunk))
+                kept.add(as_of_days)
                 if progress is not None:
                     progress("computed", len(chunk))
+        kept.keep(self.con, tracked_position(self.con))
         return len(dirty)
+
+    def _empty(self, table: str) -> bool:
+        return not self.con.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall()
 
     def _entries_query(self) -> str:
         return (

@@ -92,3 +92,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def tracked_position(con: duckdb.DuckDBPyConnection) -> int:
+    """The log position the view has read up to (0: none)."""
+    rows = con.execute("SELECT max(position) FROM tracking").fetchall()
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
