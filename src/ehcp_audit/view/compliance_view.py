@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import duckdb
 
 from ehcp_audit.application import EhcpAudit
-from ehcp_audit.domain.entry import Entry
 from ehcp_audit.errors import StoreError
 from ehcp_audit.rules.compliance import PHASE_TRANSFER
 from ehcp_audit.rules.facts import TRANSFERS
@@ -32,7 +31,6 @@ from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE, IN_CHUNK
 from ehcp_audit.view.row_tuples import (
     BASE_COLUMNS,
     BASE_ENTRY_FIELDS,
-    Key,
     base_entries_by_child,
     entries_by_child,
 )
@@ -304,24 +302,24 @@ class ComplianceView:
 
         children = [r[0] for r in self.con.execute(children_query, params).fetchall()]
         limit = at_position if at_position is not None else 2**62
-        cut = len(children) * FORKED_SHARE // 100 if len(children) >= FORK_FROM_CHILDREN else 0
         schemas = arrow_schema(BASE_COLUMNS), arrow_schema(("child_id", "cycle"))
         judge = partial(_judged_groups, schemas=schemas, as_of=as_of, known_on=known_on)
         # Bulk work: hundreds of thousands of entries and rows, none in a cycle (gc_tuning).
         with bulk_work():
+            entries, digests = self._judge_inputs(children, limit, as_of, known_on)
+            cut = _fork_cut(entries) if len(children) >= FORK_FROM_CHILDREN else 0
             if cut:
                 # pyarrow loads pandas on its first conversion of dates (about 0.3 s): once,
                 # here, rather than in both processes.
                 import pandas  # noqa: F401
 
-                theirs = self._judge_inputs(children[:cut], limit, as_of, known_on)
                 there, here = forked(
-                    partial(judge, *theirs),
-                    lambda: judge(*self._judge_inputs(children[cut:], limit, as_of, known_on)),
+                    partial(judge, entries.slice(0, cut), digests),
+                    partial(judge, entries.slice(cut), digests),
                 )
                 base, reused = (pa.concat_tables(t) for t in zip(there, here, strict=True))
             else:
-                base, reused = judge(*self._judge_inputs(children, limit, as_of, known_on))
+                base, reused = judge(entries, digests)
         # Which children were judged (some have no rows as of the day): what a kept day records.
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE judged_children AS "
@@ -341,31 +339,25 @@ class ComplianceView:
 
     def _judge_inputs(
         self, children: list[str], limit: int, as_of: date, known_on: date | None
-    ) -> tuple[Iterable[tuple[str, list[Entry]]], dict[Key, str]]:
-        """The children's entries up to log position `limit` that count as of `as_of`, by child
-        in version order, and the digests of their stored groups' facts."""
-        if not children:
-            return [], {}
+    ) -> tuple[pa.Table, pa.Table]:
+        """The children's entries up to log position `limit` that count as of `as_of`, by child,
+        each child's in business order with its voids last (evaluator.judge_children's
+        `voids_last`), and the digests of their stored groups' facts: Arrow tables, read once
+        before any fork (the forked copy never touches DuckDB)."""
         # Without `known_on`, the rules read no provenance: the base rows' narrower fields.
         fields = ENTRY_FIELDS if known_on is not None else BASE_ENTRY_FIELDS
         # An entry dated after the day counts for nothing as of the day, and the only void it
         # could meet is one of its own date: only voids are read whatever their date.
         query = (
             f"SELECT {fields} FROM entries WHERE {IN_CHUNK} AND position <= ? "
-            "AND (occurred_on <= ? OR action = 'void') ORDER BY child_id, version"
+            "AND (occurred_on <= ? OR action = 'void') "
+            "ORDER BY child_id, action = 'void', occurred_on, version"
         )
-        params = [children, limit, as_of]
-        digests = self.con.execute(
-            f"SELECT child_id, cycle, digest FROM cycle_inputs WHERE {IN_CHUNK}", [children]
-        ).fetchall()
-        stored = {(c, k): d for c, k, d in digests}
-        if known_on is not None:
-            return entries_by_child(self.con.execute(query, params).fetchall()), stored
-        # Hundreds of thousands of entries: through Arrow, each column made a Python list in
-        # one call, costs a third less than fetchall's tuple per row (measured).
-        table = self.con.sql(query, params=params).to_arrow_table()
-        columns = [column.to_pylist() for column in table.columns]
-        return base_entries_by_child(zip(*columns, strict=True)), stored
+        entries = self.con.sql(query, params=[children, limit, as_of]).to_arrow_table()
+        digests = self.con.sql(
+            f"SELECT child_id, cycle, digest FROM cycle_inputs WHERE {IN_CHUNK}", params=[children]
+        ).to_arrow_table()
+        return entries, digests
 
     def entry_rows(self, at_position: int | None = None) -> list[tuple[Any, ...]]:
         """Every entry as rule inputs (see records.entries_by_child), by child and version."""
@@ -415,17 +407,34 @@ def _fetch_period(start: date, end: date, answer: duckdb.DuckDBPyRelation) -> pa
     return answer.filter(f"{dated} >= DATE '{start}' AND {dated} <= DATE '{end}'").to_arrow_table()
 
 
+def _fork_cut(entries: pa.Table) -> int:
+    """Where the forked copy's share of the entries (FORKED_SHARE) ends: at a child's first."""
+    cut = entries.num_rows * FORKED_SHARE // 100
+    if cut == 0:
+        return 0
+    ids = entries.column("child_id")
+    child = ids[cut].as_py()
+    while cut > 0 and ids[cut - 1].as_py() == child:
+        cut -= 1
+    return cut
+
+
 def _judged_groups(
-    children: Iterable[tuple[str, list[Entry]]],
-    stored: dict[Key, str],
+    entries: pa.Table,
+    digests: pa.Table,
     schemas: tuple[pa.Schema, pa.Schema],
     as_of: date,
     known_on: date | None,
 ) -> tuple[pa.Table, pa.Table]:
-    """The base rows (BASE_COLUMNS) of the children's groups whose facts as of `as_of` differ
-    from the stored ones, and the (child, group) of the others, as Arrow tables of `schemas`
-    (pure Python: it also runs in a forked copy of this process, which sends them back at
-    the cost of a copy, where a list of tuples was a Python object per value each way)."""
-    judged = judge_children(children, stored, as_of, known_on)
+    """The base rows (BASE_COLUMNS) of the groups whose facts as of `as_of` differ from the
+    stored ones (`digests`), and the (child, group) of the others, as Arrow tables of `schemas`,
+    judged from `entries` (_judge_inputs). Pure Python and Arrow: it also runs in a forked copy
+    of this process, which sends the tables back at the cost of a copy."""
+    # Each column made a Python list in one call: a third cheaper than fetchall's row tuples.
+    rows = zip(*(column.to_pylist() for column in entries.columns), strict=True)
+    children = entries_by_child(rows) if known_on is not None else base_entries_by_child(rows)
+    ids, groups, texts = (column.to_pylist() for column in digests.columns)
+    stored = dict(zip(zip(ids, groups, strict=True), texts, strict=True))
+    judged = judge_children(children, stored, as_of, known_on, voids_last=True)
     reused = [(c, g) for c, g, d in judged.inputs if stored.get((c, g)) == d]
     return arrow_table(judged.base, schemas[0]), arrow_table(reused, schemas[1])
