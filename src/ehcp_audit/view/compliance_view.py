@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -27,11 +29,11 @@ from ehcp_audit.view.kept_answers import (
     stale_children,
 )
 from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
-from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE, IN_CHUNK
+from ehcp_audit.view.recompute import FORK_FROM_CHILDREN
 from ehcp_audit.view.row_tuples import (
     BASE_COLUMNS,
     BASE_ENTRY_FIELDS,
-    base_entries_by_child,
+    base_entries_of_columns,
     entries_by_child,
 )
 from ehcp_audit.view.sql_files import sql_text
@@ -43,6 +45,10 @@ if TYPE_CHECKING:
     from ehcp_audit.store.check import Verdict, Verified
 
 T = TypeVar("T")
+# The percentage of a past day's children judged by a forked copy of this process (by child
+# id): at 55%, the copy's part took 1.75 s of CPU and this process's 1.40 s (20,000 children,
+# six months back).
+FORKED_SHARE = 50
 SLOW_CHUNK = 5_000
 WAL_LIMIT = 4 * 2**20
 # One process at a time holds the view's file; another waits this long for it (seconds).
@@ -296,36 +302,35 @@ class ComplianceView:
         table `evaluated_rows` (ROW_COLUMNS). Each group of a child's rows (rules.facts) whose
         facts as of the day are those its stored base rows were judged from (equal digests) is
         read from base_rows; only the others are judged again. From FORK_FROM_CHILDREN
-        children on, a forked copy of this process judges the first part while this one reads
-        and judges the rest."""
+        children on, a forked copy of this process judges the first of them (FORKED_SHARE,
+        by child id) while this one reads and judges the rest."""
         import pyarrow as pa
 
-        children = [r[0] for r in self.con.execute(children_query, params).fetchall()]
-        limit = at_position if at_position is not None else 2**62
+        # The children judged (some have no rows as of the day): what a kept day records.
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE judged_children AS {children_query}", params
+        )
+        children = self.con.execute(
+            "SELECT child_id FROM judged_children ORDER BY child_id"
+        ).fetchall()
+        cut = len(children) * FORKED_SHARE // 100 if len(children) >= FORK_FROM_CHILDREN else 0
+        inputs = partial(self._judge_inputs, at_position, as_of, known_on)
         schemas = arrow_schema(BASE_COLUMNS), arrow_schema(("child_id", "cycle"))
         judge = partial(_judged_groups, schemas=schemas, as_of=as_of, known_on=known_on)
         # Bulk work: hundreds of thousands of entries and rows, none in a cycle (gc_tuning).
         with bulk_work():
-            entries, digests = self._judge_inputs(children, limit, as_of, known_on)
-            cut = _fork_cut(entries) if len(children) >= FORK_FROM_CHILDREN else 0
             if cut:
-                # pyarrow loads pandas on its first conversion of dates (about 0.3 s): once,
-                # here, rather than in both processes.
-                import pandas  # noqa: F401
-
+                # The copy's part is read first, and it is forked at once; this process reads
+                # its own part while the copy judges.
+                split = children[cut][0]
+                theirs = _with_pandas(partial(inputs, "child_id < $split", split))
                 there, here = forked(
-                    partial(judge, entries.slice(0, cut), digests),
-                    partial(judge, entries.slice(cut), digests),
+                    partial(judge, *theirs),
+                    lambda: judge(*inputs("child_id >= $split", split)),
                 )
                 base, reused = (pa.concat_tables(t) for t in zip(there, here, strict=True))
             else:
-                base, reused = judge(entries, digests)
-        # Which children were judged (some have no rows as of the day): what a kept day records.
-        self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE judged_children AS "
-            "SELECT unnest(CAST(? AS VARCHAR[])) AS child_id",
-            [children],
-        )
+                base, reused = judge(*inputs())
         self.con.register("judged_rows", base)
         self.con.register("reused_groups", reused)
         try:
@@ -338,26 +343,35 @@ class ComplianceView:
             self.con.unregister("reused_groups")
 
     def _judge_inputs(
-        self, children: list[str], limit: int, as_of: date, known_on: date | None
+        self,
+        at_position: int | None,
+        as_of: date,
+        known_on: date | None,
+        part: str = "true",
+        split: str | None = None,
     ) -> tuple[pa.Table, pa.Table]:
-        """The children's entries up to log position `limit` that count as of `as_of`, by child,
-        each child's in business order with its voids last (evaluator.judge_children's
-        `voids_last`), and the digests of their stored groups' facts: Arrow tables, read once
-        before any fork (the forked copy never touches DuckDB)."""
+        """The entries of the children in `judged_children` (those meeting the condition `part`,
+        with its parameter `split`), up to log position `at_position`, that count as of
+        `as_of`, by child, each child's in business order with its voids last
+        (evaluator.judge_children's `voids_last`), and the digests of their stored groups'
+        facts, as Arrow tables (what a forked copy can read: it never touches DuckDB)."""
         # Without `known_on`, the rules read no provenance: the base rows' narrower fields.
         fields = ENTRY_FIELDS if known_on is not None else BASE_ENTRY_FIELDS
+        judged = f"child_id IN (SELECT child_id FROM judged_children WHERE {part})"
+        params: dict[str, Any] = {} if split is None else {"split": split}
         # An entry dated after the day counts for nothing as of the day, and the only void it
         # could meet is one of its own date: only voids are read whatever their date.
         query = (
-            f"SELECT {fields} FROM entries WHERE {IN_CHUNK} AND position <= ? "
-            "AND (occurred_on <= ? OR action = 'void') "
+            f"SELECT {fields} FROM entries WHERE {judged} AND position <= $at "
+            "AND (occurred_on <= $as_of OR action = 'void') "
             "ORDER BY child_id, action = 'void', occurred_on, version"
         )
-        entries = self.con.sql(query, params=[children, limit, as_of]).to_arrow_table()
+        at = at_position if at_position is not None else 2**62
+        entries = self.con.sql(query, params={**params, "at": at, "as_of": as_of})
         digests = self.con.sql(
-            f"SELECT child_id, cycle, digest FROM cycle_inputs WHERE {IN_CHUNK}", params=[children]
-        ).to_arrow_table()
-        return entries, digests
+            f"SELECT child_id, cycle, digest FROM cycle_inputs WHERE {judged}", params=params
+        )
+        return entries.to_arrow_table(), digests.to_arrow_table()
 
     def entry_rows(self, at_position: int | None = None) -> list[tuple[Any, ...]]:
         """Every entry as rule inputs (see records.entries_by_child), by child and version."""
@@ -407,16 +421,17 @@ def _fetch_period(start: date, end: date, answer: duckdb.DuckDBPyRelation) -> pa
     return answer.filter(f"{dated} >= DATE '{start}' AND {dated} <= DATE '{end}'").to_arrow_table()
 
 
-def _fork_cut(entries: pa.Table) -> int:
-    """Where the forked copy's share of the entries (FORKED_SHARE) ends: at a child's first."""
-    cut = entries.num_rows * FORKED_SHARE // 100
-    if cut == 0:
-        return 0
-    ids = entries.column("child_id")
-    child = ids[cut].as_py()
-    while cut > 0 and ids[cut - 1].as_py() == child:
-        cut -= 1
-    return cut
+def _with_pandas(read: Callable[[], T]) -> T:
+    """read(), while pandas is imported in a thread (about 0.3 s: pyarrow loads it on its first
+    conversion of dates, in both processes unless before the fork; DuckDB reads without the
+    interpreter's lock, so the two overlap). The thread has ended when this returns: a fork
+    copies only the thread that forks."""
+    loading = threading.Thread(target=importlib.import_module, args=("pandas",))
+    loading.start()
+    try:
+        return read()
+    finally:
+        loading.join()
 
 
 def _judged_groups(
@@ -431,8 +446,12 @@ def _judged_groups(
     judged from `entries` (_judge_inputs). Pure Python and Arrow: it also runs in a forked copy
     of this process, which sends the tables back at the cost of a copy."""
     # Each column made a Python list in one call: a third cheaper than fetchall's row tuples.
-    rows = zip(*(column.to_pylist() for column in entries.columns), strict=True)
-    children = entries_by_child(rows) if known_on is not None else base_entries_by_child(rows)
+    columns = [column.to_pylist() for column in entries.columns]
+    children = (
+        entries_by_child(zip(*columns, strict=True))
+        if known_on is not None
+        else base_entries_of_columns(columns)
+    )
     ids, groups, texts = (column.to_pylist() for column in digests.columns)
     stored = dict(zip(zip(ids, groups, strict=True), texts, strict=True))
     judged = judge_children(children, stored, as_of, known_on, voids_last=True)
