@@ -263,24 +263,28 @@ class ComplianceView:
             params = {"at": at_position if at_position is not None else 2**62}
         self._judge(open_children, params, as_of, known_on, at_position)
         try:
+            # The rows judged again, resolved (read where they are used: a table of them cost
+            # a past day a million rows written and read once more).
+            judged = sql_text("compliance_judged")
+            judging = {"as_of": as_of, "transfer": PHASE_TRANSFER, "transfers": TRANSFERS}
             keeps = known_on is None and at_position is None and school_urn is None
-            judged = "SELECT * FROM evaluated_rows"
-            if kept is None and not (keeps and self._count(judged) >= KEEP_FROM_ROWS):
-                union = sql_text("compliance_union").format(settled=settled, judged=judged)
+            if keeps and (kept is not None or self._count(judged, judging) >= KEEP_FROM_ROWS):
+                with self.projector.transaction() as con:
+                    keep(con, as_of, kept, self.position(), f"({judged})", judging)
+                self._checkpoint_if_large()
+                union = sql_text("compliance_union").format(
+                    settled=settled, judged=sql_text("kept_rows_of_day")
+                )
                 return fetch(self.con.sql(union, params={"as_of": as_of}))
-            with self.projector.transaction() as con:
-                keep(con, as_of, kept, self.position(), "evaluated_rows")
-            self._checkpoint_if_large()
-            union = sql_text("compliance_union").format(
-                settled=settled, judged=sql_text("kept_rows_of_day")
-            )
-            return fetch(self.con.sql(union, params={"as_of": as_of}))
+            union = sql_text("compliance_union").format(settled=settled, judged=judged)
+            return fetch(self.con.sql(union, params=judging))
         finally:
-            self.con.execute("DROP TABLE IF EXISTS evaluated_rows")
+            self.con.unregister("judged_rows")
+            self.con.unregister("reused_groups")
             self.con.execute("DROP TABLE IF EXISTS judged_children")
 
-    def _count(self, query: str) -> int:
-        return int(self.con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0])
+    def _count(self, query: str, params: dict[str, Any]) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM ({query})", params).fetchall()[0][0])
 
     def _scope(self, school_urn: str | None) -> str:
         """A condition on `child_id`: every child, or those ever placed at `school_urn` (kept in
@@ -298,12 +302,13 @@ class ComplianceView:
         known_on: date | None,
         at_position: int | None,
     ) -> None:
-        """The rows of the children the query names as of `as_of`, resolved, into the temporary
-        table `evaluated_rows` (ROW_COLUMNS). Each group of a child's rows (rules.facts) whose
-        facts as of the day are those its stored base rows were judged from (equal digests) is
-        read from base_rows; only the others are judged again. From FORK_FROM_CHILDREN
-        children on, a forked copy of this process judges the first of them (FORKED_SHARE,
-        by child id) while this one reads and judges the rest."""
+        """The base rows of the children the query names as of `as_of`, registered as what
+        compliance_judged.sql reads (the caller unregisters them): `judged_rows`, of the
+        groups judged, and `reused_groups`, of the others. Each group of a child's rows
+        (rules.facts) whose facts as of the day are those its stored base rows were judged
+        from (equal digests) is read from base_rows; only the others are judged again. From
+        FORK_FROM_CHILDREN children on, a forked copy of this process judges the first of them
+        (FORKED_SHARE, by child id) while this one reads and judges the rest."""
         import pyarrow as pa
 
         # The children judged (some have no rows as of the day): what a kept day records.
@@ -333,14 +338,6 @@ class ComplianceView:
                 base, reused = judge(*inputs())
         self.con.register("judged_rows", base)
         self.con.register("reused_groups", reused)
-        try:
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE evaluated_rows AS {sql_text('compliance_judged')}",
-                {"as_of": as_of, "transfer": PHASE_TRANSFER, "transfers": TRANSFERS},
-            )
-        finally:
-            self.con.unregister("judged_rows")
-            self.con.unregister("reused_groups")
 
     def _judge_inputs(
         self,

@@ -10,6 +10,7 @@ when the day was kept (kept_children) that has entries after it now is judged to
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import duckdb
@@ -36,9 +37,15 @@ def stale_children() -> str:
 
 
 def keep(
-    con: duckdb.DuckDBPyConnection, as_of: date, kept: int | None, position: int, rows: str
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    kept: int | None,
+    position: int,
+    rows: str,
+    params: Mapping[str, object] | None = None,
 ) -> None:
-    """Store the day's rows judged again (relation `rows`, ROW_COLUMNS) as judged at
+    """Store the day's rows judged again (relation `rows`, ROW_COLUMNS, with its parameters
+    `params`, among which $as_of) as judged at
     `position`, and the children judged (temporary table `judged_children`): what was kept of
     them, and of the children whose rows may have changed since `kept`, is replaced. Call
     inside a transaction."""
@@ -59,7 +66,7 @@ def keep(
         con.execute(
             "UPDATE kept_days SET position = ?, used = ? WHERE as_of = ?", [position, used, as_of]
         )
-    con.execute(sql_text("kept_insert").format(rows=rows), {"as_of": as_of})
+    con.execute(sql_text("kept_insert").format(rows=rows), {**(params or {}), "as_of": as_of})
     con.execute("INSERT INTO kept_children SELECT ?, child_id FROM judged_children", [as_of])
 
 
