@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 import os
-import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import duckdb
 
@@ -18,8 +16,7 @@ from ehcp_audit.application import EhcpAudit
 from ehcp_audit.errors import StoreError
 from ehcp_audit.rules.compliance import PHASE_TRANSFER
 from ehcp_audit.rules.facts import TRANSFERS
-from ehcp_audit.view.columns import arrow_schema
-from ehcp_audit.view.evaluator import arrow_table, forked, judge_children
+from ehcp_audit.view.evaluator import forked, judge_children
 from ehcp_audit.view.gc_tuning import bulk_work
 from ehcp_audit.view.kept_answers import (
     KEEP_FROM_ROWS,
@@ -31,9 +28,9 @@ from ehcp_audit.view.kept_answers import (
 from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
 from ehcp_audit.view.recompute import FORK_FROM_CHILDREN
 from ehcp_audit.view.row_tuples import (
-    BASE_COLUMNS,
     BASE_ENTRY_FIELDS,
     base_entries_of_columns,
+    cycle_texts,
     entries_by_child,
 )
 from ehcp_audit.view.sql_files import sql_text
@@ -46,9 +43,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 # The percentage of a past day's children judged by a forked copy of this process (by child
-# id): at 55%, the copy's part took 1.75 s of CPU and this process's 1.40 s (20,000 children,
-# six months back).
-FORKED_SHARE = 50
+# id): this process also reads its own part's entries after the fork (at 50%, 20,000 children
+# six months back: 1.30 s in the copy, 1.43 s here).
+FORKED_SHARE = 52
 SLOW_CHUNK = 5_000
 WAL_LIMIT = 4 * 2**20
 # One process at a time holds the view's file; another waits this long for it (seconds).
@@ -279,9 +276,8 @@ class ComplianceView:
             union = sql_text("compliance_union").format(settled=settled, judged=judged)
             return fetch(self.con.sql(union, params=judging))
         finally:
-            self.con.unregister("judged_rows")
-            self.con.unregister("reused_groups")
-            self.con.execute("DROP TABLE IF EXISTS judged_children")
+            for table in ("judged_rows", "reused_groups", "judged_children"):
+                self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
     def _count(self, query: str, params: dict[str, Any]) -> int:
         return int(self.con.execute(f"SELECT count(*) FROM ({query})", params).fetchall()[0][0])
@@ -302,15 +298,13 @@ class ComplianceView:
         known_on: date | None,
         at_position: int | None,
     ) -> None:
-        """The base rows of the children the query names as of `as_of`, registered as what
-        compliance_judged.sql reads (the caller unregisters them): `judged_rows`, of the
-        groups judged, and `reused_groups`, of the others. Each group of a child's rows
-        (rules.facts) whose facts as of the day are those its stored base rows were judged
-        from (equal digests) is read from base_rows; only the others are judged again. From
-        FORK_FROM_CHILDREN children on, a forked copy of this process judges the first of them
-        (FORKED_SHARE, by child id) while this one reads and judges the rest."""
-        import pyarrow as pa
-
+        """The base rows of the children the query names as of `as_of`, in the temporary
+        tables compliance_judged.sql reads (the caller drops them): `judged_rows`, of the
+        groups judged, and `reused_groups`, the (child, group) of the others. Each group of a
+        child's rows (rules.facts) whose facts as of the day are those its stored base rows
+        were judged from (equal digests) is read from base_rows; only the others are judged
+        again. From FORK_FROM_CHILDREN children on, a forked copy of this process judges the
+        first of them (FORKED_SHARE, by child id) while this one reads and judges the rest."""
         # The children judged (some have no rows as of the day): what a kept day records.
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE judged_children AS {children_query}", params
@@ -320,24 +314,30 @@ class ComplianceView:
         ).fetchall()
         cut = len(children) * FORKED_SHARE // 100 if len(children) >= FORK_FROM_CHILDREN else 0
         inputs = partial(self._judge_inputs, at_position, as_of, known_on)
-        schemas = arrow_schema(BASE_COLUMNS), arrow_schema(("child_id", "cycle"))
-        judge = partial(_judged_groups, schemas=schemas, as_of=as_of, known_on=known_on)
+        judge = partial(_judged_groups, as_of=as_of, known_on=known_on)
         # Bulk work: hundreds of thousands of entries and rows, none in a cycle (gc_tuning).
         with bulk_work():
             if cut:
                 # The copy's part is read first, and it is forked at once; this process reads
                 # its own part while the copy judges.
                 split = children[cut][0]
-                theirs = _with_pandas(partial(inputs, "child_id < $split", split))
+                theirs = inputs("child_id < $split", split)
                 there, here = forked(
                     partial(judge, *theirs),
                     lambda: judge(*inputs("child_id >= $split", split)),
                 )
-                base, reused = (pa.concat_tables(t) for t in zip(there, here, strict=True))
+                judged = _joined(there, here)
             else:
-                base, reused = judge(*inputs())
-        self.con.register("judged_rows", base)
-        self.con.register("reused_groups", reused)
+                judged = judge(*inputs())
+        self.con.execute(
+            sql_text("judged_texts"),
+            {"children": judged.children, "cycles": judged.cycles, "texts": judged.texts},
+        )
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE reused_groups AS SELECT "
+            "unnest(CAST(? AS VARCHAR[])) AS child_id, unnest(CAST(? AS INTEGER[])) AS cycle",
+            [judged.reused_children, judged.reused_groups],
+        )
 
     def _judge_inputs(
         self,
@@ -418,17 +418,27 @@ def _fetch_period(start: date, end: date, answer: duckdb.DuckDBPyRelation) -> pa
     return answer.filter(f"{dated} >= DATE '{start}' AND {dated} <= DATE '{end}'").to_arrow_table()
 
 
-def _with_pandas(read: Callable[[], T]) -> T:
-    """read(), while pandas is imported in a thread (about 0.3 s: pyarrow loads it on its first
-    conversion of dates, in both processes unless before the fork; DuckDB reads without the
-    interpreter's lock, so the two overlap). The thread has ended when this returns: a fork
-    copies only the thread that forks."""
-    loading = threading.Thread(target=importlib.import_module, args=("pandas",))
-    loading.start()
-    try:
-        return read()
-    finally:
-        loading.join()
+class Judged(NamedTuple):
+    """Children's groups of rows judged as of a day (_judged_groups): the base rows of those
+    judged again, as a text per (child, cycle) (row_tuples.cycle_texts: DuckDB splits and types
+    them, where Arrow arrays made from Python lists would load pandas, about 0.3 s), and the
+    (child, group) of the others, read from base_rows."""
+
+    children: list[str]
+    cycles: list[int]
+    texts: list[str]
+    reused_children: list[str]
+    reused_groups: list[int]
+
+
+def _joined(first: Judged, second: Judged) -> Judged:
+    return Judged(
+        first.children + second.children,
+        first.cycles + second.cycles,
+        first.texts + second.texts,
+        first.reused_children + second.reused_children,
+        first.reused_groups + second.reused_groups,
+    )
 
 
 # Entry columns of few distinct values: the same text is made once and shared (a child's id,
@@ -444,16 +454,12 @@ def _shared_values(column: pa.ChunkedArray) -> list[Any]:
 
 
 def _judged_groups(
-    entries: pa.Table,
-    digests: pa.Table,
-    schemas: tuple[pa.Schema, pa.Schema],
-    as_of: date,
-    known_on: date | None,
-) -> tuple[pa.Table, pa.Table]:
-    """The base rows (BASE_COLUMNS) of the groups whose facts as of `as_of` differ from the
-    stored ones (`digests`), and the (child, group) of the others, as Arrow tables of `schemas`,
-    judged from `entries` (_judge_inputs). Pure Python and Arrow: it also runs in a forked copy
-    of this process, which sends the tables back at the cost of a copy."""
+    entries: pa.Table, digests: pa.Table, as_of: date, known_on: date | None
+) -> Judged:
+    """The base rows of the groups whose facts as of `as_of` differ from the stored ones
+    (`digests`), and the (child, group) of the others, judged from `entries` (_judge_inputs).
+    Pure Python: it also runs in a forked copy of this process, which sends back its answer
+    (texts and numbers: cheap to pickle)."""
     # Each column made a Python list in one call: a third cheaper than fetchall's row tuples.
     columns = [
         _shared_values(column) if name in SHARED_VALUES else column.to_pylist()
@@ -464,8 +470,15 @@ def _judged_groups(
         if known_on is not None
         else base_entries_of_columns(columns)
     )
-    ids, groups, texts = (column.to_pylist() for column in digests.columns)
-    stored = dict(zip(zip(ids, groups, strict=True), texts, strict=True))
+    ids, groups, digest_texts = (column.to_pylist() for column in digests.columns)
+    stored = dict(zip(zip(ids, groups, strict=True), digest_texts, strict=True))
     judged = judge_children(children, stored, as_of, known_on, voids_last=True)
+    texts = cycle_texts(judged.base)
     reused = [(c, g) for c, g, d in judged.inputs if stored.get((c, g)) == d]
-    return arrow_table(judged.base, schemas[0]), arrow_table(reused, schemas[1])
+    return Judged(
+        [c for c, _ in texts],
+        [k for _, k in texts],
+        list(texts.values()),
+        [c for c, _ in reused],
+        [g for _, g in reused],
+    )
