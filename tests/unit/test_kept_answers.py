@@ -111,9 +111,10 @@ def test_a_kept_day_judges_again_only_the_children_whose_rows_as_of_it_may_have_
     judged: list[str] = []
     judge_inputs = ComplianceView._judge_inputs
 
-    def recording(view: ComplianceView, children: list[str], *rest: Any) -> Any:
-        judged.extend(children)
-        return judge_inputs(view, children, *rest)
+    def recording(view: ComplianceView, *args: Any) -> Any:
+        judging = view.con.execute("SELECT child_id FROM judged_children").fetchall()
+        judged.extend(child for (child,) in judging)
+        return judge_inputs(view, *args)
 
     monkeypatch.setattr(ComplianceView, "_judge_inputs", recording)
     with open_view(store, app) as view:

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import duckdb
 
 from ehcp_audit.application import EhcpAudit
-from ehcp_audit.domain.entry import Entry
 from ehcp_audit.errors import StoreError
 from ehcp_audit.rules.compliance import PHASE_TRANSFER
 from ehcp_audit.rules.facts import TRANSFERS
-from ehcp_audit.view.columns import arrow_schema
-from ehcp_audit.view.evaluator import arrow_table, forked, judge_children
+from ehcp_audit.view.evaluator import forked, judge_children
 from ehcp_audit.view.gc_tuning import bulk_work
 from ehcp_audit.view.kept_answers import (
     KEEP_FROM_ROWS,
@@ -28,12 +26,11 @@ from ehcp_audit.view.kept_answers import (
     stale_children,
 )
 from ehcp_audit.view.projector import ENTRY_FIELDS, Projector, StageProgress
-from ehcp_audit.view.recompute import FORK_FROM_CHILDREN, FORKED_SHARE, IN_CHUNK
+from ehcp_audit.view.recompute import FORK_FROM_CHILDREN
 from ehcp_audit.view.row_tuples import (
-    BASE_COLUMNS,
     BASE_ENTRY_FIELDS,
-    Key,
-    base_entries_by_child,
+    base_entries_of_columns,
+    cycle_texts,
     entries_by_child,
 )
 from ehcp_audit.view.sql_files import sql_text
@@ -45,6 +42,10 @@ if TYPE_CHECKING:
     from ehcp_audit.store.check import Verdict, Verified
 
 T = TypeVar("T")
+# The percentage of a past day's children judged by a forked copy of this process (by child
+# id): this process also reads its own part's entries after the fork (at 50%, 20,000 children
+# six months back: 1.30 s in the copy, 1.43 s here).
+FORKED_SHARE = 52
 SLOW_CHUNK = 5_000
 WAL_LIMIT = 4 * 2**20
 # One process at a time holds the view's file; another waits this long for it (seconds).
@@ -266,24 +267,28 @@ class ComplianceView:
             params = {"at": at_position if at_position is not None else 2**62}
         self._judge(open_children, params, as_of, known_on, at_position)
         try:
+            # The rows judged again, resolved (read where they are used: a table of them cost
+            # a past day a million rows written and read once more).
+            judged = sql_text("compliance_judged")
+            judging = {"as_of": as_of, "transfer": PHASE_TRANSFER, "transfers": TRANSFERS}
             keeps = known_on is None and at_position is None and school_urn is None
-            judged = "SELECT * FROM evaluated_rows"
-            if kept is None and not (keeps and self._count(judged) >= KEEP_FROM_ROWS):
-                union = sql_text("compliance_union").format(settled=settled, judged=judged)
+            if keeps and (kept is not None or self._count(judged, judging) >= KEEP_FROM_ROWS):
+                with self.projector.transaction() as con:
+                    position, pinned = self.position(), self.pinned_days
+                    keep(con, as_of, kept, position, f"({judged})", judging, pinned)
+                self._checkpoint_if_large()
+                union = sql_text("compliance_union").format(
+                    settled=settled, judged=sql_text("kept_rows_of_day")
+                )
                 return fetch(self.con.sql(union, params={"as_of": as_of}))
-            with self.projector.transaction() as con:
-                keep(con, as_of, kept, self.position(), "evaluated_rows", self.pinned_days)
-            self._checkpoint_if_large()
-            union = sql_text("compliance_union").format(
-                settled=settled, judged=sql_text("kept_rows_of_day")
-            )
-            return fetch(self.con.sql(union, params={"as_of": as_of}))
+            union = sql_text("compliance_union").format(settled=settled, judged=judged)
+            return fetch(self.con.sql(union, params=judging))
         finally:
-            self.con.execute("DROP TABLE IF EXISTS evaluated_rows")
-            self.con.execute("DROP TABLE IF EXISTS judged_children")
+            for table in ("judged_rows", "reused_groups", "judged_children"):
+                self.con.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def _count(self, query: str) -> int:
-        return int(self.con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0])
+    def _count(self, query: str, params: dict[str, Any]) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM ({query})", params).fetchall()[0][0])
 
     def _scope(self, school_urn: str | None) -> str:
         """A condition on `child_id`: every child, or those ever placed at `school_urn` (kept in
@@ -301,78 +306,77 @@ class ComplianceView:
         known_on: date | None,
         at_position: int | None,
     ) -> None:
-        """The rows of the children the query names as of `as_of`, resolved, into the temporary
-        table `evaluated_rows` (ROW_COLUMNS). Each group of a child's rows (rules.facts) whose
-        facts as of the day are those its stored base rows were judged from (equal digests) is
-        read from base_rows; only the others are judged again. From FORK_FROM_CHILDREN
-        children on, a forked copy of this process judges the first part while this one reads
-        and judges the rest."""
-        import pyarrow as pa
-
-        children = [r[0] for r in self.con.execute(children_query, params).fetchall()]
-        limit = at_position if at_position is not None else 2**62
+        """The base rows of the children the query names as of `as_of`, in the temporary
+        tables compliance_judged.sql reads (the caller drops them): `judged_rows`, of the
+        groups judged, and `reused_groups`, the (child, group) of the others. Each group of a
+        child's rows (rules.facts) whose facts as of the day are those its stored base rows
+        were judged from (equal digests) is read from base_rows; only the others are judged
+        again. From FORK_FROM_CHILDREN children on, a forked copy of this process judges the
+        first of them (FORKED_SHARE, by child id) while this one reads and judges the rest."""
+        # The children judged (some have no rows as of the day): what a kept day records.
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE judged_children AS {children_query}", params
+        )
+        children = self.con.execute(
+            "SELECT child_id FROM judged_children ORDER BY child_id"
+        ).fetchall()
         cut = len(children) * FORKED_SHARE // 100 if len(children) >= FORK_FROM_CHILDREN else 0
-        schemas = arrow_schema(BASE_COLUMNS), arrow_schema(("child_id", "cycle"))
-        judge = partial(_judged_groups, schemas=schemas, as_of=as_of, known_on=known_on)
+        inputs = partial(self._judge_inputs, at_position, as_of, known_on)
+        judge = partial(_judged_groups, as_of=as_of, known_on=known_on)
         # Bulk work: hundreds of thousands of entries and rows, none in a cycle (gc_tuning).
         with bulk_work():
             if cut:
-                # pyarrow loads pandas on its first conversion of dates (about 0.3 s): once,
-                # here, rather than in both processes.
-                import pandas  # noqa: F401
-
-                theirs = self._judge_inputs(children[:cut], limit, as_of, known_on)
+                # The copy's part is read first, and it is forked at once; this process reads
+                # its own part while the copy judges.
+                split = children[cut][0]
+                theirs = inputs("child_id < $split", split)
                 there, here = forked(
                     partial(judge, *theirs),
-                    lambda: judge(*self._judge_inputs(children[cut:], limit, as_of, known_on)),
+                    lambda: judge(*inputs("child_id >= $split", split)),
                 )
-                base, reused = (pa.concat_tables(t) for t in zip(there, here, strict=True))
+                judged = _joined(there, here)
             else:
-                base, reused = judge(*self._judge_inputs(children, limit, as_of, known_on))
-        # Which children were judged (some have no rows as of the day): what a kept day records.
+                judged = judge(*inputs())
         self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE judged_children AS "
-            "SELECT unnest(CAST(? AS VARCHAR[])) AS child_id",
-            [children],
+            sql_text("judged_texts"),
+            {"children": judged.children, "cycles": judged.cycles, "texts": judged.texts},
         )
-        self.con.register("judged_rows", base)
-        self.con.register("reused_groups", reused)
-        try:
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE evaluated_rows AS {sql_text('compliance_judged')}",
-                {"as_of": as_of, "transfer": PHASE_TRANSFER, "transfers": TRANSFERS},
-            )
-        finally:
-            self.con.unregister("judged_rows")
-            self.con.unregister("reused_groups")
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE reused_groups AS SELECT "
+            "unnest(CAST(? AS VARCHAR[])) AS child_id, unnest(CAST(? AS INTEGER[])) AS cycle",
+            [judged.reused_children, judged.reused_groups],
+        )
 
     def _judge_inputs(
-        self, children: list[str], limit: int, as_of: date, known_on: date | None
-    ) -> tuple[Iterable[tuple[str, list[Entry]]], dict[Key, str]]:
-        """The children's entries up to log position `limit` that count as of `as_of`, by child
-        in version order, and the digests of their stored groups' facts."""
-        if not children:
-            return [], {}
+        self,
+        at_position: int | None,
+        as_of: date,
+        known_on: date | None,
+        part: str = "true",
+        split: str | None = None,
+    ) -> tuple[pa.Table, pa.Table]:
+        """The entries of the children in `judged_children` (those meeting the condition `part`,
+        with its parameter `split`), up to log position `at_position`, that count as of
+        `as_of`, by child, each child's in business order with its voids last
+        (evaluator.judge_children's `voids_last`), and the digests of their stored groups'
+        facts, as Arrow tables (what a forked copy can read: it never touches DuckDB)."""
         # Without `known_on`, the rules read no provenance: the base rows' narrower fields.
         fields = ENTRY_FIELDS if known_on is not None else BASE_ENTRY_FIELDS
+        judged = f"child_id IN (SELECT child_id FROM judged_children WHERE {part})"
+        params: dict[str, Any] = {} if split is None else {"split": split}
         # An entry dated after the day counts for nothing as of the day, and the only void it
         # could meet is one of its own date: only voids are read whatever their date.
         query = (
-            f"SELECT {fields} FROM entries WHERE {IN_CHUNK} AND position <= ? "
-            "AND (occurred_on <= ? OR action = 'void') ORDER BY child_id, version"
+            f"SELECT {fields} FROM entries WHERE {judged} AND position <= $at "
+            "AND (occurred_on <= $as_of OR action = 'void') "
+            "ORDER BY child_id, action = 'void', occurred_on, version"
         )
-        params = [children, limit, as_of]
-        digests = self.con.execute(
-            f"SELECT child_id, cycle, digest FROM cycle_inputs WHERE {IN_CHUNK}", [children]
-        ).fetchall()
-        stored = {(c, k): d for c, k, d in digests}
-        if known_on is not None:
-            return entries_by_child(self.con.execute(query, params).fetchall()), stored
-        # Hundreds of thousands of entries: through Arrow, each column made a Python list in
-        # one call, costs a third less than fetchall's tuple per row (measured).
-        table = self.con.sql(query, params=params).to_arrow_table()
-        columns = [column.to_pylist() for column in table.columns]
-        return base_entries_by_child(zip(*columns, strict=True)), stored
+        at = at_position if at_position is not None else 2**62
+        entries = self.con.sql(query, params={**params, "at": at, "as_of": as_of})
+        digests = self.con.sql(
+            f"SELECT child_id, cycle, digest FROM cycle_inputs WHERE {judged}", params=params
+        )
+        return entries.to_arrow_table(), digests.to_arrow_table()
 
     def entry_rows(self, at_position: int | None = None) -> list[tuple[Any, ...]]:
         """Every entry as rule inputs (see records.entries_by_child), by child and version."""
@@ -422,17 +426,67 @@ def _fetch_period(start: date, end: date, answer: duckdb.DuckDBPyRelation) -> pa
     return answer.filter(f"{dated} >= DATE '{start}' AND {dated} <= DATE '{end}'").to_arrow_table()
 
 
+class Judged(NamedTuple):
+    """Children's groups of rows judged as of a day (_judged_groups): the base rows of those
+    judged again, as a text per (child, cycle) (row_tuples.cycle_texts: DuckDB splits and types
+    them, where Arrow arrays made from Python lists would load pandas, about 0.3 s), and the
+    (child, group) of the others, read from base_rows."""
+
+    children: list[str]
+    cycles: list[int]
+    texts: list[str]
+    reused_children: list[str]
+    reused_groups: list[int]
+
+
+def _joined(first: Judged, second: Judged) -> Judged:
+    return Judged(
+        first.children + second.children,
+        first.cycles + second.cycles,
+        first.texts + second.texts,
+        first.reused_children + second.reused_children,
+        first.reused_groups + second.reused_groups,
+    )
+
+
+# Entry columns of few distinct values: the same text is made once and shared (a child's id,
+# an action, a detail column's JSON recur), so its hash is worked out once, and comparing two
+# of them is comparing two pointers: judging a past day took 8% less CPU.
+SHARED_VALUES = frozenset({"child_id", "action", "details"})
+
+
+def _shared_values(column: pa.ChunkedArray) -> list[Any]:
+    encoded = column.dictionary_encode().combine_chunks()
+    values = encoded.dictionary.to_pylist()
+    return list(map(values.__getitem__, encoded.indices.to_pylist()))
+
+
 def _judged_groups(
-    children: Iterable[tuple[str, list[Entry]]],
-    stored: dict[Key, str],
-    schemas: tuple[pa.Schema, pa.Schema],
-    as_of: date,
-    known_on: date | None,
-) -> tuple[pa.Table, pa.Table]:
-    """The base rows (BASE_COLUMNS) of the children's groups whose facts as of `as_of` differ
-    from the stored ones, and the (child, group) of the others, as Arrow tables of `schemas`
-    (pure Python: it also runs in a forked copy of this process, which sends them back at
-    the cost of a copy, where a list of tuples was a Python object per value each way)."""
-    judged = judge_children(children, stored, as_of, known_on)
+    entries: pa.Table, digests: pa.Table, as_of: date, known_on: date | None
+) -> Judged:
+    """The base rows of the groups whose facts as of `as_of` differ from the stored ones
+    (`digests`), and the (child, group) of the others, judged from `entries` (_judge_inputs).
+    Pure Python: it also runs in a forked copy of this process, which sends back its answer
+    (texts and numbers: cheap to pickle)."""
+    # Each column made a Python list in one call: a third cheaper than fetchall's row tuples.
+    columns = [
+        _shared_values(column) if name in SHARED_VALUES else column.to_pylist()
+        for name, column in zip(entries.column_names, entries.columns, strict=True)
+    ]
+    children = (
+        entries_by_child(zip(*columns, strict=True))
+        if known_on is not None
+        else base_entries_of_columns(columns)
+    )
+    ids, groups, digest_texts = (column.to_pylist() for column in digests.columns)
+    stored = dict(zip(zip(ids, groups, strict=True), digest_texts, strict=True))
+    judged = judge_children(children, stored, as_of, known_on, voids_last=True)
+    texts = cycle_texts(judged.base)
     reused = [(c, g) for c, g, d in judged.inputs if stored.get((c, g)) == d]
-    return arrow_table(judged.base, schemas[0]), arrow_table(reused, schemas[1])
+    return Judged(
+        [c for c, _ in texts],
+        [k for _, k in texts],
+        list(texts.values()),
+        [c for c, _ in reused],
+        [g for _, g in reused],
+    )

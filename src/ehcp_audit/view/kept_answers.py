@@ -14,7 +14,7 @@ KeptDays below), and no other day evicts them."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -53,9 +53,11 @@ def keep(
     kept: int | None,
     position: int,
     rows: str,
+    params: Mapping[str, object] | None = None,
     pinned: Collection[date] = (),
 ) -> None:
-    """Store the day's rows judged again (relation `rows`, ROW_COLUMNS) as judged at
+    """Store the day's rows judged again (relation `rows`, ROW_COLUMNS, with its parameters
+    `params`, among which $as_of) as judged at
     `position`, and the children judged (temporary table `judged_children`): what was kept of
     them, and of the children whose rows may have changed since `kept`, is replaced. The
     `pinned` days are never evicted. Call inside a transaction."""
@@ -78,7 +80,7 @@ def keep(
         con.execute(
             "UPDATE kept_days SET position = ?, used = ? WHERE as_of = ?", [position, used, as_of]
         )
-    con.execute(sql_text("kept_insert").format(rows=rows), {"as_of": as_of})
+    con.execute(sql_text("kept_insert").format(rows=rows), {**(params or {}), "as_of": as_of})
     con.execute("INSERT INTO kept_children SELECT ?, child_id FROM judged_children", [as_of])
 
 
@@ -120,7 +122,7 @@ class KeptDays:
                     "SELECT child_id FROM day_children"
                 )
                 with transaction(con):
-                    keep(con, day, None, position, "evaluated_rows", self.days)
+                    keep(con, day, None, position, "evaluated_rows", pinned=self.days)
             finally:
                 for name in ("judged_rows", "reused_groups", "day_children"):
                     con.unregister(name)
