@@ -33,7 +33,9 @@ from ehcp_audit.view.row_tuples import (
     BASE_COLUMNS,
     Key,
     base_entries_by_child,
+    base_entries_of_columns,
     base_row_tuple,
+    entry_columns,
     facts_digest,
 )
 
@@ -144,8 +146,7 @@ def evaluate(entries: pa.Table, days: Sequence[date] = ()) -> list[pa.Table]:
     """`evaluate_rows` (every group judged) from and to Arrow tables (what helpers exchange):
     base rows, (child_id, last_on) and the groups' digests; then for each of `days`, the
     children with entries after it judged as of it (`judge_days`): three tables a day."""
-    columns = [entries.column(i).to_pylist() for i in range(entries.num_columns)]
-    children = list(base_entries_by_child(zip(*columns, strict=True)))
+    children = list(base_entries_of_columns(entry_columns(entries)))
     judged = judge_children(children)
     base_schema, children_schema, inputs_schema = schemas()
     tables = [
