@@ -16,7 +16,7 @@ from ehcp_audit.application import EhcpAudit
 from ehcp_audit.errors import StoreError
 from ehcp_audit.rules.compliance import PHASE_TRANSFER
 from ehcp_audit.rules.facts import TRANSFERS
-from ehcp_audit.view.evaluator import forked, judge_children
+from ehcp_audit.view.evaluator import forked, helper_count, judge_children
 from ehcp_audit.view.gc_tuning import bulk_work
 from ehcp_audit.view.kept_answers import (
     KEEP_FROM_ROWS,
@@ -125,21 +125,31 @@ class ComplianceView:
         return read
 
     def _project(self, progress: StageProgress | None) -> int:
-        """Catch up; from an empty view (a rebuild, a first build) the chain is verified from the
-        pages as they are read (reading the log is most of the cost of a check) and the point
-        reached remembered, so that the next check hashes only what came later. A log that does
-        not match its chain leaves nothing remembered: the next check names the entry."""
+        """Catch up; from an empty view (a rebuild, a first build) the chain is verified
+        meanwhile (in a forked copy where there are two cores, else from the pages as they are
+        read) and the point reached remembered, so that the next check hashes only what came
+        later. A log that does not match its chain leaves nothing remembered: the next check
+        names the entry."""
         from ehcp_audit.store.check import ChainFollower
         from ehcp_audit.store.guard import keeps_chain
 
         if self.projector.position() > 0 or not keeps_chain(self.app):
             return self.projector.catch_up(progress)
-        follower = ChainFollower(self.app)
-        read = self.projector.catch_up(progress, stored=follower.rows)
-        self.rebuild_verdict = follower.verdict(self.position())
-        reached = self.rebuild_verdict.reached
-        if self.rebuild_verdict.intact and reached.position == self.position() > 0:
-            self._remember(reached)
+        if hasattr(os, "fork") and helper_count() > 1:
+            # The check (a fifth of a rebuild) runs in a forked copy, on the core that reading
+            # the log leaves idle, up to where the log ended when the rebuild began.
+            upto = self.app.log_position()
+            verdict, read = forked(
+                partial(_verified_copy, dict(self.app.env), upto),
+                lambda: self.projector.catch_up(progress),
+            )
+        else:
+            follower = ChainFollower(self.app)
+            read = self.projector.catch_up(progress, stored=follower.rows)
+            verdict = follower.verdict(self.position())
+        self.rebuild_verdict = verdict
+        if verdict.intact and verdict.reached.position == self.position() > 0:
+            self._remember(verdict.reached)
         return read
 
     def _checkpoint_if_large(self) -> None:
@@ -406,6 +416,18 @@ class ComplianceView:
         return self.con.execute(
             "SELECT * FROM entries WHERE position <= ? ORDER BY position", [limit]
         ).df()
+
+
+def _verified_copy(env: dict[str, str], upto: int) -> Verdict:
+    """`verify` up to `upto` on the store, opened anew (a forked copy of this process must not
+    use the connections it inherited)."""
+    from ehcp_audit.store.check import verify
+
+    app = EhcpAudit(env=env)
+    try:
+        return verify(app, upto=upto)
+    finally:
+        app.close()
 
 
 # The order of the compliance CSV (RULES.md section 4).

@@ -261,6 +261,7 @@ class Helpers:
     def __init__(self, count: int, days: Sequence[date] = ()) -> None:
         """`days`: each chunk's children are also judged as of these (evaluate)."""
         self.days = tuple(days)
+        self.closed = False
         self.processes = [
             subprocess.Popen(
                 [sys.executable, "-m", "ehcp_audit.view.evaluator"],
@@ -303,6 +304,10 @@ class Helpers:
         return StoreError("a rules evaluation process stopped unexpectedly (see above)")
 
     def close(self) -> None:
+        """Stop the processes (once; a second call does nothing)."""
+        if self.closed:
+            return
+        self.closed = True
         for process in self.processes:
             try:
                 if process.stdin is not None:
@@ -346,6 +351,11 @@ def _serve() -> None:
 
 
 if __name__ == "__main__":
+    # Started for big work only, often before its first chunk is ready: pyarrow, and the pandas
+    # it loads on its first conversion from Python lists (about 0.5 s), are loaded now.
+    import pandas  # noqa: F401
+    import pyarrow  # noqa: F401
+
     from ehcp_audit.view.gc_tuning import bulk_work
 
     with bulk_work():

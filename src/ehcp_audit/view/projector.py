@@ -69,12 +69,17 @@ class Projector(PageWriter, Recompute):
         # transactions. Each page is still written with its position in one transaction.
         self.bulk = behind > 2 * BIG_PAGE
         page_size = BIG_PAGE if self.bulk else PAGE
-        for page in prefetched(self.app.log_after(start, page_size, stop, stored)):
-            self._apply_page(page)
-            read += len(page)
-            if progress is not None:
-                progress("read", len(page))
-        self.recompute_dirty(progress)
+        started = self.warm_helpers() if self.bulk else None
+        try:
+            for page in prefetched(self.app.log_after(start, page_size, stop, stored)):
+                self._apply_page(page)
+                read += len(page)
+                if progress is not None:
+                    progress("read", len(page))
+            self.recompute_dirty(progress, started)
+        finally:
+            if started is not None:
+                started.close()
         return read
 
     @contextmanager

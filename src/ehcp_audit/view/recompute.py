@@ -56,7 +56,11 @@ class Recompute:
     con: duckdb.DuckDBPyConnection
     pinned_days: tuple[date, ...] = ()
 
-    def recompute_dirty(self, progress: StageProgress | None = None) -> int:
+    def recompute_dirty(
+        self, progress: StageProgress | None = None, started: Helpers | None = None
+    ) -> int:
+        """Judge the dirty children again. `started`: helpers started ahead (warm_helpers),
+        used if the children are many enough for helpers; the caller closes them."""
         dirty = [
             r[0]
             for r in self.con.execute(
@@ -82,12 +86,9 @@ class Recompute:
                 if progress is not None:
                     progress("computed", len(chunk))
             return len(dirty)
-        # Built from nothing (a rebuild, or a view's first catch-up): the helpers also judge
-        # the days the view keeps answers for from the start (compliance_view.PINNED: DfE's
-        # year ends), on the entries they already hold.
-        days = self.pinned_days if self._empty("base_rows") else ()
-        kept = KeptDays(days)
-        with Helpers(helpers, days) as pool:
+        pool = started if started is not None else Helpers(helpers, self._days_judged_ahead())
+        kept = KeptDays(pool.days)
+        with pool:
             for chunk, (base, children, inputs, *as_of_days) in pool.map(
                 (c, self._entries_of(c)) for c in chunks
             ):
@@ -97,6 +98,18 @@ class Recompute:
                     progress("computed", len(chunk))
         kept.keep(self.con, tracked_position(self.con))
         return len(dirty)
+
+    def warm_helpers(self) -> Helpers | None:
+        """Helpers started before a big backlog is read (a rebuild): they load their modules
+        on the core the read leaves idle, not when the judging starts."""
+        count = helper_count()
+        return Helpers(count, self._days_judged_ahead()) if count >= 2 else None
+
+    def _days_judged_ahead(self) -> tuple[date, ...]:
+        """Built from nothing (a rebuild, or a view's first catch-up): the helpers also judge
+        the days the view keeps answers for from the start (bootstrap.pinned_days: DfE's year
+        ends), on the entries they already hold."""
+        return self.pinned_days if self._empty("base_rows") else ()
 
     def _empty(self, table: str) -> bool:
         return not self.con.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall()
