@@ -353,7 +353,7 @@ class ComplianceView:
             else:
                 judged = judge(*inputs())
         self.con.execute(
-            sql_text("judged_texts"),
+            sql_text("judged_texts").format(rows=sql_text("cycle_text_rows")),
             {"children": judged.children, "cycles": judged.cycles, "texts": judged.texts},
         )
         self.con.execute(

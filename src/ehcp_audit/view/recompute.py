@@ -193,7 +193,7 @@ class Recompute:
                 if changes.base:
                     children, cycles, texts = (list(c) for c in zip(*changes.base, strict=True))
                     con.execute(
-                        sql_text("insert_cycle_texts"),
+                        sql_text("insert_cycle_texts").format(rows=sql_text("cycle_text_rows")),
                         {"children": children, "cycles": cycles, "texts": texts},
                     )
                 insert(con, "cycle_inputs", INPUT_COLUMNS, changes.inputs)

@@ -190,7 +190,7 @@ Key = tuple[str, int]
 
 def cycle_texts(rows: Iterable[tuple[Any, ...]]) -> dict[Key, str]:
     """Base rows (BASE_COLUMNS tuples) as text per (child, cycle), what
-    sql/insert_cycle_texts.sql reads: a line per row, the fields after child_id and cycle
+    sql/cycle_text_rows.sql reads: a line per row, the fields after child_id and cycle
     joined by chr(31), '' for None, dates ISO; the lines joined by chr(10). (No field holds
     either separator: dates, 6-digit URNs and the rules' own names.)"""
     iso = _Iso({None: ""})

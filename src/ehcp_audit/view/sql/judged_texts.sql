@@ -1,20 +1,5 @@
--- A past day's base rows judged again (compliance_view._judge), sent as a text per (child,
--- cycle) as in insert_cycle_texts.sql (row_tuples.cycle_texts), into the temporary table that
+-- A past day's base rows judged again (compliance_view._judge), sent as text
+-- (the rows of cycle_text_rows.sql), into the temporary table that
 -- compliance_judged.sql reads.
 CREATE OR REPLACE TEMP TABLE judged_rows AS
-SELECT child_id, cycle,
-       CAST(NULLIF(f[1], '') AS DATE) AS due_on, CAST(NULLIF(f[2], '') AS DATE) AS meeting_on,
-       NULLIF(f[3], '') AS school_urn, f[4] AS measure,
-       CAST(NULLIF(f[5], '') AS DATE) AS deadline, CAST(NULLIF(f[6], '') AS DATE) AS done_on,
-       f[7] AS base, CAST(NULLIF(f[8], '') AS DATE) AS visible_from
-FROM (
-    SELECT child_id, cycle, string_split(line, chr(31)) AS f
-    FROM (
-        SELECT child_id, cycle, unnest(string_split(text, chr(10))) AS line
-        FROM (
-            SELECT unnest(CAST($children AS VARCHAR[])) AS child_id,
-                   unnest(CAST($cycles AS INTEGER[])) AS cycle,
-                   unnest(CAST($texts AS VARCHAR[])) AS text
-        )
-    )
-);
+{rows}
