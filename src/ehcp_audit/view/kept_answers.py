@@ -30,9 +30,9 @@ if TYPE_CHECKING:
 
 # An answer judging fewer rows than this is quick to judge again: not kept.
 KEEP_FROM_ROWS = 20_000
-# Days kept at most (each about a million rows at 20,000 children): a year of month ends and
-# the day itself, what a monthly report and an inspection pack ask; the least recently used
-# day goes first.
+# Days kept at most besides the pinned ones (each about a million rows at 20,000 children): the
+# past days exports and inspection packs ask (a pack's year ends); the least recently used day
+# goes first.
 KEPT_DAYS = 13
 
 
